@@ -1,0 +1,49 @@
+/**
+ * AWS clients, built inside provider methods (never captured into state).
+ *
+ * Region, credentials and endpoint come from the standard AWS SDK sources:
+ * AWS_REGION / AWS_PROFILE / the shared config files / instance roles, and the
+ * SDK's endpoint override (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDFRONT,
+ * AWS_ENDPOINT_URL_EC2...). ackless has no emulator-specific code path.
+ * Throttling is absorbed by the SDK's adaptive retry mode.
+ */
+import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+
+const cache = new Map<string, unknown>();
+
+function region(): string {
+    return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
+}
+
+const retry = () => ({
+    retryMode: "adaptive" as const,
+    maxAttempts: Number(process.env.ACKLESS_AWS_MAX_ATTEMPTS) || 8,
+});
+
+function cached<T>(key: string, make: () => T): T {
+    const k = `${key}|${region()}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_PROFILE ?? ""}`;
+    if (!cache.has(k)) {
+        cache.set(k, make());
+    }
+    return cache.get(k) as T;
+}
+
+/** CloudFront is global; its API lives in us-east-1. */
+export function cloudfront(): CloudFrontClient {
+    return cached("cloudfront", () => new CloudFrontClient({ region: "us-east-1", ...retry() }));
+}
+
+export function ec2(): EC2Client {
+    return cached("ec2", () => new EC2Client({ region: region(), ...retry() }));
+}
+
+export function cloudformation(): CloudFormationClient {
+    return cached("cloudformation", () => new CloudFormationClient({ region: region(), ...retry() }));
+}
+
+/** Test hook: forget cached clients (after changing the environment). */
+export function resetClients(): void {
+    cache.clear();
+}

@@ -1,0 +1,76 @@
+/**
+ * AWS errors, named once. Every provider classifies AWS failures with these
+ * helpers and surfaces the rest with their AWS code and a plain explanation.
+ */
+
+/** The parts of an AWS SDK v3 service exception ackless looks at. */
+export interface AwsErrorShape {
+    name?: string;
+    Code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/** The AWS error code of `err` (`error.name` in SDK v3), or undefined. */
+export function awsCode(err: unknown): string | undefined {
+    if (!err || typeof err !== "object") {
+        return undefined;
+    }
+    const e = err as AwsErrorShape;
+    return e.Code ?? e.name;
+}
+
+/** The HTTP status AWS answered with, or undefined (network errors). */
+export function httpStatus(err: unknown): number | undefined {
+    return (err as AwsErrorShape | undefined)?.$metadata?.httpStatusCode;
+}
+
+/** True when `err` is an AWS error with one of `codes`. */
+export function isAwsError(err: unknown, ...codes: string[]): boolean {
+    const code = awsCode(err);
+    return code !== undefined && codes.includes(code);
+}
+
+/** Plain explanations for the AWS codes users meet most often. */
+const explanations: Record<string, string> = {
+    AccessDenied: "the credentials in use lack permission for this call; grant it in IAM",
+    AccessDeniedException: "the credentials in use lack permission for this call; grant it in IAM",
+    UnauthorizedOperation: "the credentials in use lack permission for this call; grant it in IAM",
+    InvalidClientTokenId: "the AWS access key is not valid; check AWS_ACCESS_KEY_ID or your profile",
+    ExpiredToken: "the AWS session token has expired; refresh your credentials",
+    PreconditionFailed: "the resource changed since it was read (stale ETag)",
+    DistributionNotDisabled: "CloudFront deletes a distribution only once it is disabled and Deployed",
+    FunctionInUse: "a distribution still associates this function",
+    Throttling: "AWS throttled the requests; retried with backoff but still refused",
+    ThrottlingException: "AWS throttled the requests; retried with backoff but still refused",
+    RequestLimitExceeded: "AWS throttled the requests; retried with backoff but still refused",
+    InvalidArgument: "CloudFront rejected a field of the request",
+    InvalidParameterValue: "EC2 rejected a field of the request",
+};
+
+/** An Error that keeps the AWS code visible to the user. */
+export class AcklessError extends Error {
+    constructor(message: string, readonly awsCode?: string, readonly cause?: unknown) {
+        super(message);
+        this.name = "AcklessError";
+    }
+}
+
+/**
+ * Wraps an AWS failure as "<what>: AWS <Code> (HTTP n): <message>; <plain explanation>".
+ * Network errors (no HTTP status) say so.
+ */
+export function describeAwsError(what: string, err: unknown): AcklessError {
+    const code = awsCode(err);
+    const status = httpStatus(err);
+    const message = (err as AwsErrorShape | undefined)?.message ?? String(err);
+    if (status === undefined) {
+        return new AcklessError(`${what}: could not reach AWS (${code ?? "network error"}: ${message})`, code, err);
+    }
+    const plain = code ? explanations[code] : undefined;
+    return new AcklessError(
+        `${what}: AWS ${code ?? "error"} (HTTP ${status}): ${message}${plain ? `; ${plain}` : ""}`,
+        code,
+        err,
+    );
+}

@@ -1,0 +1,114 @@
+/**
+ * Waiting, written once: poll a status until it reaches a target, with a
+ * deadline, a backoff that stays fast near the start and is capped so a state
+ * change is noticed within the cap, and progress messages for the user.
+ */
+import { AcklessError } from "./errors";
+
+/** A point in time after which a long operation gives up. */
+export class Deadline {
+    readonly at: number;
+    constructor(readonly timeoutMs: number, now: number = Date.now()) {
+        this.at = now + timeoutMs;
+    }
+    remainingMs(): number {
+        return Math.max(0, this.at - Date.now());
+    }
+    expired(): boolean {
+        return Date.now() >= this.at;
+    }
+}
+
+export interface PollOptions {
+    /** First delay between polls (default 250 ms, or ACKLESS_POLL_MIN_MS). */
+    minDelayMs?: number;
+    /** Cap on the delay between polls (default 2000 ms, or ACKLESS_POLL_MAX_MS). */
+    maxDelayMs?: number;
+    /** How often to report progress (default 15 s). */
+    progressEveryMs?: number;
+    /** Where progress goes (the provider passes pulumi.log.info). */
+    progress?: (message: string) => void;
+}
+
+export function pollDefaults(): Required<Omit<PollOptions, "progress">> {
+    const num = (name: string, dflt: number) => {
+        const v = Number(process.env[name]);
+        return Number.isFinite(v) && v > 0 ? v : dflt;
+    };
+    return {
+        minDelayMs: num("ACKLESS_POLL_MIN_MS", 250),
+        maxDelayMs: num("ACKLESS_POLL_MAX_MS", 2000),
+        progressEveryMs: num("ACKLESS_PROGRESS_MS", 15000),
+    };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Thrown by waitFor when the deadline passes; `step` says where it stopped. */
+export class DeadlineExceeded extends AcklessError {
+    constructor(readonly step: string, message: string) {
+        super(message, "DeadlineExceeded");
+    }
+}
+
+/**
+ * Polls `read` until `done(value)` holds. `describe(value)` names the current
+ * state in progress messages. Throws DeadlineExceeded naming `step`.
+ */
+export async function waitFor<T>(
+    step: string,
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    describe: (value: T) => string,
+    deadline: Deadline,
+    options: PollOptions = {},
+): Promise<T> {
+    const d = { ...pollDefaults(), ...options };
+    const started = Date.now();
+    let delay = d.minDelayMs;
+    let lastProgress = started;
+    for (;;) {
+        const value = await read();
+        if (done(value)) {
+            return value;
+        }
+        const now = Date.now();
+        if (now - lastProgress >= d.progressEveryMs) {
+            lastProgress = now;
+            options.progress?.(`${step}: still ${describe(value)} after ${Math.round((now - started) / 1000)} s`);
+        }
+        if (deadline.expired()) {
+            throw new DeadlineExceeded(
+                step,
+                `${step}: gave up after ${Math.round((now - started) / 1000)} s, still ${describe(value)}`,
+            );
+        }
+        await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
+        delay = Math.min(d.maxDelayMs, Math.ceil(delay * 1.5));
+    }
+}
+
+/**
+ * Retries `attempt` while `retryable(err)` holds, up to `maxAttempts` and
+ * within `deadline`, with a short backoff. Used for 412 (re-read and retry),
+ * 409 right after Deployed, and FunctionInUse.
+ */
+export async function retrying<T>(
+    attempt: (n: number) => Promise<T>,
+    retryable: (err: unknown) => boolean,
+    opts: { maxAttempts: number; deadline?: Deadline; delayMs?: number; maxDelayMs?: number; onRetry?: (err: unknown, n: number) => void },
+): Promise<T> {
+    let delay = opts.delayMs ?? 200;
+    for (let n = 1; ; n++) {
+        try {
+            return await attempt(n);
+        } catch (err) {
+            if (!retryable(err) || n >= opts.maxAttempts || opts.deadline?.expired()) {
+                throw err;
+            }
+            opts.onRetry?.(err, n);
+            await sleep(delay);
+            delay = Math.min(opts.maxDelayMs ?? 2000, delay * 2);
+        }
+    }
+}

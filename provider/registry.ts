@@ -1,0 +1,22 @@
+/**
+ * Kind name -> provider implementation. Loaded lazily by the stored provider
+ * code (see delegate.ts) inside the dynamic-provider host.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+type Impl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+
+const loaders: Record<string, () => Impl> = {
+    "ackless:test:Echo": () => require("./testing/echo").provider,
+    "ackless:cloudfront:Distribution": () => require("./cloudfront/distribution-provider").provider,
+    "ackless:cloudfront:Function": () => require("./cloudfront/function-provider").provider,
+    "ackless:ec2:NatGateway": () => require("./ec2/nat-gateway-provider").provider,
+};
+
+export function provider(kind: string): Impl {
+    const load = loaders[kind];
+    if (!load) {
+        throw new Error(`ackless does not know the resource kind "${kind}"; is the installed ackless older than the program's?`);
+    }
+    return load();
+}
