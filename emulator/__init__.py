@@ -1,0 +1,36 @@
+"""ackless local AWS emulator: moto 5.2.1 plus the behaviours in aws-contract.md."""
+
+_installed = False
+
+
+def install() -> None:
+    """Patch moto (idempotent). Must run before the server handles its first request."""
+    global _installed
+    if _installed:
+        return
+    import os
+
+    from . import cloudfront_distributions, cloudfront_functions, ec2_nat, tags
+
+    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat turns extensions off
+    # (to check that the contract tests fail without them).
+    disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
+    modules = {
+        "tags": tags,
+        "distributions": cloudfront_distributions,
+        "functions": cloudfront_functions,
+        "nat": ec2_nat,
+    }
+    for name, module in modules.items():
+        if name not in disabled:
+            module.install()
+    _installed = True
+
+
+def create_app():  # type: ignore[no-untyped-def]
+    install()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from .control import EmulatorApp
+
+    return EmulatorApp(DomainDispatcherApplication(create_backend_app))

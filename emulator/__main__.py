@@ -1,0 +1,56 @@
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S]"""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m emulator", description="ackless local AWS emulator (moto + extensions)")
+    parser.add_argument("--port", "-p", type=int, required=True)
+    parser.add_argument("--host", "-H", default="127.0.0.1")
+    parser.add_argument("--deploy-seconds", type=float, default=0.0, help="CloudFront InProgress -> Deployed time")
+    parser.add_argument("--nat-seconds", type=float, default=0.0, help="NAT pending/deleting transition time")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    if args.deploy_seconds < 0 or args.nat_seconds < 0:
+        parser.error("transition times must be >= 0")
+
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+
+    import logging
+
+    from werkzeug.serving import make_server
+
+    if not args.verbose:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from . import create_app, state
+
+    state.config["deploySeconds"] = args.deploy_seconds
+    state.config["natSeconds"] = args.nat_seconds
+
+    server = make_server(args.host, args.port, create_app(), threaded=True)
+    stopping = threading.Event()
+
+    def stop(signum, frame):  # type: ignore[no-untyped-def]
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    host = args.host if ":" not in args.host else f"[{args.host}]"
+    print(f"emulator listening on http://{host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

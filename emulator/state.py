@@ -1,0 +1,58 @@
+"""Shared emulator state: transition times, the call log, helpers."""
+
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+
+lock = threading.RLock()
+
+config: dict[str, float] = {"deploySeconds": 0.0, "natSeconds": 0.0}
+
+_calls: list[dict[str, Any]] = []
+_calls_lock = threading.Lock()
+
+
+def now() -> float:
+    """Monotonic clock used for every status transition."""
+    return time.monotonic()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def deploy_seconds() -> float:
+    return float(config["deploySeconds"])
+
+
+def nat_seconds() -> float:
+    return float(config["natSeconds"])
+
+
+def record_call(entry: dict[str, Any]) -> None:
+    with _calls_lock:
+        _calls.append(entry)
+
+
+def list_calls() -> list[dict[str, Any]]:
+    with _calls_lock:
+        return [dict(c) for c in _calls]
+
+
+def reset_calls() -> None:
+    with _calls_lock:
+        _calls.clear()
+
+
+def account_id() -> str:
+    return DEFAULT_ACCOUNT_ID
+
+
+def is_reserved_key(key: Any) -> bool:
+    return isinstance(key, str) and key.lower().startswith("aws:")
+
+
+RESERVED_EC2_MESSAGE = "Tag keys starting with 'aws:' are reserved for internal use"

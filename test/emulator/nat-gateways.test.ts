@@ -1,0 +1,106 @@
+// Contract: EC2 NAT gateway lifecycle as in aws-contract.md.
+import {
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  DeleteNatGatewayCommand,
+  DescribeNatGatewaysCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { expect } from "chai";
+import { useEmulator } from "../helpers/emulator";
+import { clients, createSubnet, expectAwsError, pollUntil } from "./fixtures";
+
+describe("emulator contract: EC2 NAT gateways", function () {
+  const emu = useEmulator();
+  const ec2 = () => clients(emu()).ec2;
+
+  const describeOne = async (client: EC2Client, id: string) =>
+    (await client.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))).NatGateways![0];
+
+  async function createNat(client: EC2Client, extra: { ClientToken?: string; tags?: Record<string, string> } = {}) {
+    const { subnetId } = await createSubnet(client);
+    const eip = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    const out = await client.send(
+      new CreateNatGatewayCommand({
+        SubnetId: subnetId,
+        AllocationId: eip.AllocationId,
+        ClientToken: extra.ClientToken,
+        TagSpecifications: extra.tags
+          ? [{ ResourceType: "natgateway", Tags: Object.entries(extra.tags).map(([Key, Value]) => ({ Key, Value })) }]
+          : undefined,
+      }),
+    );
+    return { subnetId, allocationId: eip.AllocationId!, out };
+  }
+
+  it("CreateNatGateway: pending, then available after the NAT transition time", async () => {
+    await emu().setConfig({ natSeconds: 1 });
+    const client = ec2();
+    const { out } = await createNat(client);
+    const id = out.NatGateway!.NatGatewayId!;
+    expect(out.NatGateway!.State).to.equal("pending");
+    expect((await describeOne(client, id)).State).to.equal("pending");
+    await pollUntil(() => describeOne(client, id), (n) => n.State === "available");
+  });
+
+  it("DeleteNatGateway: deleting, then deleted, and the deleted gateway stays visible", async () => {
+    const client = ec2();
+    const { out } = await createNat(client);
+    const id = out.NatGateway!.NatGatewayId!;
+    expect((await describeOne(client, id)).State).to.equal("available");
+    await emu().setConfig({ natSeconds: 1 });
+    const del = await client.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+    expect(del.NatGatewayId).to.equal(id);
+    expect((await describeOne(client, id)).State).to.equal("deleting");
+    const gone = await pollUntil(() => describeOne(client, id), (n) => n.State === "deleted");
+    expect(gone.NatGatewayId).to.equal(id);
+    const all = await client.send(new DescribeNatGatewaysCommand({}));
+    expect(all.NatGateways!.map((n) => `${n.NatGatewayId}:${n.State}`)).to.include(`${id}:deleted`);
+  });
+
+  it("unknown id: 400 NatGatewayNotFound on DescribeNatGateways(NatGatewayIds) and DeleteNatGateway", async () => {
+    const client = ec2();
+    const id = "nat-0123456789abcdef0";
+    const d = await expectAwsError(client.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] })), "NatGatewayNotFound", 400);
+    expect(d.message).to.equal(`The Nat Gateway ${id} was not found`);
+    const e = await expectAwsError(client.send(new DeleteNatGatewayCommand({ NatGatewayId: id })), "NatGatewayNotFound", 400);
+    expect(e.message).to.equal(`The Nat Gateway ${id} was not found`);
+  });
+
+  it("ClientToken makes CreateNatGateway idempotent: same token, same gateway, no second one", async () => {
+    const client = ec2();
+    const { subnetId, allocationId, out } = await createNat(client, { ClientToken: "token-1" });
+    const again = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId, ClientToken: "token-1" }));
+    expect(again.NatGateway!.NatGatewayId).to.equal(out.NatGateway!.NatGatewayId);
+    expect(again.ClientToken).to.equal("token-1");
+    const all = await client.send(new DescribeNatGatewaysCommand({}));
+    expect(all.NatGateways).to.have.length(1);
+    const other = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: "private", ClientToken: "token-2" }));
+    expect(other.NatGateway!.NatGatewayId).to.not.equal(out.NatGateway!.NatGatewayId);
+  });
+
+  it("DescribeNatGateways honours tag:<key>, tag-key and state filters", async () => {
+    const client = ec2();
+    const a = (await createNat(client, { tags: { Name: "a", team: "net" } })).out.NatGateway!.NatGatewayId!;
+    const b = (await createNat(client, { tags: { Name: "b" } })).out.NatGateway!.NatGatewayId!;
+    const ids = async (Filter: { Name: string; Values: string[] }[]) =>
+      ((await client.send(new DescribeNatGatewaysCommand({ Filter }))).NatGateways ?? []).map((n) => n.NatGatewayId).sort();
+    expect(await ids([{ Name: "tag:Name", Values: ["a"] }])).to.deep.equal([a]);
+    expect(await ids([{ Name: "tag:Name", Values: ["a", "b"] }])).to.deep.equal([a, b].sort());
+    expect(await ids([{ Name: "tag-key", Values: ["team"] }])).to.deep.equal([a]);
+    expect(await ids([{ Name: "tag:Name", Values: ["nope"] }])).to.deep.equal([]);
+    await client.send(new DeleteNatGatewayCommand({ NatGatewayId: b }));
+    expect(await ids([{ Name: "state", Values: ["available"] }])).to.deep.equal([a]);
+    expect(await ids([{ Name: "state", Values: ["deleted"] }])).to.deep.equal([b]);
+  });
+
+  it("nat-fail forces state failed with FailureCode and FailureMessage", async () => {
+    const client = ec2();
+    const id = (await createNat(client)).out.NatGateway!.NatGatewayId!;
+    await emu().failNat(id, "InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses");
+    const nat = await describeOne(client, id);
+    expect(nat.State).to.equal("failed");
+    expect(nat.FailureCode).to.equal("InsufficientFreeAddressesInSubnet");
+    expect(nat.FailureMessage).to.equal("Subnet has insufficient free addresses");
+  });
+});

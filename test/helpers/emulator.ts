@@ -1,0 +1,189 @@
+// Starts the local AWS emulator (python3 -m emulator: moto + ackless extensions) for tests.
+// Only Node built-ins are used.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+
+export interface EmulatorConfig {
+  deploySeconds?: number;
+  natSeconds?: number;
+}
+
+export interface EmulatorCall {
+  service: string;
+  operation: string;
+  status?: number;
+}
+
+export interface Emulator {
+  endpoint: string;
+  port: number;
+  reset(): Promise<void>;
+  setConfig(config: EmulatorConfig): Promise<Required<EmulatorConfig>>;
+  getConfig(): Promise<Required<EmulatorConfig>>;
+  calls(): Promise<EmulatorCall[]>;
+  resetCalls(): Promise<void>;
+  /** Adds tags (aws: ones too) bypassing the reserved-key check: a CloudFront ARN, or an EC2 resource id. */
+  seedTags(target: { arn: string } | { resourceId: string; region?: string }, tags: Record<string, string>): Promise<void>;
+  failNat(natGatewayId: string, failureCode?: string, failureMessage?: string): Promise<void>;
+  /** Forces a distribution's status. InProgress holds until holdSeconds pass (forever if omitted) or the next change. */
+  setDistributionStatus(id: string, status: "InProgress" | "Deployed", holdSeconds?: number): Promise<void>;
+  env(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(path.join(dir, "emulator", "__main__.py"))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the repository root (package.json + emulator/) above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function api<T>(endpoint: string, method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${endpoint}/ackless/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: method === "POST" ? JSON.stringify(body ?? {}) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`emulator ${method} /ackless/${route}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const args = ["-m", "emulator", "--port", String(port)];
+  if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
+  if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
+  const child: ChildProcess = spawn("python3", args, {
+    cwd: repoRoot(),
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  let stderr = "";
+  let stdout = "";
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    stderr = (stderr + d).slice(-20_000);
+  });
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+      if (err) {
+        child.kill("SIGKILL");
+        reject(err);
+      } else resolve();
+    };
+    const fail = (why: string) => new Error(`emulator did not start (${why}) on ${endpoint}\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`);
+    const timer = setTimeout(() => finish(fail(`timeout after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      stdout = (stdout + d).slice(-20_000);
+      if (stdout.includes("emulator listening on")) finish();
+    });
+    child.once("error", (e) => finish(fail(`spawn error: ${e.message}`)));
+    void exitPromise.then(() => finish(fail(`exited with ${exited?.code ?? exited?.signal}`)));
+    // Fallback: a successful internal API request also means it is up.
+    const poll = setInterval(() => {
+      fetch(`${endpoint}/ackless/config`)
+        .then((r) => (r.ok ? finish() : undefined))
+        .catch(() => undefined);
+    }, 250);
+  });
+
+  const emulator: Emulator = {
+    endpoint,
+    port,
+    async reset() {
+      await api(endpoint, "POST", "reset");
+    },
+    setConfig: (config) => api(endpoint, "POST", "config", config),
+    getConfig: () => api(endpoint, "GET", "config"),
+    async calls() {
+      return (await api<{ calls: EmulatorCall[] }>(endpoint, "GET", "calls")).calls;
+    },
+    async resetCalls() {
+      await api(endpoint, "POST", "calls/reset");
+    },
+    async seedTags(target, tags) {
+      await api(endpoint, "POST", "seed-tags", { ...target, tags });
+    },
+    async failNat(natGatewayId, failureCode = "InternalError", failureMessage = "Forced failure") {
+      await api(endpoint, "POST", "nat-fail", { natGatewayId, failureCode, failureMessage });
+    },
+    async setDistributionStatus(id, status, holdSeconds) {
+      await api(endpoint, "POST", "set-distribution", { id, status, holdSeconds });
+    },
+    env() {
+      return {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_REGION: "us-east-1",
+      };
+    },
+    async stop() {
+      if (exited) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+  return emulator;
+}
+
+/**
+ * Mocha helper: one emulator per describe block (started in before(); before each test it is
+ * reset and its transition times set back to opts, default 0; stopped in after()). Returns a getter because the emulator exists only once before() ran.
+ */
+export function useEmulator(opts: EmulatorConfig = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  before(async function () {
+    this.timeout(START_TIMEOUT_MS + 5_000);
+    emulator = await startEmulator(opts);
+  });
+  beforeEach(async () => {
+    await emulator!.reset();
+    await emulator!.setConfig({ deploySeconds: opts.deploySeconds ?? 0, natSeconds: opts.natSeconds ?? 0 });
+  });
+  after(async () => {
+    await emulator?.stop();
+  });
+  return () => {
+    if (!emulator) throw new Error("emulator not started: call the getter inside a test or hook");
+    return emulator;
+  };
+}
