@@ -108,6 +108,9 @@ def install() -> None:
 
     Distribution.__init__ = dist_init
     Distribution.status = property(_status, _set_status)
+    # ListDistributions' DistributionSummary carries the cache behaviours (AWS does; moto omitted them).
+    Distribution.DefaultCacheBehavior = property(lambda self: self.distribution_config.DefaultCacheBehavior)
+    Distribution.CacheBehaviors = property(lambda self: self.distribution_config.CacheBehaviors)
 
     def update_distribution(
         self: CloudFrontBackend, dist_config: dict[str, Any], _id: str, if_match: Any

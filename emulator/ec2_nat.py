@@ -39,7 +39,16 @@ def _get_state(self: NatGateway) -> str:
     if phase == "creating":
         return "available" if elapsed >= state.nat_seconds() else "pending"
     if phase == "deleting":
-        return "deleted" if elapsed >= state.nat_seconds() else "deleting"
+        if elapsed < state.nat_seconds():
+            return "deleting"
+        # AWS frees the gateway's Elastic IP once it is deleted (moto never does).
+        eni = getattr(self, "_eni", None)
+        for eip in getattr(self.ec2_backend, "addresses", []):
+            if eni is not None and eip.eni is eni:
+                eip.eni = None
+                eip.instance = None
+                eip.association_id = None
+        return "deleted"
     return phase
 
 

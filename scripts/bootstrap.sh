@@ -48,15 +48,15 @@ mkdir -p "$BIN"
 # engine looks for it beside the pulumi binary, never in node_modules.
 install -m 0755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$BIN/pulumi-resource-pulumi-nodejs"
 
-go_build() { # <label> <output> <package> <ldflags>
-  local label="$1" out="$2" pkg="$3" ldflags="$4" log
+go_build() { # <label> <output> <package> <ldflags> [<module dir>] [<version>]
+  local label="$1" out="$2" pkg="$3" ldflags="$4" moddir="${5:-tools/pulumi}" ver="${6:-$PULUMI_VERSION}" log
   command -v go >/dev/null || die "Go is not on PATH, and $label $PULUMI_VERSION must be built from Go modules.
   Fix: install Go 1.24 or later (https://go.dev/dl), or put pulumi $PULUMI_VERSION and its
   pulumi-language-nodejs on PATH and re-run."
   log="$(mktemp)"
-  say "building $label $PULUMI_VERSION from Go modules (first time only; a few minutes on 2 cores)..."
+  say "building $label $ver from Go modules (first time only; a few minutes on 2 cores)..."
   local start=$SECONDS
-  ( cd tools/pulumi && GOFLAGS=-mod=readonly GOSUMDB=off CGO_ENABLED=0 \
+  ( cd "$moddir" && GOFLAGS=-mod=readonly GOSUMDB=off CGO_ENABLED=0 \
       go build -v -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out.tmp" "$pkg" ) 2>"$log" &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
@@ -102,6 +102,24 @@ else
   fi
 fi
 
+# --- 3b. Kubernetes control plane for the Kubernetes tests and programs -------
+# etcd and kube-apiserver, as controller-runtime's envtest runs them.
+KUBE_VERSION="v$(sed -n 's/^\tk8s.io\/kubernetes v//p' tools/kube/go.mod)"
+ETCD_VERSION="v$(sed -n 's/^\tgo.etcd.io\/etcd\/server\/v3 v//p' tools/kube/go.mod)"
+KUBE_BIN="$CACHE/kube-$KUBE_VERSION-etcd-$ETCD_VERSION/bin"
+mkdir -p "$KUBE_BIN"
+if [[ -z "${ACKLESS_SKIP_KUBE:-}" ]]; then
+  if [[ ! -x "$KUBE_BIN/etcd" ]]; then
+    go_build "etcd" "$KUBE_BIN/etcd" go.etcd.io/etcd/server/v3 "-s -w" tools/kube "$ETCD_VERSION"
+  fi
+  if [[ ! -x "$KUBE_BIN/kube-apiserver" ]]; then
+    minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
+    go_build "kube-apiserver" "$KUBE_BIN/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver \
+      "-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
+      tools/kube "$KUBE_VERSION"
+  fi
+fi
+
 # --- 4. emulator (moto) ------------------------------------------------------
 PYTHON=python3
 if ! python3 -c "import moto, flask, flask_cors, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
@@ -122,6 +140,7 @@ cat > .ackless/env.sh <<ENV
 export PATH="$BIN:\$PATH"
 export ACKLESS_PULUMI_ROOT="$(dirname "$BIN")"
 export ACKLESS_PYTHON="$PYTHON"
+export ACKLESS_KUBE_BIN="$KUBE_BIN"
 export PULUMI_HOME="\${PULUMI_HOME:-$ROOT/.ackless/pulumi-home}"
 export PULUMI_BACKEND_URL="\${PULUMI_BACKEND_URL:-file://$ROOT/.ackless/state}"
 # Local-only default passphrase for the file backend's secrets; set your own

@@ -1,1 +1,2 @@
-export {};
+export * from "./distribution";
+export * from "./function";

@@ -42,8 +42,14 @@ export interface TestProject {
  * A project in a fresh temp dir whose program is `program` (JavaScript; it can
  * `require("ackless")`). `env` reaches the program and the providers.
  */
-export async function newProject(name: string, program: string, env: Record<string, string> = {}, config: Record<string, string> = {}): Promise<TestProject> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ackless-${name}-`));
+export async function newProject(
+    name: string,
+    program: string,
+    env: Record<string, string> = {},
+    config: Record<string, string> = {},
+    options: { dir?: string; linkNodeModules?: boolean } = {},
+): Promise<TestProject> {
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ackless-${name}-`));
     const backend = path.join(dir, ".state");
     fs.mkdirSync(backend);
     fs.writeFileSync(
@@ -53,7 +59,9 @@ export async function newProject(name: string, program: string, env: Record<stri
     fs.writeFileSync(path.join(dir, "index.js"), program);
     // The program and the dynamic-provider host resolve ackless and
     // @pulumi/pulumi from here, as a user's installed copy would.
-    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+    if (options.linkNodeModules !== false) {
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+    }
     const pulumiCommand = await PulumiCommand.get({ root: pulumiRoot() });
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: `file://${backend}`,

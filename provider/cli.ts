@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * The `ackless` command: a small dispatcher from a subcommand to the module
+ * that implements it. Each module exports `description` and
+ * `run(argv, env): Promise<exit code>`; add a subcommand with one line in
+ * `commands`.
+ */
+import { Masker } from "./ci/mask";
+
+interface Command {
+    description: string;
+    run(argv: string[], env?: NodeJS.ProcessEnv): Promise<number>;
+}
+
+const commands: Record<string, () => Command> = {
+    preview: () => require("./ci/preview"),
+    apply: () => require("./ci/apply"),
+    drift: () => require("./ci/drift"),
+};
+
+function usage(): string {
+    const lines = Object.keys(commands).map((name) => `  ${name.padEnd(12)} ${commands[name]().description}`);
+    return `Usage: ackless <command> [options]   (ackless <command> --help for its options)\n\nCommands:\n${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+    const [name, ...rest] = argv;
+    if (!name || name === "-h" || name === "--help" || name === "help") {
+        process.stdout.write(usage());
+        return name ? 0 : 1;
+    }
+    const load = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+    if (!load) {
+        process.stderr.write(`ackless: unknown command "${name}"\n\n${usage()}`);
+        return 1;
+    }
+    try {
+        return await load().run(rest, env);
+    } catch (e) {
+        // Setup and usage errors; never print the environment, and mask
+        // anything secret that found its way into the message.
+        const masker = Masker.fromEnv(env);
+        const message = e instanceof Error ? e.message : String(e);
+        process.stderr.write(masker.mask(`ackless ${name}: ${message}\n`));
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e) => {
+            process.stderr.write(Masker.fromEnv(process.env).mask(`ackless: ${e instanceof Error ? e.message : String(e)}\n`));
+            process.exitCode = 1;
+        },
+    );
+}

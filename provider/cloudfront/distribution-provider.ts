@@ -1,0 +1,616 @@
+/**
+ * The CloudFront distribution provider (kind "ackless:cloudfront:Distribution").
+ *
+ * Layout, as for every ackless resource:
+ * - config:  fillDefaults / normalizeConfig / observedConfig (what we send and compare)
+ * - find:    findDistribution (one not-found notion: undefined)
+ * - wait:    waitDistributionDeployed
+ * - delete:  deleteDistribution, a resumable sequence (gone / InProgress / Enabled / disabled)
+ * - provider: check, diff, create, read, update, delete
+ */
+import { randomUUID } from "crypto";
+import {
+    CreateDistributionWithTagsCommand,
+    DeleteDistributionCommand,
+    DistributionConfig,
+    GetDistributionCommand,
+    GetDistributionConfigCommand,
+    ListTagsForResourceCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
+import type * as pulumi from "@pulumi/pulumi";
+import { cloudfront } from "../common/clients";
+import { diffFields, deepEqual, FieldRule } from "../common/diff";
+import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
+import { progress, warn } from "../common/log";
+import { fromKeyValueList, sameTags, splitTags, tagChanges, Tags, toKeyValueList, userTags, validateTags } from "../common/tags";
+import { Deadline, DeadlineExceeded, retrying, sleep, waitFor } from "../common/wait";
+
+/** Pulumi's marker for a value not known during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const DEFAULT_DELETE_TIMEOUT_MINUTES = 60;
+export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
+/** 412 PreconditionFailed: re-read the ETag and retry this many times. */
+export const MAX_PRECONDITION_RETRIES = 5;
+/** 409 DistributionNotDisabled right after Deployed: retry this many times (backoff 0.5 s -> 4 s, about 20 s). */
+export const MAX_NOT_DISABLED_RETRIES = 8;
+
+type Obj = Record<string, any>;
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+// ---------------------------------------------------------------- config
+
+/**
+ * The comparable form of a configuration: no null/undefined values, and list
+ * wrappers with an empty `Items` reduced to `{Quantity: 0}` (AWS omits empty
+ * lists on read).
+ */
+export function normalizeConfig(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(normalizeConfig);
+    }
+    if (value instanceof Date) {
+        return value.toISOString();
+    }
+    if (!isObject(value)) {
+        return value;
+    }
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) {
+        if (v === undefined || v === null) {
+            continue;
+        }
+        out[k] = normalizeConfig(v);
+    }
+    if (Array.isArray(out.Items) && out.Items.length === 0) {
+        delete out.Items;
+        out.Quantity = 0;
+    }
+    return out;
+}
+
+/** Sets every `Quantity` from its sibling `Items` (known lists only). */
+function fillQuantities(value: any): void {
+    if (Array.isArray(value)) {
+        value.forEach(fillQuantities);
+        return;
+    }
+    if (!isObject(value)) {
+        return;
+    }
+    for (const v of Object.values(value)) {
+        fillQuantities(v);
+    }
+    if (Array.isArray(value.Items)) {
+        value.Quantity = value.Items.length;
+        if (value.Items.length === 0) {
+            delete value.Items;
+        }
+    }
+}
+
+/**
+ * The configuration ackless sends: the user's, normalized, with
+ * CallerReference (generated once, then kept), Comment "", Enabled true and
+ * every Quantity filled.
+ */
+export function fillDefaults(config: Obj, previousCallerReference?: string): Obj {
+    const out = normalizeConfig(config);
+    out.CallerReference = out.CallerReference ?? previousCallerReference ?? `ackless-${randomUUID()}`;
+    out.Comment = out.Comment ?? "";
+    out.Enabled = out.Enabled ?? true;
+    fillQuantities(out);
+    return out;
+}
+
+/**
+ * The observed configuration limited to the shape of the desired one (the
+ * fields the user set), so CloudFront's defaults for fields the user left out
+ * are not drift while a change to a field the user set is. Extra list items
+ * are kept whole.
+ */
+export function projectConfig(observed: any, shape: any): any {
+    if (shape === undefined) {
+        return observed;
+    }
+    if (Array.isArray(shape)) {
+        return Array.isArray(observed) ? observed.map((o, i) => (i < shape.length ? projectConfig(o, shape[i]) : o)) : observed;
+    }
+    if (isObject(shape)) {
+        if (!isObject(observed)) {
+            return observed;
+        }
+        const out: Obj = {};
+        for (const k of Object.keys(shape)) {
+            if (observed[k] !== undefined) {
+                out[k] = projectConfig(observed[k], shape[k]);
+            }
+        }
+        return out;
+    }
+    return observed;
+}
+
+/** What read/create/update store as `distributionConfig`: the observed config projected on the desired one. */
+export function observedConfig(observed: DistributionConfig | undefined, desired: Obj | undefined): Obj {
+    return projectConfig(normalizeConfig(observed ?? {}), isObject(desired) ? normalizeConfig(desired) : undefined);
+}
+
+// ---------------------------------------------------------------- find
+
+/** A distribution as GetDistribution shows it. */
+export interface FoundDistribution {
+    id: string;
+    arn: string;
+    domainName: string;
+    status: string;
+    enabled: boolean;
+    etag: string;
+    lastModifiedTime?: string;
+    config: DistributionConfig;
+}
+
+/** Does it exist and what is it: undefined when CloudFront says NoSuchDistribution. */
+export async function findDistribution(id: string): Promise<FoundDistribution | undefined> {
+    try {
+        const out = await cloudfront().send(new GetDistributionCommand({ Id: id }));
+        const d = out.Distribution!;
+        return {
+            id: d.Id ?? id,
+            arn: d.ARN ?? "",
+            domainName: d.DomainName ?? "",
+            status: d.Status ?? "",
+            enabled: d.DistributionConfig?.Enabled ?? false,
+            etag: out.ETag ?? "",
+            lastModifiedTime: d.LastModifiedTime ? new Date(d.LastModifiedTime).toISOString() : undefined,
+            config: d.DistributionConfig ?? ({} as DistributionConfig),
+        };
+    } catch (err) {
+        if (isAwsError(err, "NoSuchDistribution")) {
+            return undefined;
+        }
+        throw describeAwsError(`reading CloudFront distribution ${id}`, err);
+    }
+}
+
+/** The distribution's tags, or undefined when it is gone. */
+async function findTags(arn: string): Promise<Tags | undefined> {
+    try {
+        const out = await cloudfront().send(new ListTagsForResourceCommand({ Resource: arn }));
+        return fromKeyValueList(out.Tags?.Items);
+    } catch (err) {
+        if (isAwsError(err, "NoSuchResource", "NoSuchDistribution")) {
+            return undefined;
+        }
+        throw describeAwsError(`reading the tags of ${arn}`, err);
+    }
+}
+
+const describeState = (d: FoundDistribution | undefined) =>
+    d ? `${d.enabled ? "enabled" : "disabled"} and ${d.status}` : "gone";
+
+// ---------------------------------------------------------------- wait
+
+/** Polls until Deployed (or gone: undefined). Throws DeadlineExceeded naming `step`. */
+export function waitDistributionDeployed(id: string, step: string, deadline: Deadline): Promise<FoundDistribution | undefined> {
+    progress(`CloudFront distribution ${id}: ${step}`);
+    return waitFor(
+        step,
+        () => findDistribution(id),
+        (d) => d === undefined || d.status === "Deployed",
+        describeState,
+        deadline,
+        { progress: (m) => progress(`CloudFront distribution ${id}: ${m}`) },
+    );
+}
+
+// ---------------------------------------------------------------- update
+
+/**
+ * GetDistributionConfig for a fresh ETag, `change` the config, and
+ * UpdateDistribution(IfMatch); 412 re-reads and retries. Returns false when
+ * the distribution is gone, "unchanged" when `change` returned false.
+ */
+async function updateConfig(
+    id: string,
+    what: string,
+    change: (live: DistributionConfig) => DistributionConfig | false,
+    deadline?: Deadline,
+): Promise<boolean | "unchanged"> {
+    const cf = cloudfront();
+    return retrying(
+        async () => {
+            let live;
+            try {
+                live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            const next = change(live.DistributionConfig!);
+            if (next === false) {
+                return "unchanged";
+            }
+            try {
+                await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: next }));
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            return true;
+        },
+        (err) => isAwsError(err, "PreconditionFailed"),
+        {
+            maxAttempts: MAX_PRECONDITION_RETRIES + 1,
+            deadline,
+            delayMs: 100,
+            maxDelayMs: 1000,
+            onRetry: (_err, n) => progress(`CloudFront distribution ${id}: ${what}: the ETag changed (412), re-reading (retry ${n})`),
+        },
+    ).catch((err) => {
+        throw err instanceof AcklessError ? err : describeAwsError(`${what} CloudFront distribution ${id}`, err);
+    });
+}
+
+// ---------------------------------------------------------------- delete
+
+/**
+ * Disable, wait, delete, resumable from any state: gone is done; InProgress
+ * waits for Deployed; Enabled flips Enabled on the raw GetDistributionConfig
+ * result and waits; then DeleteDistribution with the ETag just read. 412
+ * re-reads, 409 right after Deployed retries briefly, NoSuchDistribution at
+ * any step means done. One deadline for the whole sequence.
+ */
+export async function deleteDistribution(id: string, timeoutMinutes: number = DEFAULT_DELETE_TIMEOUT_MINUTES): Promise<void> {
+    const deadline = new Deadline(timeoutMinutes * 60_000);
+    let step = "reading the distribution";
+    let last: FoundDistribution | undefined;
+    let preconditionRetries = 0;
+    let notDisabledRetries = 0;
+    const cf = cloudfront();
+    try {
+        for (;;) {
+            step = "reading the distribution";
+            last = await findDistribution(id);
+            if (!last) {
+                progress(`CloudFront distribution ${id} is gone`);
+                return;
+            }
+            if (last.status !== "Deployed") {
+                step = last.enabled
+                    ? "waiting for a pending change to deploy before disabling"
+                    : "waiting for the disabled distribution to finish deploying";
+                last = await waitDistributionDeployed(id, step, deadline);
+                if (!last) {
+                    return;
+                }
+            }
+            if (last.enabled) {
+                step = "disabling (UpdateDistribution with Enabled=false)";
+                progress(`CloudFront distribution ${id}: disabling`);
+                const disabled = await updateConfig(id, "disabling", (live) => (live.Enabled ? { ...live, Enabled: false } : false), deadline);
+                if (disabled === false) {
+                    return;
+                }
+                step = "waiting for the disabled distribution to finish deploying";
+                last = await waitDistributionDeployed(id, step, deadline);
+                if (!last) {
+                    return;
+                }
+                if (last.enabled) {
+                    continue; // re-enabled behind our back: start over
+                }
+            }
+            step = "deleting (DeleteDistribution)";
+            try {
+                await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: last.etag }));
+                progress(`CloudFront distribution ${id} deleted`);
+                return;
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return;
+                }
+                if (isAwsError(err, "PreconditionFailed") && preconditionRetries < MAX_PRECONDITION_RETRIES) {
+                    preconditionRetries++;
+                    progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${preconditionRetries})`);
+                    continue;
+                }
+                if (isAwsError(err, "DistributionNotDisabled") && notDisabledRetries < MAX_NOT_DISABLED_RETRIES && !deadline.expired()) {
+                    notDisabledRetries++;
+                    const delay = Math.min(4000, 500 * 2 ** (notDisabledRetries - 1));
+                    progress(`CloudFront distribution ${id}: not yet deletable (409 DistributionNotDisabled), retrying in ${delay / 1000} s`);
+                    await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
+                    continue;
+                }
+                throw err;
+            }
+        }
+    } catch (err) {
+        const where = `while ${step}; the distribution was last seen ${describeState(last)}`;
+        const resume = "Run `pulumi destroy` again to resume from where it stopped.";
+        if (err instanceof DeadlineExceeded) {
+            throw new AcklessError(
+                `deleting CloudFront distribution ${id}: the ${timeoutMinutes}-minute deadline (deleteTimeoutMinutes) passed ${where}. ${resume}`,
+                "DeadlineExceeded",
+                err,
+            );
+        }
+        const inner = err instanceof AcklessError ? err : describeAwsError(`${step}`, err);
+        throw new AcklessError(`deleting CloudFront distribution ${id} failed ${where}: ${inner.message}. ${resume}`, inner.awsCode, err);
+    }
+}
+
+// ---------------------------------------------------------------- provider
+
+function minutes(value: unknown, dflt: number): number {
+    return typeof value === "number" && value > 0 ? value : dflt;
+}
+
+function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags): Obj {
+    const { tags, systemTags } = splitTags(observedTags);
+    const outs: Obj = {
+        distributionConfig: observedConfig(d.config, inputs.distributionConfig),
+        tags,
+        systemTags,
+        arn: d.arn,
+        domainName: d.domainName,
+        status: d.status,
+        etag: d.etag,
+        enabled: d.enabled,
+        lastModifiedTime: d.lastModifiedTime ?? "",
+    };
+    for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes"]) {
+        if (inputs[k] !== undefined && inputs[k] !== null) {
+            outs[k] = inputs[k];
+        }
+    }
+    return outs;
+}
+
+/** Waits for Deployed after create/update when asked; a timeout warns (the distribution exists) instead of failing. */
+async function settle(id: string, inputs: Obj, fallback: FoundDistribution, step: string): Promise<FoundDistribution> {
+    if (inputs.waitForDeployment === false) {
+        return fallback;
+    }
+    const deadline = new Deadline(minutes(inputs.deployTimeoutMinutes, DEFAULT_DEPLOY_TIMEOUT_MINUTES) * 60_000);
+    try {
+        const d = await waitDistributionDeployed(id, step, deadline);
+        if (!d) {
+            throw new AcklessError(`CloudFront distribution ${id} disappeared while ${step}`);
+        }
+        return d;
+    } catch (err) {
+        if (err instanceof DeadlineExceeded) {
+            warn(`CloudFront distribution ${id}: ${err.message}; it keeps deploying on AWS (status InProgress)`);
+            return (await findDistribution(id)) ?? fallback;
+        }
+        throw err;
+    }
+}
+
+function checkConfig(cfg: Obj, failures: pulumi.dynamic.CheckFailure[]): void {
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const origins = cfg.Origins?.Items;
+    const ids = new Set<string>();
+    let idsKnown = true;
+    if (origins === UNKNOWN || cfg.Origins === UNKNOWN) {
+        idsKnown = false;
+    } else if (!Array.isArray(origins) || origins.length === 0) {
+        idsKnown = false; // one message is enough
+        fail(
+            "distributionConfig",
+            "distributionConfig.Origins.Items: a distribution needs at least one origin ({Id, DomainName, ...}); none was given",
+        );
+    } else {
+        origins.forEach((o: any, i: number) => {
+            const at = `distributionConfig.Origins.Items[${i}]`;
+            if (o === UNKNOWN || o?.Id === UNKNOWN) {
+                idsKnown = false;
+                return;
+            }
+            if (typeof o?.Id !== "string" || o.Id === "") {
+                fail("distributionConfig", `${at}.Id: every origin needs an Id (the name cache behaviors use as TargetOriginId)`);
+            } else if (ids.has(o.Id)) {
+                fail("distributionConfig", `${at}.Id: the origin Id "${o.Id}" is used twice; origin Ids must be unique`);
+            } else {
+                ids.add(o.Id);
+            }
+            if (o?.DomainName === undefined || o.DomainName === "") {
+                fail("distributionConfig", `${at}.DomainName: every origin needs a DomainName`);
+            }
+        });
+    }
+    const groups = cfg.OriginGroups?.Items;
+    if (Array.isArray(groups)) {
+        for (const g of groups) {
+            if (g?.Id === UNKNOWN) {
+                idsKnown = false;
+            } else if (typeof g?.Id === "string") {
+                ids.add(g.Id);
+            }
+        }
+    } else if (groups === UNKNOWN) {
+        idsKnown = false;
+    }
+    const known = [...ids].map((x) => `"${x}"`).join(", ") || "none";
+    const checkTarget = (at: string, target: unknown) => {
+        if (target === UNKNOWN || !idsKnown) {
+            return;
+        }
+        if (typeof target !== "string" || target === "") {
+            fail("distributionConfig", `${at}: required; set it to the Id of one of the origins (${known})`);
+        } else if (!ids.has(target)) {
+            fail("distributionConfig", `${at}: "${target}" is not the Id of any origin or origin group (known: ${known})`);
+        }
+    };
+    if (cfg.DefaultCacheBehavior === UNKNOWN) {
+        // decided at deployment
+    } else if (!isObject(cfg.DefaultCacheBehavior)) {
+        fail("distributionConfig", "distributionConfig.DefaultCacheBehavior: required (TargetOriginId, ViewerProtocolPolicy, and a cache policy)");
+    } else {
+        checkTarget("distributionConfig.DefaultCacheBehavior.TargetOriginId", cfg.DefaultCacheBehavior.TargetOriginId);
+    }
+    const behaviors = cfg.CacheBehaviors?.Items;
+    if (Array.isArray(behaviors)) {
+        behaviors.forEach((b: any, i: number) => {
+            if (b !== UNKNOWN) {
+                checkTarget(`distributionConfig.CacheBehaviors.Items[${i}].TargetOriginId`, b?.TargetOriginId);
+            }
+        });
+    }
+}
+
+export const provider = {
+    async check(olds: Obj, news: Obj): Promise<pulumi.dynamic.CheckResult> {
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        const inputs: Obj = { ...news };
+        const cfg = news.distributionConfig;
+        if (!isObject(cfg)) {
+            if (cfg !== UNKNOWN) {
+                failures.push({ property: "distributionConfig", reason: "distributionConfig: required (Origins, DefaultCacheBehavior, ...)" });
+            }
+        } else {
+            inputs.distributionConfig = fillDefaults(cfg, olds?.distributionConfig?.CallerReference);
+            checkConfig(inputs.distributionConfig, failures);
+        }
+        for (const reason of validateTags("tags", news.tags === UNKNOWN ? undefined : news.tags)) {
+            failures.push({ property: "tags", reason });
+        }
+        for (const k of ["deleteTimeoutMinutes", "deployTimeoutMinutes"]) {
+            const v = news[k];
+            if (v !== undefined && v !== null && v !== UNKNOWN && !(typeof v === "number" && Number.isFinite(v) && v > 0)) {
+                failures.push({ property: k, reason: `${k}: must be a positive number of minutes (got ${JSON.stringify(v)})` });
+            }
+        }
+        const w = news.waitForDeployment;
+        if (w !== undefined && w !== null && w !== UNKNOWN && typeof w !== "boolean") {
+            failures.push({ property: "waitForDeployment", reason: "waitForDeployment: must be true or false" });
+        }
+        if (news.adopt !== undefined && news.adopt !== null) {
+            failures.push({ property: "adopt", reason: "adopt is not supported yet" });
+        }
+        return { inputs, failures };
+    },
+
+    async diff(_id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.DiffResult> {
+        const oc: Obj = isObject(olds.distributionConfig) ? olds.distributionConfig : {};
+        const nc: Obj = isObject(news.distributionConfig) ? normalizeConfig(news.distributionConfig) : {};
+        const flat = (src: Obj, cfg: Obj) => {
+            const out: Obj = { tags: src.tags, "distributionConfig.CallerReference": cfg.CallerReference };
+            for (const [k, v] of Object.entries(cfg)) {
+                out[`distributionConfig.${k}`] = v;
+            }
+            for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes"]) {
+                out[k] = src[k];
+            }
+            return out;
+        };
+        const keys = new Set([...Object.keys(oc), ...Object.keys(nc)]);
+        keys.delete("CallerReference");
+        const rules: FieldRule[] = [
+            { name: "distributionConfig.CallerReference", replaces: true },
+            ...[...keys].sort().map((k) => ({ name: `distributionConfig.${k}` })),
+            { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
+            { name: "waitForDeployment", equal: (a, b) => (a ?? true) === (b ?? true) },
+            { name: "deployTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DEPLOY_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DEPLOY_TIMEOUT_MINUTES) },
+            { name: "deleteTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DELETE_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DELETE_TIMEOUT_MINUTES) },
+        ];
+        const d = diffFields(flat(olds, oc), flat(news, nc), rules);
+        // The engine takes top-level input names.
+        return { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [] };
+    },
+
+    async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
+        const config = inputs.distributionConfig as DistributionConfig;
+        const tags = userTags(inputs.tags);
+        let created;
+        try {
+            created = await cloudfront().send(
+                new CreateDistributionWithTagsCommand({
+                    DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(tags) } },
+                }),
+            );
+        } catch (err) {
+            throw describeAwsError("creating CloudFront distribution", err);
+        }
+        const dist = created.Distribution!;
+        const id = dist.Id!;
+        progress(`CloudFront distribution ${id} created (${dist.DomainName})`);
+        const initial: FoundDistribution = {
+            id,
+            arn: dist.ARN ?? "",
+            domainName: dist.DomainName ?? "",
+            status: dist.Status ?? "InProgress",
+            enabled: dist.DistributionConfig?.Enabled ?? config.Enabled ?? true,
+            etag: created.ETag ?? "",
+            lastModifiedTime: dist.LastModifiedTime ? new Date(dist.LastModifiedTime).toISOString() : undefined,
+            config: dist.DistributionConfig ?? config,
+        };
+        // Nothing after CreateDistribution may fail the create (the distribution would be orphaned).
+        let final = initial;
+        try {
+            final = await settle(id, inputs, initial, "waiting for the new distribution to deploy");
+        } catch (err) {
+            warn(`CloudFront distribution ${id} was created, but waiting for it failed: ${(err as Error).message}`);
+        }
+        return { id, outs: outputsOf(inputs, final, tags) };
+    },
+
+    async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {
+        const d = await findDistribution(id);
+        if (!d) {
+            return { id: "", props: {} };
+        }
+        const tags = await findTags(d.arn);
+        if (tags === undefined) {
+            return { id: "", props: {} };
+        }
+        return { id, props: outputsOf(props ?? {}, d, tags) };
+    },
+
+    async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
+        const desired = news.distributionConfig as Obj;
+        let current: FoundDistribution | undefined;
+        if (!deepEqual(olds.distributionConfig, normalizeConfig(desired))) {
+            progress(`CloudFront distribution ${id}: updating its configuration`);
+            const updated = await updateConfig(id, "updating", (live) =>
+                // CallerReference is immutable: a change to it is a replacement, never an update.
+                ({ ...(desired as DistributionConfig), CallerReference: live.CallerReference }),
+            );
+            if (updated === false) {
+                throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, "NoSuchDistribution");
+            }
+        }
+        current = await findDistribution(id);
+        if (!current) {
+            throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi up --refresh\` to recreate it`, "NoSuchDistribution");
+        }
+        const observed = (await findTags(current.arn)) ?? {};
+        const { set, remove } = tagChanges(observed, news.tags);
+        try {
+            if (Object.keys(set).length > 0) {
+                await cloudfront().send(new TagResourceCommand({ Resource: current.arn, Tags: { Items: toKeyValueList(set) } }));
+            }
+            if (remove.length > 0) {
+                await cloudfront().send(new UntagResourceCommand({ Resource: current.arn, TagKeys: { Items: remove } }));
+            }
+        } catch (err) {
+            throw describeAwsError(`tagging CloudFront distribution ${id}`, err);
+        }
+        const tags = { ...splitTags(observed).systemTags, ...userTags(news.tags) };
+        if (current.status !== "Deployed") {
+            current = await settle(id, news, current, "waiting for the update to deploy");
+        }
+        return { outs: outputsOf(news, current, tags) };
+    },
+
+    async delete(id: string, props: Obj): Promise<void> {
+        await deleteDistribution(id, minutes(props?.deleteTimeoutMinutes, DEFAULT_DELETE_TIMEOUT_MINUTES));
+    },
+};

@@ -1,0 +1,127 @@
+/**
+ * cloudfront.Distribution: a CloudFront distribution managed by a Pulumi
+ * dynamic provider. The provider code stored in state only delegates to the
+ * installed ackless package (see ../delegate.ts); the AWS calls live in
+ * ./distribution-provider.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import type { AdoptArgs } from "../common/adopt";
+import { delegatingProvider } from "../delegate";
+
+/** Fields ackless fills when omitted (see DistributionArgs.distributionConfig). */
+type FilledKeys = "Quantity" | "CallerReference" | "Comment" | "Enabled";
+
+/**
+ * The AWS SDK shape, with every value accepting a Pulumi Input and the fields
+ * ackless fills (`Quantity` everywhere, `CallerReference`, `Comment`,
+ * `Enabled`) optional.
+ */
+export type DeepInput<T> = T extends string | number | boolean | null | undefined
+    ? T
+    : T extends Date
+      ? T
+      : T extends (infer U)[]
+        ? pulumi.Input<DeepInput<U>>[]
+        : { [K in keyof T as K extends FilledKeys ? never : K]: pulumi.Input<DeepInput<T[K]>> } & {
+              [K in keyof T as K extends FilledKeys ? K : never]?: pulumi.Input<DeepInput<T[K]>>;
+          };
+
+/** A distribution configuration as a program writes it. */
+export type DistributionConfigArgs = DeepInput<DistributionConfig>;
+
+export interface DistributionArgs {
+    /**
+     * The distribution's configuration, in the AWS SDK / CloudFront API shape
+     * (`DistributionConfig`: `Origins`, `DefaultCacheBehavior`, `CacheBehaviors`,
+     * `Aliases`, `ViewerCertificate`, `PriceClass`, ...), field names as in the
+     * CloudFront API reference. ackless fills:
+     * - `CallerReference`: generated (`ackless-<uuid>`) when omitted and kept
+     *   across updates. Changing it replaces the distribution.
+     * - `Comment`: `""` when omitted.
+     * - `Enabled`: `true` when omitted.
+     * - every `Quantity`: computed from the sibling `Items` (an empty or
+     *   missing `Items` list gives `Quantity: 0`); you never write `Quantity`.
+     *
+     * Every other change is applied in place with `UpdateDistribution`, which
+     * replaces the whole configuration: fields you leave out take CloudFront's
+     * defaults.
+     */
+    distributionConfig: pulumi.Input<DistributionConfigArgs>;
+    /**
+     * Tags to put on the distribution. Keys starting with `aws:` (any case)
+     * are reserved by AWS and rejected at preview; tags AWS adds itself are
+     * read back in `systemTags`.
+     */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Wait for the distribution to reach `Deployed` after create and update
+     * (default `true`). With `false` the operation returns as soon as AWS
+     * accepted it and `status` reads `InProgress`.
+     */
+    waitForDeployment?: pulumi.Input<boolean>;
+    /**
+     * How long create and update wait for `Deployed`, in minutes (default 60).
+     * When it passes, ackless warns and finishes the operation (the
+     * distribution exists and keeps deploying).
+     */
+    deployTimeoutMinutes?: pulumi.Input<number>;
+    /**
+     * The deadline for the whole delete (disable, wait for Deployed, delete),
+     * in minutes (default 60). When it passes, the delete fails with a message
+     * saying where it stopped; running `pulumi destroy` again resumes from
+     * there.
+     */
+    deleteTimeoutMinutes?: pulumi.Input<number>;
+    /** Take over an existing distribution instead of creating one. Not supported yet. */
+    adopt?: pulumi.Input<AdoptArgs>;
+}
+
+export class Distribution extends pulumi.dynamic.Resource {
+    /** The configuration as last observed on AWS, limited to the fields you set. */
+    declare readonly distributionConfig: pulumi.Output<DistributionConfig>;
+    /** The distribution's ARN (`arn:aws:cloudfront::ACCOUNT:distribution/ID`). */
+    declare readonly arn: pulumi.Output<string>;
+    /** The CloudFront domain name (`dxxxx.cloudfront.net`). */
+    declare readonly domainName: pulumi.Output<string>;
+    /** `InProgress` or `Deployed`. */
+    declare readonly status: pulumi.Output<string>;
+    /** The current ETag (changes with every update). */
+    declare readonly etag: pulumi.Output<string>;
+    /** Whether the distribution serves requests. */
+    declare readonly enabled: pulumi.Output<boolean>;
+    /** The user's tags as observed (no `aws:` keys). */
+    declare readonly tags: pulumi.Output<Record<string, string>>;
+    /** Tags AWS manages (`aws:` keys), read-only. */
+    declare readonly systemTags: pulumi.Output<Record<string, string>>;
+    /** When the distribution was last modified (ISO 8601). */
+    declare readonly lastModifiedTime: pulumi.Output<string>;
+    declare readonly waitForDeployment: pulumi.Output<boolean | undefined>;
+    declare readonly deployTimeoutMinutes: pulumi.Output<number | undefined>;
+    declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
+
+    constructor(name: string, args: DistributionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            delegatingProvider("ackless:cloudfront:Distribution"),
+            name,
+            {
+                distributionConfig: args.distributionConfig,
+                tags: args.tags,
+                waitForDeployment: args.waitForDeployment,
+                deployTimeoutMinutes: args.deployTimeoutMinutes,
+                deleteTimeoutMinutes: args.deleteTimeoutMinutes,
+                adopt: args.adopt,
+                arn: undefined,
+                domainName: undefined,
+                status: undefined,
+                etag: undefined,
+                enabled: undefined,
+                systemTags: undefined,
+                lastModifiedTime: undefined,
+            },
+            opts,
+            "ackless",
+            "Distribution",
+        );
+    }
+}

@@ -1,0 +1,103 @@
+/**
+ * cloudfront.Function: a CloudFront Function, published on create and on
+ * update, with both stages (DEVELOPMENT and LIVE) visible in its outputs.
+ *
+ * This file holds only the public API; the implementation lives in
+ * function-provider.ts and is reached through the delegating provider.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { AdoptArgs } from "../common/adopt";
+import { delegatingProvider } from "../delegate";
+
+export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
+
+export interface FunctionArgs {
+    /**
+     * The function's name, unique in the account: 1 to 64 letters, digits,
+     * hyphens or underscores. Changing it replaces the function. When omitted,
+     * a name is generated from the resource name plus "-" and 7 random hex
+     * characters, and kept for the resource's life.
+     */
+    name?: pulumi.Input<string>;
+    /** The JavaScript runtime: `cloudfront-js-1.0` or `cloudfront-js-2.0` (default). Updated in place. */
+    runtime?: pulumi.Input<FunctionRuntime>;
+    /**
+     * The function's JavaScript source (at most 10,240 bytes). Checked for
+     * syntax errors at preview. Updated in place, then published when `publish` is on.
+     */
+    code: pulumi.Input<string>;
+    /** A comment describing the function. Updated in place. */
+    comment?: pulumi.Input<string>;
+    /**
+     * ARNs of CloudFront KeyValueStores the function reads (cloudfront-js-2.0).
+     * Updated in place.
+     */
+    keyValueStoreAssociations?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Publish DEVELOPMENT to LIVE after every create and update that changes
+     * it (default true). With it on, a LIVE stage that differs from
+     * DEVELOPMENT shows as drift and the next `up` publishes.
+     */
+    publish?: pulumi.Input<boolean>;
+    /** Tags on the function. Keys starting with `aws:` are reserved by AWS and rejected. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Take over an existing function instead of creating one (not supported yet). */
+    adopt?: pulumi.Input<AdoptArgs>;
+}
+
+export class Function extends pulumi.dynamic.Resource {
+    /** The function's ARN: put it in a distribution's `FunctionAssociations`. */
+    declare readonly arn: pulumi.Output<string>;
+    /** The function's name (given or generated). */
+    declare readonly name: pulumi.Output<string>;
+    /** The runtime of the DEVELOPMENT stage. */
+    declare readonly runtime: pulumi.Output<FunctionRuntime>;
+    /** The code of the DEVELOPMENT stage. */
+    declare readonly code: pulumi.Output<string>;
+    /** The comment of the DEVELOPMENT stage. */
+    declare readonly comment: pulumi.Output<string>;
+    /** The KeyValueStore ARNs of the DEVELOPMENT stage. */
+    declare readonly keyValueStoreAssociations: pulumi.Output<string[]>;
+    /** Whether DEVELOPMENT is published on create and update. */
+    declare readonly publish: pulumi.Output<boolean>;
+    /** AWS status: UNPUBLISHED, UNASSOCIATED or ASSOCIATED. */
+    declare readonly status: pulumi.Output<string>;
+    /** The DEVELOPMENT stage's ETag. */
+    declare readonly etag: pulumi.Output<string>;
+    /** The LIVE stage's ETag ("" when never published). */
+    declare readonly liveEtag: pulumi.Output<string>;
+    /** True when LIVE serves the current DEVELOPMENT code and config. */
+    declare readonly published: pulumi.Output<boolean>;
+    /** The user's tags on the function, as observed. */
+    declare readonly tags: pulumi.Output<Record<string, string>>;
+    /** Tags AWS reserves (`aws:` keys), read only. */
+    declare readonly systemTags: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: FunctionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            delegatingProvider("ackless:cloudfront:Function"),
+            name,
+            {
+                name: args.name,
+                runtime: args.runtime,
+                code: args.code,
+                comment: args.comment,
+                keyValueStoreAssociations: args.keyValueStoreAssociations,
+                publish: args.publish,
+                tags: args.tags,
+                adopt: args.adopt,
+                // The base of the generated name (check() cannot see the resource name).
+                autoNamePrefix: name,
+                arn: undefined,
+                status: undefined,
+                etag: undefined,
+                liveEtag: undefined,
+                published: undefined,
+                systemTags: undefined,
+            },
+            opts,
+            "ackless",
+            "Function",
+        );
+    }
+}

@@ -1,0 +1,466 @@
+/**
+ * ec2.NatGateway: the provider (check, diff, create, read, update, delete).
+ *
+ * Layout, the same for every ackless resource:
+ * - findNatGateway(): "does it exist and what is it", one not-found notion
+ *   (NatGatewayNotFound, an empty result, an id mismatch and state `deleted`
+ *   all mean gone);
+ * - waitNatGateway...(): polls through common/wait with progress messages;
+ * - clientToken(): the idempotency token of CreateNatGateway (see below);
+ * - the provider object at the end.
+ *
+ * The ClientToken. A retried create must find the gateway an earlier,
+ * interrupted attempt made instead of making a second one. The attempt that
+ * needs it is usually in another process: a `pulumi up` killed while create
+ * waited for `available` leaves a pending create, and a create that hit its
+ * deadline leaves nothing in state; in both cases the next `pulumi up` calls
+ * check() with no old inputs. So the token is not random: check() derives it
+ * from the resource's identity (project, stack, parent URN, name, passed by
+ * the public class as `__identity`) and the fields a gateway is created from
+ * (subnet, allocation, connectivity type, private IP), and stores it in the
+ * inputs as `__clientToken`. The same resource with the same inputs always
+ * gets the same token; a replacement that changes any of those fields gets a
+ * new one.
+ * A replacement that changes none of them (`pulumi up --replace`, a `failed`
+ * gateway) would reuse the token, which AWS would answer with the old
+ * gateway. Two things prevent that: such a replacement is always
+ * delete-before-replace (diff says so), and create() walks a sequence of
+ * tokens `<base>`, `<base>.1`, `<base>.2`...: a token whose gateway is
+ * deleted, deleting, gone or already failed is used up, and create moves to
+ * the next one. The walk is deterministic too, so a crashed retry walks the
+ * same sequence and stops at the gateway its first attempt made.
+ */
+import {
+    CreateNatGatewayCommand,
+    CreateTagsCommand,
+    DeleteNatGatewayCommand,
+    DeleteTagsCommand,
+    DescribeNatGatewaysCommand,
+    NatGateway as AwsNatGateway,
+} from "@aws-sdk/client-ec2";
+import * as crypto from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { ec2 } from "../common/clients";
+import { deepEqual, diffFields, FieldRule } from "../common/diff";
+import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
+import { progress, warn } from "../common/log";
+import { fromKeyValueList, sameTags, splitTags, tagChanges, Tags, toKeyValueList, userTags, validateTags } from "../common/tags";
+import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
+
+/** The value Pulumi passes for inputs not known yet (preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type ConnectivityType = "public" | "private";
+
+/** The checked inputs, as stored in state. */
+export interface NatGatewayInputs {
+    subnetId: string;
+    allocationId?: string;
+    connectivityType: ConnectivityType;
+    privateIpAddress?: string;
+    tags?: Tags;
+    adopt?: unknown;
+    /** Resource identity from the public class (project/stack/parent/name). */
+    __identity?: string;
+    /** Base idempotency token, derived in check(). */
+    __clientToken?: string;
+}
+
+/** What create/read/update return (the resource's outputs). */
+export interface NatGatewayOutputs {
+    subnetId: string;
+    allocationId?: string;
+    connectivityType: ConnectivityType;
+    privateIpAddress?: string;
+    tags: Tags;
+    systemTags: Tags;
+    state: string;
+    publicIp?: string;
+    privateIp?: string;
+    networkInterfaceId?: string;
+    vpcId?: string;
+    failureCode?: string;
+    failureMessage?: string;
+    clientToken?: string;
+}
+
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
+/** How many tokens create walks before giving up (each used-up token is one old gateway). */
+const MAX_TOKENS = 20;
+
+function seconds(name: string, dflt: number): number {
+    const v = Number(process.env[name]);
+    return Number.isFinite(v) && v > 0 ? v : dflt;
+}
+/** Create waits up to ACKLESS_NAT_CREATE_TIMEOUT_S (default 10 min) for `available`. */
+const createDeadline = () => new Deadline(seconds("ACKLESS_NAT_CREATE_TIMEOUT_S", 600) * 1000);
+/** Delete (and read of a `deleting` gateway) waits up to ACKLESS_NAT_DELETE_TIMEOUT_S (default 30 min). */
+const deleteDeadline = () => new Deadline(seconds("ACKLESS_NAT_DELETE_TIMEOUT_S", 1800) * 1000);
+
+const known = (v: unknown) => v !== UNKNOWN;
+
+function isIpv4(s: string): boolean {
+    const parts = s.split(".");
+    return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** Drops undefined values (Pulumi's property structs cannot hold them). */
+function compact<T extends object>(o: T): T {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+// ------------------------------------------------------------------ token
+
+/** The base token of a resource with these inputs; undefined while any part is unknown. */
+export function clientToken(inputs: Partial<NatGatewayInputs>): string | undefined {
+    const parts = [
+        inputs.__identity ?? "",
+        inputs.subnetId ?? "",
+        inputs.allocationId ?? "",
+        inputs.connectivityType ?? "public",
+        inputs.privateIpAddress ?? "",
+    ];
+    if (!parts.every(known)) {
+        return undefined;
+    }
+    const hash = crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+    return `ackless-${hash.slice(0, 40)}`;
+}
+
+/** The n-th token of the walk (n = 0 is the base). At most 64 characters. */
+export function nthToken(base: string, n: number): string {
+    return n === 0 ? base : `${base}.${n}`;
+}
+
+// ------------------------------------------------------------------- find
+
+/**
+ * The gateway, or undefined when it is gone: NatGatewayNotFound, an empty
+ * result, another id, or state `deleted` (AWS keeps deleted gateways visible
+ * for about an hour).
+ */
+export async function findNatGateway(id: string): Promise<AwsNatGateway | undefined> {
+    let out;
+    try {
+        out = await ec2().send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }));
+    } catch (err) {
+        if (isAwsError(err, "NatGatewayNotFound", "InvalidNatGatewayID.NotFound")) {
+            return undefined;
+        }
+        throw describeAwsError(`reading NAT gateway ${id}`, err);
+    }
+    const nat = (out.NatGateways ?? []).find((n) => n.NatGatewayId === id);
+    if (!nat || nat.State === "deleted") {
+        return undefined;
+    }
+    return nat;
+}
+
+const stateOf = (nat: AwsNatGateway | undefined) => (nat ? String(nat.State) : "deleted");
+
+// ------------------------------------------------------------------- wait
+
+/** Waits while the gateway is `pending`; returns it `available` or `failed`, or undefined if it went away. */
+export async function waitNatGatewaySettled(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
+    return waitFor(
+        `NAT gateway ${id}: waiting for available`,
+        () => findNatGateway(id),
+        (nat) => nat === undefined || nat.State !== "pending",
+        stateOf,
+        deadline,
+        { progress },
+    );
+}
+
+/** Waits until the gateway is gone (`deleted` or not found). */
+export async function waitNatGatewayDeleted(id: string, deadline: Deadline): Promise<void> {
+    await waitFor(
+        `NAT gateway ${id}: waiting for deleted`,
+        () => findNatGateway(id),
+        (nat) => nat === undefined,
+        stateOf,
+        deadline,
+        { progress },
+    );
+}
+
+/** DeleteNatGateway unless it is already going or gone, then waits for `deleted`. */
+async function deleteAndWait(id: string, deadline: Deadline): Promise<void> {
+    const nat = await findNatGateway(id);
+    if (!nat) {
+        return;
+    }
+    if (nat.State !== "deleting") {
+        try {
+            await ec2().send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+        } catch (err) {
+            if (isAwsError(err, "NatGatewayNotFound", "InvalidNatGatewayID.NotFound")) {
+                return;
+            }
+            throw describeAwsError(`deleting NAT gateway ${id}`, err);
+        }
+        progress(`NAT gateway ${id}: deleting`);
+    } else {
+        progress(`NAT gateway ${id}: already deleting, waiting for deleted`);
+    }
+    await waitNatGatewayDeleted(id, deadline);
+}
+
+// ---------------------------------------------------------------- outputs
+
+function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
+    const addresses = nat.NatGatewayAddresses ?? [];
+    const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
+    const { tags, systemTags } = splitTags(fromKeyValueList(nat.Tags));
+    const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? known.connectivityType ?? "public";
+    return compact({
+        subnetId: nat.SubnetId ?? (known.subnetId as string),
+        allocationId: connectivityType === "public" ? primary?.AllocationId ?? known.allocationId : undefined,
+        connectivityType,
+        // The input as given: AWS picks one when it is omitted, which is no drift.
+        privateIpAddress: known.privateIpAddress,
+        tags,
+        systemTags,
+        state: String(nat.State),
+        publicIp: primary?.PublicIp,
+        privateIp: primary?.PrivateIp,
+        networkInterfaceId: primary?.NetworkInterfaceId,
+        vpcId: nat.VpcId,
+        failureCode: nat.FailureCode,
+        failureMessage: nat.FailureMessage,
+        clientToken: token ?? known.clientToken,
+    });
+}
+
+function failureText(nat: AwsNatGateway): string {
+    return `${nat.FailureCode ?? "unknown FailureCode"}: ${nat.FailureMessage ?? "no FailureMessage"}`;
+}
+
+// ------------------------------------------------------------------ check
+
+function checkInputs(news: Record<string, any>): { inputs: NatGatewayInputs; failures: pulumi.dynamic.CheckFailure[] } {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const inputs: NatGatewayInputs = { ...news, connectivityType: news.connectivityType ?? "public" } as NatGatewayInputs;
+    const type = inputs.connectivityType;
+
+    if (type !== "public" && type !== "private" && known(type)) {
+        fail("connectivityType", `connectivityType must be "public" or "private", not ${JSON.stringify(type)}`);
+    }
+    if (inputs.subnetId === undefined || inputs.subnetId === null || inputs.subnetId === "") {
+        fail("subnetId", "subnetId is required: the id of the subnet the NAT gateway lives in (subnet-...)");
+    } else if (known(inputs.subnetId) && (typeof inputs.subnetId !== "string" || !SUBNET_ID.test(inputs.subnetId))) {
+        fail("subnetId", `subnetId ${JSON.stringify(inputs.subnetId)} is not a subnet id (subnet- followed by 8 to 17 hex digits)`);
+    }
+    const alloc = inputs.allocationId;
+    if (type === "public" && (alloc === undefined || alloc === null || alloc === "")) {
+        fail("allocationId", "allocationId is required for a public NAT gateway: the Elastic IP allocation id (eipalloc-...); or set connectivityType: \"private\"");
+    }
+    if (type === "private" && alloc !== undefined && alloc !== null && alloc !== "") {
+        fail("allocationId", "allocationId must not be set on a private NAT gateway (it has no Elastic IP); remove it or set connectivityType: \"public\"");
+    }
+    if (alloc !== undefined && alloc !== null && alloc !== "" && known(alloc) && (typeof alloc !== "string" || !ALLOCATION_ID.test(alloc))) {
+        fail("allocationId", `allocationId ${JSON.stringify(alloc)} is not an Elastic IP allocation id (eipalloc- followed by 8 to 17 hex digits)`);
+    }
+    const ip = inputs.privateIpAddress;
+    if (ip !== undefined && ip !== null && known(ip) && (typeof ip !== "string" || !isIpv4(ip))) {
+        fail("privateIpAddress", `privateIpAddress ${JSON.stringify(ip)} is not an IPv4 address (like 10.0.1.10)`);
+    }
+    if (known(inputs.tags)) {
+        for (const reason of validateTags("tags", inputs.tags)) {
+            fail("tags", reason);
+        }
+    }
+    if (inputs.adopt !== undefined && inputs.adopt !== null) {
+        fail("adopt", "adopt is not supported yet; remove it");
+    }
+    if (failures.length === 0) {
+        const token = clientToken(inputs);
+        if (token) {
+            inputs.__clientToken = token;
+        } else {
+            delete inputs.__clientToken;
+        }
+    }
+    return { inputs: compact(inputs), failures };
+}
+
+// ------------------------------------------------------------------- diff
+
+const creationFields = ["subnetId", "allocationId", "connectivityType", "privateIpAddress"] as const;
+
+const rules: FieldRule[] = [
+    ...creationFields.map((name) => ({ name, replaces: true })),
+    { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
+];
+
+const present = (v: unknown) => v !== undefined && v !== null && v !== "";
+
+function natDiff(id: string, olds: Record<string, any>, news: Record<string, any>) {
+    const d = diffFields(olds, { ...news, connectivityType: news.connectivityType ?? "public" }, rules);
+    const replaces = [...(d.replaces ?? [])];
+    const failed = olds.state === "failed";
+    if (failed) {
+        replaces.push("state");
+        warn(`NAT gateway ${id} is failed (FailureCode ${olds.failureCode ?? "unknown"}: ${olds.failureMessage ?? ""}); it will be replaced`);
+    }
+    // Delete first when the new gateway needs what the old one holds: the same
+    // Elastic IP (it serves one gateway at a time), the same private IP, or the
+    // same ClientToken (no creation field changed: a forced replacement).
+    const sameEip = present(news.allocationId) && olds.allocationId === news.allocationId;
+    const sameIp = present(news.privateIpAddress) && olds.privateIpAddress === news.privateIpAddress;
+    const sameToken = creationFields.every((f) => deepEqual(olds[f], f === "connectivityType" ? news[f] ?? "public" : news[f]));
+    return {
+        changes: d.changes || failed,
+        replaces,
+        changed: failed ? [...d.changed, "state"] : d.changed,
+        deleteBeforeReplace: sameEip || sameIp || sameToken || failed,
+    };
+}
+
+// ----------------------------------------------------------------- create
+
+async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string; outs: NatGatewayOutputs }> {
+    const deadline = createDeadline();
+    const base = inputs.__clientToken ?? clientToken(inputs)!;
+    const tags = userTags(inputs.tags);
+    for (let n = 0; n < MAX_TOKENS; n++) {
+        const token = nthToken(base, n);
+        let created;
+        try {
+            created = await ec2().send(
+                new CreateNatGatewayCommand({
+                    SubnetId: inputs.subnetId,
+                    AllocationId: inputs.connectivityType === "public" ? inputs.allocationId : undefined,
+                    ConnectivityType: inputs.connectivityType,
+                    PrivateIpAddress: inputs.privateIpAddress,
+                    ClientToken: token,
+                    TagSpecifications: Object.keys(tags).length
+                        ? [{ ResourceType: "natgateway", Tags: toKeyValueList(tags) }]
+                        : undefined,
+                }),
+            );
+        } catch (err) {
+            if (isAwsError(err, "IdempotentParameterMismatch")) {
+                // This token made a gateway from other parameters: used up.
+                continue;
+            }
+            throw describeAwsError(`creating NAT gateway in ${inputs.subnetId}`, err);
+        }
+        const id = created.NatGateway?.NatGatewayId;
+        if (!id) {
+            throw new AcklessError(`creating NAT gateway in ${inputs.subnetId}: AWS returned no NatGatewayId`);
+        }
+        // Decide on the state CreateNatGateway answered with: a gateway this
+        // call made is `pending`; a token that names an older gateway answers
+        // with that gateway's current state. (A describe here could already
+        // see this attempt's own gateway `failed`, and mistake it for an old one.)
+        const answered = created.NatGateway?.State ?? (await findNatGateway(id))?.State ?? "deleted";
+        if (answered === "deleted" || answered === "deleting") {
+            // The token belongs to a gateway already deleted: an earlier instance of this resource.
+            progress(`NAT gateway ${id} (token ${token}) is ${answered}; trying the next token`);
+            continue;
+        }
+        if (answered === "failed") {
+            // A leftover from an earlier attempt that failed: clean it up, use the next token.
+            const old = await findNatGateway(id);
+            progress(`NAT gateway ${id} (token ${token}) had failed (${old ? failureText(old) : "now gone"}); deleting it and trying the next token`);
+            await deleteAndWait(id, deadline);
+            continue;
+        }
+        if (answered === "pending") {
+            progress(`NAT gateway ${id}: pending, waiting for available`);
+        }
+        let settled: AwsNatGateway | undefined;
+        try {
+            settled = await waitNatGatewaySettled(id, deadline);
+        } catch (err) {
+            if (err instanceof DeadlineExceeded) {
+                throw new AcklessError(
+                    `NAT gateway ${id} is still pending after ${seconds("ACKLESS_NAT_CREATE_TIMEOUT_S", 600)} s; ` +
+                        `run pulumi up again to keep waiting (the same ClientToken finds this gateway, no second one is made)`,
+                    "DeadlineExceeded",
+                    err,
+                );
+            }
+            throw err;
+        }
+        if (!settled) {
+            throw new AcklessError(`NAT gateway ${id} was deleted while it was being created`);
+        }
+        if (settled.State === "failed") {
+            progress(`NAT gateway ${id} failed (${failureText(settled)}); deleting it`);
+            const cleanup = new Deadline(Math.max(deadline.remainingMs(), 5 * 60_000));
+            let cleaned = "it was deleted so the next pulumi up can retry";
+            try {
+                await deleteAndWait(id, cleanup);
+            } catch (err) {
+                cleaned = `deleting it failed too (${(err as Error).message}); the next pulumi up deletes it and retries`;
+            }
+            throw new AcklessError(
+                `NAT gateway ${id} failed: ${failureText(settled)}; ${cleaned}`,
+                settled.FailureCode ?? "NatGatewayFailed",
+            );
+        }
+        progress(`NAT gateway ${id}: available`);
+        return { id, outs: outputsOf(settled, inputs, token) };
+    }
+    throw new AcklessError(
+        `creating NAT gateway in ${inputs.subnetId}: the ${MAX_TOKENS} ClientTokens of this resource (${base}...) all name old gateways; ` +
+            `rename the resource or wait an hour for AWS to forget the deleted ones`,
+    );
+}
+
+// ------------------------------------------------------------------ provider
+
+export const provider = {
+    async check(_olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+        return checkInputs(news ?? {});
+    },
+
+    async diff(id: string, olds: any, news: any) {
+        return natDiff(id, olds ?? {}, news ?? {});
+    },
+
+    async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+        return createNatGateway(inputs as NatGatewayInputs);
+    },
+
+    async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+        let nat = await findNatGateway(id);
+        if (nat?.State === "deleting") {
+            progress(`NAT gateway ${id} is deleting; waiting until it is deleted`);
+            await waitNatGatewayDeleted(id, deleteDeadline());
+            nat = undefined;
+        }
+        if (!nat) {
+            return { id: "", props: {} };
+        }
+        return { id, props: outputsOf(nat, props ?? {}) };
+    },
+
+    async update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+        const live = await findNatGateway(id);
+        if (!live) {
+            throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`);
+        }
+        const { set, remove } = tagChanges(fromKeyValueList(live.Tags), news.tags);
+        try {
+            if (Object.keys(set).length) {
+                await ec2().send(new CreateTagsCommand({ Resources: [id], Tags: toKeyValueList(set) }));
+            }
+            if (remove.length) {
+                await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }));
+            }
+        } catch (err) {
+            throw describeAwsError(`tagging NAT gateway ${id}`, err);
+        }
+        const after = (await findNatGateway(id)) ?? live;
+        return { outs: outputsOf(after, { ...olds, ...news }) };
+    },
+
+    async delete(id: string, _props: any): Promise<void> {
+        await deleteAndWait(id, deleteDeadline());
+    },
+};

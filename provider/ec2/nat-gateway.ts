@@ -1,0 +1,92 @@
+/**
+ * ec2.NatGateway: an EC2 NAT gateway whose read knows that a deleted gateway
+ * is gone, so one deleted outside Pulumi is recreated by `pulumi up --refresh`.
+ * The implementation is in nat-gateway-provider.ts (loaded by the installed
+ * package, never captured into state).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { AdoptArgs } from "../common/adopt";
+import { delegatingProvider } from "../delegate";
+
+export interface NatGatewayArgs {
+    /** The subnet the NAT gateway lives in (`subnet-...`). Changing it replaces the gateway. */
+    subnetId: pulumi.Input<string>;
+    /**
+     * The Elastic IP allocation (`eipalloc-...`) of a public NAT gateway. Required when `connectivityType` is
+     * `public`, forbidden when it is `private`. Changing it replaces the gateway; a replacement that keeps the same
+     * allocation deletes the old gateway before creating the new one (an Elastic IP serves one gateway at a time).
+     */
+    allocationId?: pulumi.Input<string>;
+    /** `public` (default: internet access through the Elastic IP) or `private` (to other VPCs and on-premises networks). Changing it replaces the gateway. */
+    connectivityType?: pulumi.Input<"public" | "private">;
+    /** The private IPv4 address to give the gateway in its subnet; AWS picks one when omitted. Changing it replaces the gateway. */
+    privateIpAddress?: pulumi.Input<string>;
+    /** Your tags. Keys starting with `aws:` are reserved for AWS and rejected; AWS's own tags show in `systemTags`. Updated in place. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Reserved for adopting an existing NAT gateway (a later release); setting it is an error for now. */
+    adopt?: pulumi.Input<AdoptArgs>;
+}
+
+export class NatGateway extends pulumi.dynamic.Resource {
+    /** The subnet the gateway lives in. */
+    declare readonly subnetId: pulumi.Output<string>;
+    /** The Elastic IP allocation of a public gateway. */
+    declare readonly allocationId: pulumi.Output<string | undefined>;
+    /** `public` or `private`. */
+    declare readonly connectivityType: pulumi.Output<"public" | "private">;
+    /** The private IP address asked for, if any (the one in use is `privateIp`). */
+    declare readonly privateIpAddress: pulumi.Output<string | undefined>;
+    /** `pending`, `available` or `failed` as last read (a deleted gateway leaves the stack on refresh). */
+    declare readonly state: pulumi.Output<string>;
+    /** The gateway's public IP address (public gateways). */
+    declare readonly publicIp: pulumi.Output<string | undefined>;
+    /** The gateway's private IP address in its subnet. */
+    declare readonly privateIp: pulumi.Output<string | undefined>;
+    /** The gateway's network interface. */
+    declare readonly networkInterfaceId: pulumi.Output<string | undefined>;
+    /** The VPC of the subnet. */
+    declare readonly vpcId: pulumi.Output<string>;
+    /** Your tags as read from AWS (no `aws:` keys). */
+    declare readonly tags: pulumi.Output<Record<string, string>>;
+    /** Tags AWS manages (`aws:` keys, e.g. CloudFormation's), read-only. */
+    declare readonly systemTags: pulumi.Output<Record<string, string>>;
+    /** AWS's FailureCode when the gateway is `failed`. */
+    declare readonly failureCode: pulumi.Output<string | undefined>;
+    /** AWS's FailureMessage when the gateway is `failed`. */
+    declare readonly failureMessage: pulumi.Output<string | undefined>;
+    /** The CreateNatGateway ClientToken that made this gateway. */
+    declare readonly clientToken: pulumi.Output<string>;
+
+    /** The resource's id is the NAT gateway id (`nat-...`). */
+    constructor(name: string, args: NatGatewayArgs, opts?: pulumi.CustomResourceOptions) {
+        // Identity for the ClientToken (see nat-gateway-provider.ts): stable for
+        // this resource across runs, different for another resource.
+        const parent = opts?.parent ? opts.parent.urn : pulumi.output("");
+        const identity = pulumi.output(parent).apply((p) => `${pulumi.getProject()}/${pulumi.getStack()}/${p}/${name}`);
+        super(
+            delegatingProvider("ackless:ec2:NatGateway"),
+            name,
+            {
+                subnetId: args.subnetId,
+                allocationId: args.allocationId,
+                connectivityType: args.connectivityType,
+                privateIpAddress: args.privateIpAddress,
+                tags: args.tags,
+                adopt: args.adopt,
+                __identity: identity,
+                state: undefined,
+                publicIp: undefined,
+                privateIp: undefined,
+                networkInterfaceId: undefined,
+                vpcId: undefined,
+                systemTags: undefined,
+                failureCode: undefined,
+                failureMessage: undefined,
+                clientToken: undefined,
+            },
+            opts,
+            "ackless",
+            "NatGateway",
+        );
+    }
+}

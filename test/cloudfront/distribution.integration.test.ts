@@ -1,0 +1,227 @@
+/**
+ * cloudfront.Distribution provider against the local emulator (moto extended
+ * with the CloudFront contract): create/read/diff/update, and delete from
+ * every starting state.
+ */
+import { CloudFrontClient, GetDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { expect } from "chai";
+import { provider } from "../../provider/cloudfront/distribution-provider";
+import { resetClients } from "../../provider/common/clients";
+import { useEmulator } from "../helpers/emulator";
+
+const userConfig = (extra: Record<string, unknown> = {}) => ({
+    Origins: {
+        Items: [
+            { Id: "web", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
+        ],
+    },
+    DefaultCacheBehavior: {
+        TargetOriginId: "web",
+        ViewerProtocolPolicy: "redirect-to-https",
+        CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    },
+    ...extra,
+});
+
+describe("cloudfront.Distribution provider against the emulator", function () {
+    const emu = useEmulator();
+    const saved: Record<string, string | undefined> = {};
+    let cf: CloudFrontClient;
+
+    before(() => {
+        const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" };
+        for (const [k, v] of Object.entries(env)) {
+            saved[k] = process.env[k];
+            process.env[k] = v;
+        }
+        resetClients();
+        cf = new CloudFrontClient({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    });
+    after(() => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        resetClients();
+    });
+
+    async function inputs(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
+        const checked = await provider.check(olds, news);
+        expect(checked.failures).to.deep.equal([]);
+        return checked.inputs as Record<string, any>;
+    }
+    async function create(news: Record<string, unknown> = { distributionConfig: userConfig(), tags: { team: "web" } }) {
+        const ins = await inputs(news);
+        const created = await provider.create(ins);
+        return { ins, id: created.id, outs: created.outs as Record<string, any> };
+    }
+    const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
+    const exists = async (id: string) => {
+        try {
+            await cf.send(new GetDistributionCommand({ Id: id }));
+            return true;
+        } catch (err: any) {
+            if (err.name === "NoSuchDistribution") return false;
+            throw err;
+        }
+    };
+
+    it("create: CreateDistributionWithTags with the user's tags, waits for Deployed, returns every output", async () => {
+        await emu().setConfig({ deploySeconds: 0.5 });
+        const { id, outs, ins } = await create();
+        expect(await ops()).to.include.members(["CreateDistributionWithTags", "GetDistribution"]);
+        expect(outs.status).to.equal("Deployed");
+        expect(outs.enabled).to.equal(true);
+        expect(outs.arn).to.equal(`arn:aws:cloudfront::123456789012:distribution/${id}`);
+        expect(outs.domainName).to.match(/\.cloudfront\.net$/);
+        expect(outs.etag).to.be.a("string").and.not.equal("");
+        expect(outs.lastModifiedTime).to.match(/^\d{4}-\d\d-\d\dT/);
+        expect(outs.tags).to.deep.equal({ team: "web" });
+        expect(outs.systemTags).to.deep.equal({});
+        expect(outs.distributionConfig).to.deep.equal(ins.distributionConfig);
+        expect(ins.distributionConfig.CallerReference).to.match(/^ackless-/);
+        expect(ins.distributionConfig.Origins.Quantity).to.equal(1);
+    });
+
+    it("read after create shows no drift; an out-of-band change shows in diff (in place), a deleted distribution reads as gone", async () => {
+        const { id, outs, ins } = await create();
+        const read1 = await provider.read(id, outs);
+        expect(read1.id).to.equal(id);
+        expect(read1.props!.distributionConfig).to.deep.equal(outs.distributionConfig);
+        expect((await provider.diff(id, read1.props, ins)).changes).to.equal(false);
+
+        const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+        await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: { ...live.DistributionConfig!, Comment: "edited by hand" } }));
+        const read2 = await provider.read(id, read1.props);
+        expect(read2.props!.distributionConfig.Comment).to.equal("edited by hand");
+        const d = (await provider.diff(id, read2.props, ins)) as any;
+        expect(d.changes).to.equal(true);
+        expect(d.changed).to.deep.equal(["distributionConfig.Comment"]);
+        expect(d.replaces).to.deep.equal([]);
+
+        await provider.delete(id, outs);
+        expect((await provider.read(id, outs)).id).to.equal("");
+    });
+
+    it("system tags are read back separately and never sent; a tags-only update never calls UpdateDistribution", async () => {
+        const { id, outs, ins } = await create();
+        await emu().seedTags({ arn: outs.arn }, { "aws:cloudformation:stack-name": "legacy" });
+        const read = await provider.read(id, outs);
+        expect(read.props!.tags).to.deep.equal({ team: "web" });
+        expect(read.props!.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "legacy" });
+
+        const news = await inputs({ distributionConfig: userConfig(), tags: { owner: "ops" } }, ins);
+        const d = (await provider.diff(id, read.props, news)) as any;
+        expect(d.changed).to.deep.equal(["tags"]);
+        await emu().resetCalls();
+        const updated = await provider.update(id, read.props, news);
+        const calls = await ops();
+        expect(calls).to.not.include("UpdateDistribution");
+        expect(calls).to.include.members(["TagResource", "UntagResource"]);
+        expect(updated.outs!.tags).to.deep.equal({ owner: "ops" });
+        expect(updated.outs!.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "legacy" });
+        const again = await provider.read(id, updated.outs);
+        expect(again.props!.tags).to.deep.equal({ owner: "ops" });
+        expect(again.props!.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "legacy" });
+    });
+
+    it("update: a config change goes through GetDistributionConfig + UpdateDistribution(IfMatch), keeps CallerReference, waits for Deployed", async () => {
+        await emu().setConfig({ deploySeconds: 0.5 });
+        const { id, outs, ins } = await create();
+        const news = await inputs({ distributionConfig: userConfig({ Comment: "v2", Aliases: { Items: [] } }), tags: { team: "web" } }, ins);
+        expect(news.distributionConfig.CallerReference).to.equal(ins.distributionConfig.CallerReference);
+        const d = (await provider.diff(id, outs, news)) as any;
+        expect(d.changed).to.deep.equal(["distributionConfig.Aliases", "distributionConfig.Comment"]);
+        expect(d.replaces).to.deep.equal([]);
+        await emu().resetCalls();
+        const updated = await provider.update(id, outs, news);
+        const calls = await ops();
+        expect(calls.slice(0, 2)).to.deep.equal(["GetDistributionConfig", "UpdateDistribution"]);
+        expect(updated.outs!.status).to.equal("Deployed");
+        expect(updated.outs!.etag).to.not.equal(outs.etag);
+        expect(updated.outs!.distributionConfig.Comment).to.equal("v2");
+        const read = await provider.read(id, updated.outs);
+        expect((await provider.diff(id, read.props, news)).changes).to.equal(false);
+        const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+        expect(live.DistributionConfig!.CallerReference).to.equal(ins.distributionConfig.CallerReference);
+    });
+
+    describe("delete from each starting state", () => {
+        const deleteOps = async () => (await ops()).filter((o) => o !== "GetDistribution");
+
+        it("enabled and Deployed: disable on the live config, wait, delete", async () => {
+            const { id, outs } = await create();
+            await emu().setConfig({ deploySeconds: 1 });
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            expect(await deleteOps()).to.deep.equal(["GetDistributionConfig", "UpdateDistribution", "DeleteDistribution"]);
+            expect(await exists(id)).to.equal(false);
+        });
+
+        it("enabled and InProgress: wait for Deployed first, then disable, wait, delete", async () => {
+            const { id, outs } = await create();
+            await emu().setDistributionStatus(id, "InProgress", 1);
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            const calls = await ops();
+            expect(calls[0]).to.equal("GetDistribution");
+            expect(calls[1]).to.equal("GetDistribution"); // still waiting before the disable
+            expect(calls.filter((o) => o !== "GetDistribution")).to.deep.equal(["GetDistributionConfig", "UpdateDistribution", "DeleteDistribution"]);
+            expect(await exists(id)).to.equal(false);
+        });
+
+        it("disabled and InProgress (a destroy interrupted after the disable): waits, then deletes without another update", async () => {
+            const { id, outs, ins } = await create({ distributionConfig: userConfig({ Enabled: false }) });
+            expect(ins.distributionConfig.Enabled).to.equal(false);
+            await emu().setDistributionStatus(id, "InProgress", 1);
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            const calls = await ops();
+            expect(calls.filter((o) => o === "GetDistribution").length).to.be.greaterThan(1);
+            expect(await deleteOps()).to.deep.equal(["DeleteDistribution"]);
+            expect(await exists(id)).to.equal(false);
+        });
+
+        it("disabled and Deployed: deletes at once", async () => {
+            const { id, outs } = await create({ distributionConfig: userConfig({ Enabled: false }) });
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            expect(await ops()).to.deep.equal(["GetDistribution", "DeleteDistribution"]);
+            expect(await exists(id)).to.equal(false);
+        });
+
+        it("already gone: done after one read", async () => {
+            const { id, outs } = await create({ distributionConfig: userConfig({ Enabled: false }) });
+            await provider.delete(id, outs);
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            expect(await ops()).to.deep.equal(["GetDistribution"]);
+        });
+
+        it("a deadline that passes after the disable says where it stopped; the next delete resumes and finishes", async () => {
+            const { id, outs } = await create({ distributionConfig: userConfig({ Comment: "keep me", PriceClass: "PriceClass_100" }) });
+            const before = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+            await emu().setConfig({ deploySeconds: 3600 });
+            let error: any;
+            try {
+                await provider.delete(id, { ...outs, deleteTimeoutMinutes: 0.01 });
+            } catch (e) {
+                error = e;
+            }
+            expect(error, "delete should have hit its deadline").to.not.equal(undefined);
+            expect(error.message).to.include("deadline (deleteTimeoutMinutes)");
+            expect(error.message).to.include("waiting for the disabled distribution to finish deploying");
+            expect(error.message).to.include("pulumi destroy");
+            // The disable flipped Enabled on the live config and kept everything else.
+            const after = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+            expect({ ...after.DistributionConfig, Enabled: true }).to.deep.equal(before.DistributionConfig);
+            expect(after.DistributionConfig!.Enabled).to.equal(false);
+
+            await emu().setDistributionStatus(id, "InProgress", 1);
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            expect(await deleteOps()).to.deep.equal(["DeleteDistribution"]);
+            expect(await exists(id)).to.equal(false);
+        });
+    });
+});

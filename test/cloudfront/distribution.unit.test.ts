@@ -1,0 +1,400 @@
+/**
+ * cloudfront.Distribution provider, fault paths with a mocked CloudFront
+ * client (aws-sdk-client-mock): 412 races, 409 right after Deployed,
+ * NoSuchDistribution mid-way, deadlines, network errors, plus check and diff.
+ * Throttling goes through the real SDK client against a local HTTP server, so
+ * the SDK's own (adaptive) retries are what is tested.
+ */
+import {
+    CloudFrontClient,
+    CreateDistributionWithTagsCommand,
+    DeleteDistributionCommand,
+    GetDistributionCommand,
+    GetDistributionConfigCommand,
+    ListTagsForResourceCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { MAX_PRECONDITION_RETRIES, provider } from "../../provider/cloudfront/distribution-provider";
+import { resetClients } from "../../provider/common/clients";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function awsError(name: string, status: number, message = name): Error {
+    return Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
+}
+const noSuch = () => awsError("NoSuchDistribution", 404, "The specified distribution does not exist.");
+
+/** A one-distribution CloudFront with the ETag/status contract, and per-operation fault queues. */
+class FakeCloudFront {
+    exists = true;
+    enabled = true;
+    status = "Deployed";
+    etag = "E1";
+    private n = 1;
+    /** GetDistribution reads that still show InProgress after a change. */
+    inProgressReads = 1;
+    private pending = 0;
+    faults: Record<string, (Error | "bump")[]> = {};
+    extra = { Logging: { Enabled: true, IncludeCookies: false, Bucket: "logs.s3.amazonaws.com", Prefix: "cf/" } };
+
+    config() {
+        return {
+            CallerReference: "ref-1",
+            Comment: "",
+            Enabled: this.enabled,
+            Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com" }] },
+            DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" },
+            ...this.extra,
+        };
+    }
+    changed() {
+        this.etag = `E${++this.n}`;
+        this.status = "InProgress";
+        this.pending = this.inProgressReads;
+    }
+    private fault(op: string) {
+        const next = this.faults[op]?.shift();
+        if (next === "bump") {
+            this.changed(); // someone else changed it just now: our ETag is stale
+            return;
+        }
+        if (next) throw next;
+    }
+    getDistribution() {
+        this.fault("GetDistribution");
+        if (!this.exists) throw noSuch();
+        if (this.status === "InProgress") {
+            if (this.pending > 0) this.pending--;
+            else this.status = "Deployed";
+        }
+        return {
+            ETag: this.etag,
+            Distribution: {
+                Id: "D1",
+                ARN: "arn:aws:cloudfront::123456789012:distribution/D1",
+                DomainName: "d1.cloudfront.net",
+                Status: this.status,
+                LastModifiedTime: new Date("2026-01-01T00:00:00Z"),
+                DistributionConfig: this.config(),
+            },
+        };
+    }
+    getConfig() {
+        this.fault("GetDistributionConfig");
+        if (!this.exists) throw noSuch();
+        return { ETag: this.etag, DistributionConfig: this.config() };
+    }
+    update(input: any) {
+        this.fault("UpdateDistribution");
+        if (!this.exists) throw noSuch();
+        if (input.IfMatch !== this.etag) throw awsError("PreconditionFailed", 412);
+        this.enabled = input.DistributionConfig.Enabled;
+        this.changed();
+        return this.getDistribution();
+    }
+    delete(input: any) {
+        this.fault("DeleteDistribution");
+        if (!this.exists) throw noSuch();
+        if (input.IfMatch !== this.etag) throw awsError("PreconditionFailed", 412);
+        if (this.enabled || this.status !== "Deployed") throw awsError("DistributionNotDisabled", 409);
+        this.exists = false;
+        return {};
+    }
+}
+
+describe("cloudfront.Distribution provider (mocked AWS)", function () {
+    let cf: AwsClientStub<CloudFrontClient>;
+    let fake: FakeCloudFront;
+    const saved = { min: process.env.ACKLESS_POLL_MIN_MS, max: process.env.ACKLESS_POLL_MAX_MS };
+
+    before(() => {
+        cf = mockClient(CloudFrontClient);
+        process.env.ACKLESS_POLL_MIN_MS = "5";
+        process.env.ACKLESS_POLL_MAX_MS = "20";
+    });
+    after(() => {
+        process.env.ACKLESS_POLL_MIN_MS = saved.min;
+        process.env.ACKLESS_POLL_MAX_MS = saved.max;
+        if (saved.min === undefined) delete process.env.ACKLESS_POLL_MIN_MS;
+        if (saved.max === undefined) delete process.env.ACKLESS_POLL_MAX_MS;
+        cf.restore();
+    });
+    beforeEach(() => {
+        resetClients();
+        cf.reset();
+        fake = new FakeCloudFront();
+        cf.on(GetDistributionCommand).callsFake(() => fake.getDistribution());
+        cf.on(GetDistributionConfigCommand).callsFake(() => fake.getConfig());
+        cf.on(UpdateDistributionCommand).callsFake((input) => fake.update(input));
+        cf.on(DeleteDistributionCommand).callsFake((input) => fake.delete(input));
+        cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "aws:cloudformation:stack-name", Value: "legacy" }, { Key: "team", Value: "web" }] } });
+        cf.on(TagResourceCommand).resolves({});
+        cf.on(UntagResourceCommand).resolves({});
+    });
+
+    const calls = (cmd: any) => cf.commandCalls(cmd).map((c) => c.args[0].input as any);
+    async function rejection(p: Promise<unknown>): Promise<any> {
+        try {
+            await p;
+        } catch (err) {
+            return err;
+        }
+        throw new Error("expected a rejection");
+    }
+
+    describe("delete", () => {
+        it("412 on DeleteDistribution (the ETag moved): re-reads the ETag and retries with the new one", async () => {
+            fake.enabled = false;
+            fake.faults.DeleteDistribution = ["bump"];
+            await provider.delete("D1", {});
+            const deletes = calls(DeleteDistributionCommand);
+            expect(deletes.map((d) => d.IfMatch)).to.deep.equal(["E1", "E2"]);
+            expect(fake.exists).to.equal(false);
+        });
+
+        it("412 on the disable: re-reads GetDistributionConfig and updates with the fresh ETag", async () => {
+            fake.faults.UpdateDistribution = ["bump"];
+            await provider.delete("D1", {});
+            expect(calls(GetDistributionConfigCommand).length).to.equal(2);
+            expect(calls(UpdateDistributionCommand).map((u) => u.IfMatch)).to.deep.equal(["E1", "E2"]);
+            expect(fake.exists).to.equal(false);
+        });
+
+        it("the disable sends the raw live config with only Enabled flipped (fields ackless does not model survive)", async () => {
+            await provider.delete("D1", { distributionConfig: { Comment: "from inputs" } });
+            const sent = calls(UpdateDistributionCommand)[0].DistributionConfig;
+            expect(sent).to.deep.equal({ ...fake.config(), Enabled: false });
+            expect(sent.Logging).to.deep.equal(fake.extra.Logging);
+        });
+
+        it("a 412 that never stops is bounded and reported with its AWS code", async () => {
+            fake.faults.UpdateDistribution = Array(20).fill("bump");
+            const err = await rejection(provider.delete("D1", {}));
+            expect(calls(UpdateDistributionCommand).length).to.equal(MAX_PRECONDITION_RETRIES + 1);
+            expect(err.message).to.include("PreconditionFailed");
+            expect(err.message).to.include("pulumi destroy");
+        });
+
+        it("409 DistributionNotDisabled right after Deployed: retried briefly, then deleted", async () => {
+            fake.enabled = false;
+            fake.faults.DeleteDistribution = [awsError("DistributionNotDisabled", 409), awsError("DistributionNotDisabled", 409)];
+            await provider.delete("D1", {});
+            expect(calls(DeleteDistributionCommand).length).to.equal(3);
+            expect(fake.exists).to.equal(false);
+        });
+
+        it("409 that outlasts the deadline: fails naming the step and how to resume", async () => {
+            fake.enabled = false;
+            fake.faults.DeleteDistribution = Array(50).fill(awsError("DistributionNotDisabled", 409));
+            const err = await rejection(provider.delete("D1", { deleteTimeoutMinutes: 0.01 }));
+            expect(err.message).to.include("DistributionNotDisabled");
+            expect(err.message).to.include("while deleting");
+            expect(err.message).to.include("Run `pulumi destroy` again");
+            expect(fake.exists).to.equal(true);
+        });
+
+        it("NoSuchDistribution at any step means done", async () => {
+            fake.faults.UpdateDistribution = [noSuch()];
+            await provider.delete("D1", {});
+            expect(calls(DeleteDistributionCommand).length).to.equal(0);
+
+            cf.resetHistory();
+            fake = new FakeCloudFront();
+            fake.faults.GetDistributionConfig = [noSuch()];
+            await provider.delete("D1", {});
+            expect(calls(UpdateDistributionCommand).length).to.equal(0);
+
+            cf.resetHistory();
+            fake = new FakeCloudFront();
+            fake.enabled = false;
+            fake.faults.DeleteDistribution = [noSuch()];
+            await provider.delete("D1", {});
+            expect(calls(DeleteDistributionCommand).length).to.equal(1);
+        });
+
+        it("deadline exceeded while InProgress: an error naming the step, the state and `pulumi destroy`", async () => {
+            fake.status = "InProgress";
+            fake.inProgressReads = Number.MAX_SAFE_INTEGER;
+            fake.changed();
+            const err = await rejection(provider.delete("D1", { deleteTimeoutMinutes: 0.002 }));
+            expect(err.name).to.equal("AcklessError");
+            expect(err.message).to.include("deadline (deleteTimeoutMinutes) passed while waiting for a pending change to deploy before disabling");
+            expect(err.message).to.include("enabled and InProgress");
+            expect(err.message).to.include("Run `pulumi destroy` again to resume");
+            expect(calls(UpdateDistributionCommand).length).to.equal(0);
+        });
+
+        it("network errors surface as 'could not reach AWS' with the step and the resume hint", async () => {
+            fake.faults.GetDistribution = [Object.assign(new Error("socket hang up"), { name: "ECONNRESET" })];
+            const err = await rejection(provider.delete("D1", {}));
+            expect(err.message).to.include("could not reach AWS");
+            expect(err.message).to.include("ECONNRESET");
+            expect(err.message).to.include("pulumi destroy");
+        });
+    });
+
+    describe("update", () => {
+        const olds = {
+            distributionConfig: { CallerReference: "ref-1", Comment: "", Enabled: true, Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com" }] } },
+            tags: { team: "web" },
+        };
+
+        it("412 on UpdateDistribution: re-reads the config and retries with the fresh ETag", async () => {
+            const news = { ...olds, distributionConfig: { ...olds.distributionConfig, Comment: "v2" } };
+            fake.faults.UpdateDistribution = ["bump"];
+            const out = await provider.update("D1", olds, news);
+            expect(calls(UpdateDistributionCommand).map((u) => u.IfMatch)).to.deep.equal(["E1", "E2"]);
+            expect(calls(UpdateDistributionCommand)[1].DistributionConfig.Comment).to.equal("v2");
+            expect(out.outs!.status).to.equal("Deployed");
+            expect(out.outs!.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "legacy" });
+        });
+
+        it("a tags-only change never calls UpdateDistribution, and never touches aws: keys", async () => {
+            const out = await provider.update("D1", olds, { ...olds, tags: { owner: "ops" } });
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+            expect(calls(TagResourceCommand)[0].Tags).to.deep.equal({ Items: [{ Key: "owner", Value: "ops" }] });
+            expect(calls(UntagResourceCommand)[0].TagKeys).to.deep.equal({ Items: ["team"] });
+            expect(out.outs!.tags).to.deep.equal({ owner: "ops" });
+        });
+
+        it("network error on the update is reported as such", async () => {
+            fake.faults.UpdateDistribution = [Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" })];
+            const err = await rejection(provider.update("D1", olds, { ...olds, distributionConfig: { ...olds.distributionConfig, Comment: "v2" } }));
+            expect(err.message).to.include("could not reach AWS");
+        });
+    });
+
+    describe("create", () => {
+        it("sends only the user's tags, and a deploy wait that times out warns instead of orphaning the distribution", async () => {
+            cf.on(CreateDistributionWithTagsCommand).callsFake((input) => {
+                fake.changed();
+                fake.inProgressReads = Number.MAX_SAFE_INTEGER;
+                fake.changed();
+                return { ETag: fake.etag, Distribution: { ...fake.getDistribution().Distribution, DistributionConfig: input.DistributionConfigWithTags.DistributionConfig } };
+            });
+            const checked = await provider.check({}, { distributionConfig: { Origins: { Items: [{ Id: "web", DomainName: "example.com" }] }, DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" } }, tags: { team: "web" }, deployTimeoutMinutes: 0.001 });
+            const out = await provider.create(checked.inputs);
+            expect(out.id).to.equal("D1");
+            expect(out.outs.status).to.equal("InProgress");
+            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags).to.deep.equal({ Items: [{ Key: "team", Value: "web" }] });
+        });
+    });
+
+});
+
+describe("cloudfront.Distribution provider: throttling (real SDK client, local HTTP server)", () => {
+    let server: http.Server;
+    let requests: string[] = [];
+    const saved: Record<string, string | undefined> = {};
+
+    before(async () => {
+        server = http.createServer((req, res) => {
+            requests.push(`${req.method} ${req.url}`);
+            const throttle = requests.length <= 2;
+            const code = throttle ? "Throttling" : "NoSuchDistribution";
+            res.writeHead(throttle ? 400 : 404, { "content-type": "text/xml", "x-amzn-requestid": "r" });
+            res.end(`<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
+        for (const [k, v] of Object.entries(env)) {
+            saved[k] = process.env[k];
+            process.env[k] = v;
+        }
+        resetClients();
+    });
+    after(async () => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        resetClients();
+        await new Promise<void>((r) => server.close(() => r()));
+    });
+
+    it("throttled GetDistribution calls are retried by the SDK (adaptive mode) and the delete completes", async () => {
+        requests = [];
+        await provider.delete("D1", {});
+        expect(requests).to.deep.equal(Array(3).fill("GET /2020-05-31/distribution/D1"));
+    });
+});
+
+describe("cloudfront.Distribution check and diff", () => {
+    const config = (extra: Record<string, unknown> = {}) => ({
+        Origins: { Items: [{ Id: "web", DomainName: "example.com" }] },
+        DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" },
+        ...extra,
+    });
+    const reasons = async (news: any) => (await provider.check({}, news)).failures!.map((f) => f.reason);
+
+    it("fills CallerReference (kept across updates), Comment, Enabled and every Quantity", async () => {
+        const first = await provider.check({}, { distributionConfig: config({ Aliases: { Items: [] }, CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" }] } }) });
+        const c = first.inputs.distributionConfig;
+        expect(c.CallerReference).to.match(/^ackless-[0-9a-f-]{36}$/);
+        expect(c.Comment).to.equal("");
+        expect(c.Enabled).to.equal(true);
+        expect(c.Origins.Quantity).to.equal(1);
+        expect(c.Aliases).to.deep.equal({ Quantity: 0 });
+        expect(c.CacheBehaviors.Quantity).to.equal(1);
+        const second = await provider.check(first.inputs, { distributionConfig: config({ Comment: "v2" }) });
+        expect(second.inputs.distributionConfig.CallerReference).to.equal(c.CallerReference);
+        expect(second.inputs.distributionConfig.Comment).to.equal("v2");
+    });
+
+    it("rejects a distribution without origins", async () => {
+        expect(await reasons({ distributionConfig: config({ Origins: { Items: [] } }) })).to.deep.equal([
+            "distributionConfig.Origins.Items: a distribution needs at least one origin ({Id, DomainName, ...}); none was given",
+        ]);
+        expect((await reasons({ distributionConfig: { DefaultCacheBehavior: { TargetOriginId: "x" } } }))[0]).to.include("distributionConfig.Origins.Items");
+        expect(await reasons({})).to.deep.equal(["distributionConfig: required (Origins, DefaultCacheBehavior, ...)"]);
+    });
+
+    it("rejects cache behaviors (default and ordered) that target an unknown origin id", async () => {
+        const r = await reasons({
+            distributionConfig: config({
+                DefaultCacheBehavior: { TargetOriginId: "nope", ViewerProtocolPolicy: "allow-all" },
+                CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web" }, { PathPattern: "/b/*", TargetOriginId: "api" }] },
+            }),
+        });
+        expect(r).to.deep.equal([
+            'distributionConfig.DefaultCacheBehavior.TargetOriginId: "nope" is not the Id of any origin or origin group (known: "web")',
+            'distributionConfig.CacheBehaviors.Items[1].TargetOriginId: "api" is not the Id of any origin or origin group (known: "web")',
+        ]);
+        // Origin group ids are valid targets.
+        expect(await reasons({ distributionConfig: config({ OriginGroups: { Items: [{ Id: "group" }] }, DefaultCacheBehavior: { TargetOriginId: "group" } }) })).to.deep.equal([]);
+    });
+
+    it("rejects aws: tag keys (any case), non-positive deadlines, and adopt (not supported yet)", async () => {
+        const r = await reasons({ distributionConfig: config(), tags: { "AWS:owner": "x", ok: "y" }, deleteTimeoutMinutes: 0, deployTimeoutMinutes: -5, adopt: { id: "E123" } });
+        expect(r[0]).to.include('tags: the key "AWS:owner" starts with "aws:"');
+        expect(r).to.include("deleteTimeoutMinutes: must be a positive number of minutes (got 0)");
+        expect(r).to.include("deployTimeoutMinutes: must be a positive number of minutes (got -5)");
+        expect(r).to.include("adopt is not supported yet");
+        const failures = (await provider.check({}, { distributionConfig: config(), tags: { "aws:x": "1" } })).failures!;
+        expect(failures[0].property).to.equal("tags");
+    });
+
+    it("tolerates values unknown at preview", async () => {
+        expect(await reasons({ distributionConfig: config({ Origins: { Items: [{ Id: UNKNOWN, DomainName: UNKNOWN }] } }) })).to.deep.equal([]);
+        expect(await reasons({ distributionConfig: UNKNOWN })).to.deep.equal([]);
+    });
+
+    it("diff: a CallerReference change replaces; other config changes update in place; tags ignore system keys", async () => {
+        const olds = { distributionConfig: { CallerReference: "a", Comment: "", Enabled: true }, tags: { team: "web" } };
+        const r = (await provider.diff("D1", olds, { ...olds, distributionConfig: { ...olds.distributionConfig, CallerReference: "b" } })) as any;
+        expect(r.replaces).to.deep.equal(["distributionConfig"]);
+        expect(r.changed).to.deep.equal(["distributionConfig.CallerReference"]);
+        const u = (await provider.diff("D1", olds, { ...olds, distributionConfig: { ...olds.distributionConfig, Enabled: false } })) as any;
+        expect(u).to.deep.include({ changes: true, replaces: [], changed: ["distributionConfig.Enabled"] });
+        const none = await provider.diff("D1", { ...olds, systemTags: { "aws:x": "1" }, deleteTimeoutMinutes: 60 }, { ...olds, waitForDeployment: true });
+        expect(none.changes).to.equal(false);
+        const t = (await provider.diff("D1", olds, { ...olds, deleteTimeoutMinutes: 5 })) as any;
+        expect(t.changed).to.deep.equal(["deleteTimeoutMinutes"]);
+    });
+});

@@ -1,0 +1,326 @@
+// cloudfront.Function provider, fault paths with a mocked CloudFront client:
+// 412 races, FunctionInUse, half-done creates; and check()'s validation.
+import {
+    CloudFrontClient,
+    CreateFunctionCommand,
+    DeleteFunctionCommand,
+    DescribeFunctionCommand,
+    GetFunctionCommand,
+    ListDistributionsCommand,
+    PublishFunctionCommand,
+    TagResourceCommand,
+    UpdateFunctionCommand,
+} from "@aws-sdk/client-cloudfront";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { resetClients } from "../../provider/common/clients";
+import { provider, syntaxError } from "../../provider/cloudfront/function-provider";
+
+const ARN = "arn:aws:cloudfront::123456789012:function/fn";
+const CODE = "function handler(event) { return event.request; }";
+const CODE2 = "function handler(event) { return { statusCode: 404 }; }";
+
+function awsError(name: string, status: number): Error {
+    const e = new Error(`${name} from the mock`) as any;
+    e.name = name;
+    e.$metadata = { httpStatusCode: status };
+    return e;
+}
+const summary = (stage: string, status = "UNASSOCIATED") => ({
+    Name: "fn",
+    Status: status,
+    FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" as const },
+    FunctionMetadata: { FunctionARN: ARN, Stage: stage as any, LastModifiedTime: new Date(0) },
+});
+const enc = (s: string): any => new TextEncoder().encode(s);
+
+describe("cloudfront.Function provider (mocked AWS)", function () {
+    const cf = mockClient(CloudFrontClient);
+    const saved = { ...process.env };
+
+    beforeEach(() => {
+        cf.reset();
+        resetClients();
+        process.env.AWS_REGION = "us-east-1";
+        process.env.AWS_ACCESS_KEY_ID = "x";
+        process.env.AWS_SECRET_ACCESS_KEY = "x";
+        process.env.ACKLESS_POLL_MIN_MS = "1";
+        process.env.ACKLESS_POLL_MAX_MS = "5";
+        process.env.ACKLESS_FUNCTION_IN_USE_TIMEOUT_MS = "200";
+        delete process.env.AWS_ENDPOINT_URL;
+    });
+    after(() => {
+        process.env = saved;
+        cf.restore();
+        resetClients();
+    });
+
+    const olds = {
+        name: "fn",
+        code: CODE,
+        comment: "",
+        runtime: "cloudfront-js-2.0",
+        keyValueStoreAssociations: [],
+        publish: true,
+        tags: {},
+        arn: ARN,
+        etag: "E1",
+        liveEtag: "L1",
+        published: true,
+        status: "UNASSOCIATED",
+        systemTags: {},
+    };
+
+    describe("update", () => {
+        it("a 412 on UpdateFunction re-reads the DEVELOPMENT ETag and retries with it", async () => {
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" })
+                .resolvesOnce({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT") })
+                .resolves({ ETag: "E2", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).resolves({ ETag: "L2", FunctionSummary: summary("LIVE") });
+            cf.on(UpdateFunctionCommand, { IfMatch: "E1" }).rejects(awsError("PreconditionFailed", 412));
+            cf.on(UpdateFunctionCommand, { IfMatch: "E2" }).resolves({ ETag: "E3", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+
+            const res = await provider.update("fn", olds, { ...olds, code: CODE2 });
+            expect(cf.commandCalls(UpdateFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E1", "E2"]);
+            expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E3"]);
+            expect(res.outs).to.include({ etag: "E3", liveEtag: "L2", published: true });
+        });
+
+        it("a 412 that keeps coming fails after a bounded number of attempts, naming the stale ETag", async () => {
+            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(UpdateFunctionCommand).rejects(awsError("PreconditionFailed", 412));
+            let error: any;
+            try {
+                await provider.update("fn", olds, { ...olds, code: CODE2 });
+            } catch (e) {
+                error = e;
+            }
+            expect(error?.message).to.contain("PreconditionFailed").and.contain("stale ETag");
+            expect(cf.commandCalls(UpdateFunctionCommand).length).to.equal(5);
+            expect(cf.commandCalls(PublishFunctionCommand).length).to.equal(0);
+        });
+
+        it("a 412 on PublishFunction when LIVE already equals DEVELOPMENT is success (no error, no loop)", async () => {
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).resolves({ ETag: "L1", FunctionSummary: summary("LIVE") });
+            cf.on(GetFunctionCommand).resolves({ FunctionCode: enc(CODE2), ETag: "x" });
+            cf.on(UpdateFunctionCommand).resolves({ ETag: "E2", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(PublishFunctionCommand).rejects(awsError("PreconditionFailed", 412));
+            const res = await provider.update("fn", olds, { ...olds, code: CODE2 });
+            expect(cf.commandCalls(PublishFunctionCommand).length).to.equal(1);
+            expect(res.outs).to.include({ published: true });
+        });
+
+        it("a 412 on PublishFunction because DEVELOPMENT moved retries with the fresh ETag", async () => {
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" })
+                .resolvesOnce({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT") })
+                .resolves({ ETag: "E9", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).resolves({ ETag: "L1", FunctionSummary: summary("LIVE") });
+            cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionCode: enc(CODE2) });
+            cf.on(GetFunctionCommand, { Stage: "LIVE" }).resolves({ FunctionCode: enc(CODE) });
+            cf.on(UpdateFunctionCommand).resolves({ ETag: "E2", FunctionSummary: summary("DEVELOPMENT") });
+            cf.on(PublishFunctionCommand, { IfMatch: "E2" }).rejects(awsError("PreconditionFailed", 412));
+            cf.on(PublishFunctionCommand, { IfMatch: "E9" }).resolves({ FunctionSummary: summary("LIVE") });
+            const res = await provider.update("fn", olds, { ...olds, code: CODE2 });
+            expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E2", "E9"]);
+            expect(res.outs).to.include({ etag: "E9", published: true });
+        });
+
+        it("a tags-only change calls neither UpdateFunction nor PublishFunction", async () => {
+            cf.on(TagResourceCommand).resolves({});
+            const res = await provider.update("fn", olds, { ...olds, tags: { team: "edge" } });
+            expect(cf.calls().map((c) => c.args[0].constructor.name)).to.deep.equal(["TagResourceCommand"]);
+            expect(res.outs).to.include({ etag: "E1", liveEtag: "L1", published: true });
+        });
+    });
+
+    describe("create", () => {
+        it("publishes at once with the ETag CreateFunction returned (no describe before publishing)", async () => {
+            cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).resolves({ ETag: "L1" });
+            const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
+            const res = await provider.create(inputs);
+            const names = cf.calls().map((c) => c.args[0].constructor.name);
+            expect(names.slice(0, 2)).to.deep.equal(["CreateFunctionCommand", "PublishFunctionCommand"]);
+            expect(cf.commandCalls(PublishFunctionCommand)[0].args[0].input.IfMatch).to.equal("E1");
+            expect(res.outs).to.include({ etag: "E1", liveEtag: "L1", published: true, arn: ARN });
+        });
+
+        it("removes the function again when publishing fails, so the next up is not blocked", async () => {
+            cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(PublishFunctionCommand).rejects(awsError("InvalidArgument", 400));
+            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1" });
+            cf.on(DeleteFunctionCommand).resolves({});
+            const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
+            let error: any;
+            try {
+                await provider.create(inputs);
+            } catch (e) {
+                error = e;
+            }
+            expect(error?.message).to.contain("publishing CloudFront function").and.contain("InvalidArgument");
+            expect(cf.commandCalls(DeleteFunctionCommand).map((c) => c.args[0].input)).to.deep.equal([{ Name: "fn", IfMatch: "E1" }]);
+        });
+    });
+
+    describe("delete", () => {
+        it("retries FunctionInUse with a fresh ETag and succeeds once the distribution lets go", async () => {
+            cf.on(DescribeFunctionCommand).resolvesOnce({ ETag: "E1" }).resolvesOnce({ ETag: "E1" }).resolves({ ETag: "E2" });
+            cf.on(DeleteFunctionCommand)
+                .rejectsOnce(awsError("FunctionInUse", 409))
+                .rejectsOnce(awsError("FunctionInUse", 409))
+                .resolves({});
+            await provider.delete("fn", olds);
+            expect(cf.commandCalls(DeleteFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E1", "E1", "E2"]);
+            expect(cf.commandCalls(DescribeFunctionCommand).every((c) => c.args[0].input.Stage === "DEVELOPMENT")).to.equal(true);
+        });
+
+        it("gives up on FunctionInUse after the bounded time, naming the distributions that still use it", async () => {
+            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1" });
+            cf.on(DeleteFunctionCommand).rejects(awsError("FunctionInUse", 409));
+            const assoc = (arn: string) => ({ Quantity: 1, Items: [{ FunctionARN: arn, EventType: "viewer-request" as const }] });
+            cf.on(ListDistributionsCommand)
+                .resolvesOnce({
+                    DistributionList: {
+                        IsTruncated: true,
+                        NextMarker: "m2",
+                        Items: [
+                            { Id: "EDIST1", DefaultCacheBehavior: { FunctionAssociations: assoc(ARN) } },
+                            { Id: "EOTHER", DefaultCacheBehavior: { FunctionAssociations: assoc(ARN + "x") } },
+                        ] as any,
+                    } as any,
+                })
+                .resolvesOnce({
+                    DistributionList: {
+                        IsTruncated: false,
+                        Items: [{ Id: "EDIST2", DefaultCacheBehavior: {}, CacheBehaviors: { Quantity: 1, Items: [{ FunctionAssociations: assoc(ARN) }] } }] as any,
+                    } as any,
+                });
+            let error: any;
+            try {
+                await provider.delete("fn", olds);
+            } catch (e) {
+                error = e;
+            }
+            expect(error?.message).to.contain("FunctionInUse").and.contain("EDIST1, EDIST2").and.not.contain("EOTHER");
+            expect(error.awsCode).to.equal("FunctionInUse");
+            expect(cf.commandCalls(DeleteFunctionCommand).length).to.be.greaterThan(1);
+            expect(cf.commandCalls(ListDistributionsCommand).map((c) => c.args[0].input.Marker)).to.deep.equal([undefined, "m2"]);
+        });
+
+        it("a function already gone (on describe or on delete) is done", async () => {
+            cf.on(DescribeFunctionCommand).rejects(awsError("NoSuchFunctionExists", 404));
+            await provider.delete("fn", olds);
+            expect(cf.commandCalls(DeleteFunctionCommand).length).to.equal(0);
+            cf.reset();
+            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1" });
+            cf.on(DeleteFunctionCommand).rejects(awsError("NoSuchFunctionExists", 404));
+            await provider.delete("fn", olds);
+        });
+
+        it("a 412 on delete re-reads the ETag and retries", async () => {
+            cf.on(DescribeFunctionCommand).resolvesOnce({ ETag: "E1" }).resolves({ ETag: "E2" });
+            cf.on(DeleteFunctionCommand, { IfMatch: "E1" }).rejects(awsError("PreconditionFailed", 412));
+            cf.on(DeleteFunctionCommand, { IfMatch: "E2" }).resolves({});
+            await provider.delete("fn", olds);
+            expect(cf.commandCalls(DeleteFunctionCommand).length).to.equal(2);
+        });
+    });
+
+    describe("read", () => {
+        it("reads both stages with an explicit Stage; NoSuchFunctionExists on LIVE means unpublished", async () => {
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionCode: enc(CODE) });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
+            cf.on(GetFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
+            cf.onAnyCommand({ Resource: ARN }).resolves({ Tags: { Items: [{ Key: "aws:cloudformation:stack-name", Value: "s" }, { Key: "k", Value: "v" }] } });
+            const res = await provider.read("fn", olds);
+            expect(res.id).to.equal("fn");
+            expect(res.props).to.include({ published: false, liveEtag: "", etag: "E1", status: "UNPUBLISHED" });
+            expect(res.props.tags).to.deep.equal({ k: "v" });
+            expect(res.props.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "s" });
+            for (const c of [...cf.commandCalls(DescribeFunctionCommand), ...cf.commandCalls(GetFunctionCommand)]) {
+                expect(c.args[0].input.Stage).to.be.oneOf(["DEVELOPMENT", "LIVE"]);
+            }
+            // Drift: publish is on and LIVE does not serve DEVELOPMENT.
+            const d = await provider.diff("fn", res.props, { ...olds, tags: { k: "v" } });
+            expect(d).to.deep.include({ changes: true, changed: ["published"] });
+        });
+
+        it("NoSuchFunctionExists on DEVELOPMENT means gone", async () => {
+            cf.on(DescribeFunctionCommand).rejects(awsError("NoSuchFunctionExists", 404));
+            expect((await provider.read("fn", olds)).id).to.equal("");
+        });
+
+        it("other errors surface with their AWS code", async () => {
+            cf.on(DescribeFunctionCommand).rejects(awsError("AccessDenied", 403));
+            let error: any;
+            try {
+                await provider.read("fn", olds);
+            } catch (e) {
+                error = e;
+            }
+            expect(error?.message).to.contain("AWS AccessDenied (HTTP 403)");
+        });
+    });
+
+    describe("check", () => {
+        const failures = async (news: any) => (await provider.check({}, { code: CODE, autoNamePrefix: "edge", ...news })).failures ?? [];
+
+        it("fills defaults and auto-names from the resource name, stable across updates", async () => {
+            const first = (await provider.check({}, { code: CODE, autoNamePrefix: "edge" })).inputs;
+            expect(first.name).to.match(/^edge-[0-9a-f]{7}$/);
+            expect(first).to.include({ runtime: "cloudfront-js-2.0", publish: true, comment: "" });
+            expect(first.keyValueStoreAssociations).to.deep.equal([]);
+            const again = (await provider.check(first, { code: CODE2, autoNamePrefix: "edge" })).inputs;
+            expect(again.name).to.equal(first.name);
+            const other = (await provider.check({}, { code: CODE, autoNamePrefix: "edge" })).inputs;
+            expect(other.name).to.not.equal(first.name);
+            const long = (await provider.check({}, { code: CODE, autoNamePrefix: "x".repeat(80) + ".y" })).inputs;
+            expect(long.name).to.match(/^[A-Za-z0-9_-]{1,64}$/);
+        });
+
+        it("rejects a bad name, an unknown runtime, oversized code and aws: tag keys, naming the field", async () => {
+            const f = await failures({ name: "bad name!", runtime: "nodejs20.x", tags: { "AWS:owner": "me" } });
+            expect(f.map((x) => x.property)).to.have.members(["name", "runtime", "tags"]);
+            expect(f.find((x) => x.property === "name")!.reason).to.contain("[A-Za-z0-9_-]{1,64}");
+            expect(f.find((x) => x.property === "tags")!.reason).to.contain("AWS:owner");
+            const big = "// " + "x".repeat(10240) + "\n" + CODE;
+            const g = await failures({ code: big });
+            expect(g).to.have.length(1);
+            expect(g[0].property).to.equal("code");
+            expect(g[0].reason).to.contain("10240 bytes");
+            expect(await failures({ name: "a".repeat(65) })).to.have.length(1);
+            expect(await failures({ name: "ok_Name-1", code: "x".repeat(10240) })).to.deep.equal([]);
+        });
+
+        it("reports a JavaScript syntax error with line and column", async () => {
+            const f = await failures({ code: "function handler(event) {\n  var x = ;\n  return event.request;\n}" });
+            expect(f).to.have.length(1);
+            expect(f[0].property).to.equal("code");
+            expect(f[0].reason).to.contain("line 2, column 11").and.contain("SyntaxError");
+            expect(syntaxError("async function handler(e) {\n  const v = e?.a ?? 1;\n  return v;\n}")).to.equal(undefined);
+            expect(syntaxError("import cf from 'cloudfront';\nconst kvs = cf.kvs('id');\nasync function handler(e) { return e.request; }")).to.equal(undefined);
+        });
+
+        it("keeps the ARN among the inputs of an existing function (known in previews), never for a new name", async () => {
+            const kept = (await provider.check({ name: "fn", arn: ARN }, { name: "fn", code: CODE2 })).inputs;
+            expect(kept.arn).to.equal(ARN);
+            expect(cf.calls()).to.have.length(0);
+            cf.on(DescribeFunctionCommand, { Name: "fn", Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT") });
+            const looked = (await provider.check({ name: "fn" }, { name: "fn", code: CODE2 })).inputs;
+            expect(looked.arn).to.equal(ARN);
+            const renamed = (await provider.check({ name: "fn", arn: ARN }, { name: "fn2", code: CODE2, arn: ARN })).inputs;
+            expect(renamed).to.not.have.property("arn");
+        });
+
+        it("accepts unknown (computed) values at preview and rejects adopt for now", async () => {
+            const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            expect(await failures({ code: unknown, name: unknown, tags: unknown })).to.deep.equal([]);
+            const f = await failures({ adopt: { id: "fn" } });
+            expect(f.map((x) => x.property)).to.deep.equal(["adopt"]);
+        });
+    });
+});

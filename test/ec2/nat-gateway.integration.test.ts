@@ -1,0 +1,161 @@
+/**
+ * ec2.NatGateway provider against the emulator (moto + the AWS NAT contract):
+ * the provider methods called directly, with real HTTP and real state
+ * transitions (pending, deleting, failed, deleted).
+ */
+import {
+    AllocateAddressCommand,
+    CreateSubnetCommand,
+    CreateVpcCommand,
+    DeleteNatGatewayCommand,
+    DescribeNatGatewaysCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
+import { expect } from "chai";
+import { resetClients } from "../../provider/common/clients";
+import { provider } from "../../provider/ec2/nat-gateway-provider";
+import { useEmulator } from "../helpers/emulator";
+
+describe("ec2.NatGateway provider (integration, emulator)", function () {
+    const emu = useEmulator({ natSeconds: 0 });
+    const saved = { ...process.env };
+    let aws: EC2Client;
+
+    beforeEach(() => {
+        Object.assign(process.env, emu().env(), { ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50" });
+        resetClients();
+        aws = new EC2Client({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    });
+    after(() => {
+        for (const k of Object.keys(process.env)) {
+            if (!(k in saved)) delete process.env[k];
+        }
+        Object.assign(process.env, saved);
+        resetClients();
+    });
+
+    async function network() {
+        const vpc = await aws.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+        const vpcId = vpc.Vpc!.VpcId!;
+        const s1 = await aws.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.0.1.0/24" }));
+        const s2 = await aws.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.0.2.0/24" }));
+        const eip = await aws.send(new AllocateAddressCommand({ Domain: "vpc" }));
+        return { vpcId, subnetId: s1.Subnet!.SubnetId!, subnetId2: s2.Subnet!.SubnetId!, allocationId: eip.AllocationId! };
+    }
+
+    async function checked(news: Record<string, unknown>) {
+        const r = await provider.check({}, { __identity: `it/${Math.random()}/nat`, ...news });
+        expect(r.failures).to.deep.equal([]);
+        return r.inputs as any;
+    }
+
+    const all = async () => (await aws.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
+
+    it("lifecycle: create (pending -> available), read, tag update, delete (deleting -> deleted)", async () => {
+        await emu().setConfig({ natSeconds: 0.5 });
+        const net = await network();
+        const inputs = await checked({ subnetId: net.subnetId, allocationId: net.allocationId, tags: { Name: "it", team: "net" } });
+        const { id, outs } = await provider.create(inputs);
+        expect(id).to.match(/^nat-/);
+        expect(outs).to.include({ state: "available", subnetId: net.subnetId, vpcId: net.vpcId, allocationId: net.allocationId, connectivityType: "public" });
+        expect(outs.publicIp).to.be.a("string");
+        expect(outs.tags).to.deep.equal({ Name: "it", team: "net" });
+
+        await emu().seedTags({ resourceId: id }, { "aws:cloudformation:stack-name": "net" });
+        const read = await provider.read(id, outs);
+        expect(read.id).to.equal(id);
+        expect(read.props.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "net" });
+
+        const news = await checked({ subnetId: net.subnetId, allocationId: net.allocationId, tags: { Name: "it2" } });
+        const d = await provider.diff(id, read.props, news);
+        expect(d.changes).to.equal(true);
+        expect(d.replaces).to.deep.equal([]);
+        const up = await provider.update(id, read.props, news);
+        expect(up.outs!.tags).to.deep.equal({ Name: "it2" });
+        expect(up.outs!.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "net" });
+
+        await provider.delete(id, up.outs);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${id}:deleted`]);
+        expect((await provider.read(id, up.outs)).id).to.equal("");
+    });
+
+    it("create twice with the same inputs (a retried create) makes one gateway", async () => {
+        const net = await network();
+        const news = { __identity: "it/retry/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const a = await provider.create((await provider.check({}, news)).inputs);
+        const b = await provider.create((await provider.check({}, news)).inputs);
+        expect(b.id).to.equal(a.id);
+        expect(await all()).to.have.length(1);
+    });
+
+    it("after the gateway was deleted, the same resource's create makes a new one (next ClientToken)", async () => {
+        const net = await network();
+        const news = { __identity: "it/again/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const a = await provider.create((await provider.check({}, news)).inputs);
+        await aws.send(new DeleteNatGatewayCommand({ NatGatewayId: a.id }));
+        const b = await provider.create((await provider.check({}, news)).inputs);
+        expect(b.id).to.not.equal(a.id);
+        expect(b.outs.state).to.equal("available");
+        expect(b.outs.clientToken).to.equal(`${a.outs.clientToken}.1`);
+    });
+
+    it("read: deleted out of band is gone; deleting waits then gone; failed is reported and replaced", async () => {
+        const net = await network();
+        const a = await provider.create(await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
+        await aws.send(new DeleteNatGatewayCommand({ NatGatewayId: a.id }));
+        expect((await provider.read(a.id, a.outs)).id).to.equal("");
+
+        const b = await provider.create(await checked({ subnetId: net.subnetId2, connectivityType: "private" }));
+        await emu().setConfig({ natSeconds: 0.5 });
+        await aws.send(new DeleteNatGatewayCommand({ NatGatewayId: b.id }));
+        expect((await all()).find((n) => n.NatGatewayId === b.id)!.State).to.equal("deleting");
+        expect((await provider.read(b.id, b.outs)).id).to.equal("");
+        expect((await all()).find((n) => n.NatGatewayId === b.id)!.State).to.equal("deleted");
+
+        await emu().setConfig({ natSeconds: 0 });
+        const c = await provider.create(await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
+        await emu().failNat(c.id, "Gateway.NotAttached", "Network has no Internet gateway attached");
+        const r = await provider.read(c.id, c.outs);
+        expect(r.id).to.equal(c.id);
+        expect(r.props).to.include({ state: "failed", failureCode: "Gateway.NotAttached", failureMessage: "Network has no Internet gateway attached" });
+        const d = await provider.diff(c.id, r.props, await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
+        expect(d.replaces).to.deep.equal(["state"]);
+        expect(d.deleteBeforeReplace).to.equal(true);
+    });
+
+    it("failed during create: error with FailureCode/FailureMessage, the failed gateway deleted, a retry succeeds", async () => {
+        await emu().setConfig({ natSeconds: 2 });
+        const net = await network();
+        const news = { __identity: "it/fail/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const creating = provider.create((await provider.check({}, news)).inputs).then(
+            () => undefined,
+            (e) => e,
+        );
+        let id: string | undefined;
+        while (!id) {
+            id = (await all())[0]?.NatGatewayId;
+        }
+        await emu().failNat(id, "InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses");
+        const err = await creating;
+        expect(err?.message).to.include("InsufficientFreeAddressesInSubnet: Subnet has insufficient free addresses");
+        expect((await all()).map((n) => n.State)).to.deep.equal(["deleted"]);
+
+        await emu().setConfig({ natSeconds: 0 });
+        const again = await provider.create((await provider.check({}, news)).inputs);
+        expect(again.id).to.not.equal(id);
+        expect(again.outs.state).to.equal("available");
+    });
+
+    it("delete of an unknown id is done; delete of a deleting gateway resumes", async () => {
+        await provider.delete("nat-0123456789abcdef0", {});
+        const net = await network();
+        const a = await provider.create(await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
+        await emu().setConfig({ natSeconds: 0.5 });
+        await aws.send(new DeleteNatGatewayCommand({ NatGatewayId: a.id }));
+        await emu().resetCalls();
+        await provider.delete(a.id, a.outs);
+        const ops = (await emu().calls()).map((c) => c.operation);
+        expect(ops).to.not.include("DeleteNatGateway");
+        expect((await all()).map((n) => n.State)).to.deep.equal(["deleted"]);
+    });
+});

@@ -1,0 +1,423 @@
+/**
+ * ec2.NatGateway provider, unit level: every NAT gateway state mapped by
+ * read/create/delete, the ClientToken reused on retry, diff and check rules.
+ * AWS is aws-sdk-client-mock.
+ */
+import {
+    CreateNatGatewayCommand,
+    CreateTagsCommand,
+    DeleteNatGatewayCommand,
+    DeleteTagsCommand,
+    DescribeNatGatewaysCommand,
+    EC2Client,
+    NatGateway,
+} from "@aws-sdk/client-ec2";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { resetClients } from "../../provider/common/clients";
+import { clientToken, nthToken, provider } from "../../provider/ec2/nat-gateway-provider";
+
+const ID = "nat-0123456789abcdef0";
+const SUBNET = "subnet-0123456789abcdef0";
+const SUBNET2 = "subnet-0fedcba9876543210";
+const ALLOC = "eipalloc-0123456789abcdef0";
+
+function awsError(name: string, status = 400): Error {
+    return Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });
+}
+
+function nat(state: string, extra: Partial<NatGateway> = {}): NatGateway {
+    return {
+        NatGatewayId: ID,
+        State: state as NatGateway["State"],
+        SubnetId: SUBNET,
+        VpcId: "vpc-0123456789abcdef0",
+        ConnectivityType: "public",
+        NatGatewayAddresses: [
+            { AllocationId: ALLOC, PublicIp: "198.51.100.7", PrivateIp: "10.0.1.9", NetworkInterfaceId: "eni-0123456789abcdef0", IsPrimary: true },
+        ],
+        Tags: [
+            { Key: "Name", Value: "nat" },
+            { Key: "aws:cloudformation:stack-name", Value: "net" },
+        ],
+        ...extra,
+    };
+}
+
+const described = (...nats: NatGateway[]) => ({ NatGateways: nats });
+
+describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
+    // Mocks EC2Client.prototype.send: only while this file's tests run, so that
+    // other spec files in the same mocha process keep the real client.
+    let mock: ReturnType<typeof mockClient>;
+    const saved = { ...process.env };
+
+    before(() => {
+        mock = mockClient(EC2Client);
+    });
+    beforeEach(() => {
+        mock.reset();
+        resetClients();
+        process.env.ACKLESS_POLL_MIN_MS = "1";
+        process.env.ACKLESS_POLL_MAX_MS = "2";
+        process.env.AWS_REGION = "us-east-1";
+        process.env.AWS_ACCESS_KEY_ID = "x";
+        process.env.AWS_SECRET_ACCESS_KEY = "x";
+        delete process.env.AWS_ENDPOINT_URL;
+    });
+    after(() => {
+        for (const k of Object.keys(process.env)) {
+            if (!(k in saved)) delete process.env[k];
+        }
+        Object.assign(process.env, saved);
+        mock.restore();
+    });
+
+    const checked = async (news: Record<string, unknown>) => {
+        const r = await provider.check({}, { __identity: "proj/stack//nat", ...news });
+        expect(r.failures).to.deep.equal([]);
+        return r.inputs as any;
+    };
+    const publicInputs = () => checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "nat" } });
+
+    describe("read maps every state", () => {
+        it("available: outputs carry the observed addresses, VPC, and tags split into user and system tags", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            const r = await provider.read(ID, { privateIpAddress: undefined, clientToken: "tok" });
+            expect(r.id).to.equal(ID);
+            expect(r.props).to.deep.equal({
+                subnetId: SUBNET,
+                allocationId: ALLOC,
+                connectivityType: "public",
+                tags: { Name: "nat" },
+                systemTags: { "aws:cloudformation:stack-name": "net" },
+                state: "available",
+                publicIp: "198.51.100.7",
+                privateIp: "10.0.1.9",
+                networkInterfaceId: "eni-0123456789abcdef0",
+                vpcId: "vpc-0123456789abcdef0",
+                clientToken: "tok",
+            });
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
+        });
+
+        it("NatGatewayNotFound means gone: empty id", async () => {
+            mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+            expect((await provider.read(ID, {})).id).to.equal("");
+        });
+
+        it("an empty result means gone", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
+            expect((await provider.read(ID, {})).id).to.equal("");
+        });
+
+        it("deleted means gone", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
+            expect((await provider.read(ID, {})).id).to.equal("");
+        });
+
+        it("deleting waits until deleted, then gone", async () => {
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("deleting")))
+                .resolvesOnce(described(nat("deleting")))
+                .resolvesOnce(described(nat("deleting")))
+                .resolves(described(nat("deleted")));
+            expect((await provider.read(ID, {})).id).to.equal("");
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(4);
+        });
+
+        it("pending stays (state pending), no replacement", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("pending")));
+            const r = await provider.read(ID, {});
+            expect(r.id).to.equal(ID);
+            expect(r.props.state).to.equal("pending");
+            const d = await provider.diff(ID, r.props, await publicInputs());
+            expect(d.replaces).to.deep.equal([]);
+        });
+
+        it("failed stays with its FailureCode/FailureMessage, and diff replaces it, deleting first", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(
+                described(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "Network vpc-1 has no Internet gateway attached" })),
+            );
+            const r = await provider.read(ID, {});
+            expect(r.id).to.equal(ID);
+            expect(r.props).to.include({
+                state: "failed",
+                failureCode: "Gateway.NotAttached",
+                failureMessage: "Network vpc-1 has no Internet gateway attached",
+            });
+            const d = await provider.diff(ID, r.props, await publicInputs());
+            expect(d.changes).to.equal(true);
+            expect(d.replaces).to.deep.equal(["state"]);
+            expect(d.deleteBeforeReplace).to.equal(true);
+        });
+
+        it("other AWS errors surface with their code", async () => {
+            mock.on(DescribeNatGatewaysCommand).rejects(awsError("UnauthorizedOperation", 403));
+            let err: any;
+            await provider.read(ID, {}).catch((e) => (err = e));
+            expect(err?.message).to.match(/AWS UnauthorizedOperation \(HTTP 403\)/);
+        });
+    });
+
+    describe("create", () => {
+        it("sends the check-time ClientToken and only user tags, waits pending -> available", async () => {
+            const inputs = await publicInputs();
+            expect(inputs.__clientToken).to.match(/^ackless-[0-9a-f]{40}$/);
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("pending")))
+                .resolvesOnce(described(nat("pending")))
+                .resolves(described(nat("available")));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(ID);
+            expect(r.outs.state).to.equal("available");
+            expect(r.outs.clientToken).to.equal(inputs.__clientToken);
+            const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
+            expect(sent).to.deep.equal({
+                SubnetId: SUBNET,
+                AllocationId: ALLOC,
+                ConnectivityType: "public",
+                PrivateIpAddress: undefined,
+                ClientToken: inputs.__clientToken,
+                TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "Name", Value: "nat" }] }],
+            });
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+        });
+
+        it("a retried create (after a crash or a timeout, with no old inputs) sends the same ClientToken and adopts the same gateway", async () => {
+            // First attempt: AWS made the gateway, then the create gave up (deadline).
+            process.env.ACKLESS_NAT_CREATE_TIMEOUT_S = "0.05";
+            try {
+                const first = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
+                mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+                mock.on(DescribeNatGatewaysCommand).resolves(described(nat("pending")));
+                let err: any;
+                await provider.create(first.inputs).catch((e) => (err = e));
+                expect(err?.message).to.match(/still pending.*same ClientToken/);
+            } finally {
+                delete process.env.ACKLESS_NAT_CREATE_TIMEOUT_S;
+            }
+            // Second attempt in a new process: check() again from scratch.
+            const second = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            const r = await provider.create(second.inputs);
+            expect(r.id).to.equal(ID);
+            const tokens = mock.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken);
+            expect(tokens).to.have.length(2);
+            expect(tokens[0]).to.equal(tokens[1]);
+        });
+
+        it("the token is stable for a resource and differs for another resource or other creation fields", async () => {
+            const a = clientToken({ __identity: "p/s//a", subnetId: SUBNET, allocationId: ALLOC });
+            expect(clientToken({ __identity: "p/s//a", subnetId: SUBNET, allocationId: ALLOC, tags: { x: "y" } } as any)).to.equal(a);
+            expect(clientToken({ __identity: "p/s//b", subnetId: SUBNET, allocationId: ALLOC })).to.not.equal(a);
+            expect(clientToken({ __identity: "p/s//a", subnetId: SUBNET2, allocationId: ALLOC })).to.not.equal(a);
+            expect(clientToken({ __identity: "p/s//a", subnetId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", allocationId: ALLOC })).to.equal(undefined);
+            expect(nthToken(a!, 19).length).to.be.at.most(64);
+        });
+
+        it("a token whose gateway is deleted (an earlier instance) is used up: the next token makes a new gateway", async () => {
+            const inputs = await publicInputs();
+            const NEW = "nat-0aaaaaaaaaaaaaaaa";
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(NEW);
+            expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
+        });
+
+        it("a token already answered with a failed gateway: deletes that one and moves on", async () => {
+            const inputs = await publicInputs();
+            const NEW = "nat-0aaaaaaaaaaaaaaaa";
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
+                .resolvesOnce(described(nat("failed")))
+                .resolvesOnce(described(nat("failed")))
+                .resolves(described(nat("deleted")));
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(NEW);
+            expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
+        });
+
+        it("IdempotentParameterMismatch uses the token up", async () => {
+            const inputs = await publicInputs();
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).rejects(awsError("IdempotentParameterMismatch"));
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending") });
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            expect((await provider.create(inputs)).id).to.equal(ID);
+        });
+
+        it("failed while waiting: the error carries FailureCode and FailureMessage, and the gateway is deleted", async () => {
+            const inputs = await publicInputs();
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            const failed = nat("failed", { FailureCode: "InsufficientFreeAddressesInSubnet", FailureMessage: "Subnet has insufficient free addresses" });
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("pending")))
+                .resolvesOnce(described(nat("pending")))
+                .resolvesOnce(described(failed))
+                .resolvesOnce(described(failed))
+                .resolvesOnce(described(nat("deleting")))
+                .resolves(described(nat("deleted")));
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            let err: any;
+            await provider.create(inputs).catch((e) => (err = e));
+            expect(err?.message).to.include("InsufficientFreeAddressesInSubnet: Subnet has insufficient free addresses");
+            expect(err?.message).to.include("deleted so the next pulumi up can retry");
+            expect(err?.awsCode).to.equal("InsufficientFreeAddressesInSubnet");
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(6);
+        });
+
+        it("a gateway that fails right after CreateNatGateway answered pending is this attempt's failure: an error, no second gateway", async () => {
+            const inputs = await publicInputs();
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" })))
+                .resolvesOnce(described(nat("failed")))
+                .resolves(described(nat("deleted")));
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            let err: any;
+            await provider.create(inputs).catch((e) => (err = e));
+            expect(err?.message).to.include("Gateway.NotAttached: no IGW");
+            expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+        });
+
+        it("a private gateway sends no AllocationId and no TagSpecifications without tags", async () => {
+            const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] })));
+            const r = await provider.create(inputs);
+            const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
+            expect(sent.AllocationId).to.equal(undefined);
+            expect(sent.TagSpecifications).to.equal(undefined);
+            expect(sent.PrivateIpAddress).to.equal("10.0.1.20");
+            expect(r.outs).to.include({ connectivityType: "private", privateIp: "10.0.1.20", privateIpAddress: "10.0.1.20" });
+            expect(r.outs.allocationId).to.equal(undefined);
+        });
+    });
+
+    describe("delete", () => {
+        it("available: DeleteNatGateway, then waits for deleted", async () => {
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available")))
+                .resolvesOnce(described(nat("deleting")))
+                .resolves(described(nat("deleted")));
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            await provider.delete(ID, {});
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+        });
+
+        it("an interrupted delete resumes: already deleting just waits, no second DeleteNatGateway", async () => {
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("deleting")))
+                .resolvesOnce(described(nat("deleting")))
+                .rejects(awsError("NatGatewayNotFound"));
+            await provider.delete(ID, {});
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+        });
+
+        it("NatGatewayNotFound (on describe or on delete) means done", async () => {
+            mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+            await provider.delete(ID, {});
+            mock.reset();
+            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).rejects(awsError("NatGatewayNotFound"));
+            mock.on(DeleteNatGatewayCommand).rejects(awsError("NatGatewayNotFound"));
+            await provider.delete(ID, {});
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+        });
+
+        it("a failed gateway is deleted too", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("failed"))).resolves(described(nat("deleted")));
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            await provider.delete(ID, {});
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+        });
+    });
+
+    describe("diff", () => {
+        const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", tags: { Name: "nat" }, systemTags: { "aws:x": "1" }, state: "available" };
+
+        it("no change: no changes", async () => {
+            const d = await provider.diff(ID, olds, await publicInputs());
+            expect(d.changes).to.equal(false);
+        });
+
+        it("a new subnet with the same allocation replaces, deleting first (the EIP serves one gateway at a time)", async () => {
+            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET2, allocationId: ALLOC, tags: { Name: "nat" } }));
+            expect(d).to.include({ changes: true, deleteBeforeReplace: true });
+            expect(d.replaces).to.deep.equal(["subnetId"]);
+        });
+
+        it("a new allocation replaces, creating first", async () => {
+            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, allocationId: "eipalloc-0aaaaaaaaaaaaaaaa", tags: { Name: "nat" } }));
+            expect(d.replaces).to.deep.equal(["allocationId"]);
+            expect(d.deleteBeforeReplace).to.equal(false);
+        });
+
+        it("connectivity and private IP changes replace", async () => {
+            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.5", tags: { Name: "nat" } }));
+            expect(d.replaces).to.have.members(["allocationId", "connectivityType", "privateIpAddress"]);
+        });
+
+        it("tags update in place; system tags never count", async () => {
+            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "other" } }));
+            expect(d).to.include({ changes: true });
+            expect(d.replaces).to.deep.equal([]);
+            const same = await provider.diff(ID, { ...olds, systemTags: { "aws:y": "2" } }, await publicInputs());
+            expect(same.changes).to.equal(false);
+        });
+    });
+
+    describe("update", () => {
+        it("changes only user tag keys with CreateTags/DeleteTags, never aws: ones, and returns full outputs", async () => {
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available", { Tags: [{ Key: "Name", Value: "nat" }, { Key: "old", Value: "1" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })))
+                .resolves(described(nat("available", { Tags: [{ Key: "Name", Value: "new" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })));
+            mock.on(CreateTagsCommand).resolves({});
+            mock.on(DeleteTagsCommand).resolves({});
+            const news = await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "new" } });
+            const r = await provider.update(ID, { clientToken: "tok" }, news);
+            expect(mock.commandCalls(CreateTagsCommand)[0].args[0].input).to.deep.equal({ Resources: [ID], Tags: [{ Key: "Name", Value: "new" }] });
+            expect(mock.commandCalls(DeleteTagsCommand)[0].args[0].input).to.deep.equal({ Resources: [ID], Tags: [{ Key: "old" }] });
+            expect(r.outs).to.include({ state: "available", subnetId: SUBNET, publicIp: "198.51.100.7", clientToken: "tok" });
+            expect(r.outs.tags).to.deep.equal({ Name: "new" });
+            expect(r.outs.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "net" });
+        });
+    });
+
+    describe("check", () => {
+        const reasons = async (news: Record<string, unknown>) => (await provider.check({}, news)).failures!.map((f) => f.property);
+
+        it("names the field for each bad input", async () => {
+            expect(await reasons({ subnetId: SUBNET })).to.deep.equal(["allocationId"]);
+            expect(await reasons({ subnetId: SUBNET, connectivityType: "private", allocationId: ALLOC })).to.deep.equal(["allocationId"]);
+            expect(await reasons({ subnetId: "sub-123", allocationId: ALLOC })).to.deep.equal(["subnetId"]);
+            expect(await reasons({ subnetId: "subnet-12", allocationId: ALLOC })).to.deep.equal(["subnetId"]);
+            expect(await reasons({ allocationId: ALLOC })).to.deep.equal(["subnetId"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: "eip-0123456789abcdef0" })).to.deep.equal(["allocationId"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, privateIpAddress: "10.0.1.300" })).to.deep.equal(["privateIpAddress"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, connectivityType: "internet" })).to.deep.equal(["connectivityType"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, tags: { "AWS:team": "x" } })).to.deep.equal(["tags"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID } })).to.deep.equal(["adopt"]);
+            const r = await provider.check({}, { subnetId: SUBNET });
+            expect(r.failures![0].reason).to.match(/allocationId is required for a public NAT gateway/);
+        });
+
+        it("unknown values at preview pass, and leave the token for later", async () => {
+            const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            const r = await provider.check({}, { subnetId: U, allocationId: U });
+            expect(r.failures).to.deep.equal([]);
+            expect((r.inputs as any).__clientToken).to.equal(undefined);
+            expect((r.inputs as any).connectivityType).to.equal("public");
+        });
+    });
+});
