@@ -13,6 +13,12 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 
 const cache = new Map<string, unknown>();
 
+// The AWS SDK warns on every process start that releases after January 2027
+// will need Node.js 22. ackless pins an SDK release that supports Node.js 20,
+// so the warning only repeats noise under every Pulumi resource; set
+// AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 function region(): string {
     return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
 }
