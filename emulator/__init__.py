@@ -10,12 +10,13 @@ def install() -> None:
         return
     import os
 
-    from . import cloudfront_distributions, cloudfront_functions, ec2_nat, tags
+    from . import cloudformation, cloudfront_distributions, cloudfront_functions, ec2_nat, tags
 
     # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
+        "cloudformation": cloudformation,
         "tags": tags,
         "distributions": cloudfront_distributions,
         "functions": cloudfront_functions,

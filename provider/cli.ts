@@ -16,6 +16,7 @@ const commands: Record<string, () => Command> = {
     preview: () => require("./ci/preview"),
     apply: () => require("./ci/apply"),
     drift: () => require("./ci/drift"),
+    "adopt-stack": () => require("./adopt-stack/cli"),
 };
 
 function usage(): string {

@@ -11,7 +11,7 @@ import {
     TagResourceCommand,
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { provider, syntaxError } from "../../provider/cloudfront/function-provider";
@@ -35,9 +35,14 @@ const summary = (stage: string, status = "UNASSOCIATED") => ({
 const enc = (s: string): any => new TextEncoder().encode(s);
 
 describe("cloudfront.Function provider (mocked AWS)", function () {
-    const cf = mockClient(CloudFrontClient);
+    // Created in before(), not at describe time: mockClient stubs the class for
+    // every instance, and mocha loads all spec files before running any.
+    let cf: AwsStub<any, any, any>;
     const saved = { ...process.env };
 
+    before(() => {
+        cf = mockClient(CloudFrontClient);
+    });
     beforeEach(() => {
         cf.reset();
         resetClients();
@@ -316,10 +321,10 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             expect(renamed).to.not.have.property("arn");
         });
 
-        it("accepts unknown (computed) values at preview and rejects adopt for now", async () => {
+        it("accepts unknown (computed) values at preview and rejects a bad adopt mode", async () => {
             const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
             expect(await failures({ code: unknown, name: unknown, tags: unknown })).to.deep.equal([]);
-            const f = await failures({ adopt: { id: "fn" } });
+            const f = await failures({ adopt: { id: "fn", mode: "take" } });
             expect(f.map((x) => x.property)).to.deep.equal(["adopt"]);
         });
     });

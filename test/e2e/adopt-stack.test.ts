@@ -1,0 +1,170 @@
+/**
+ * `ackless adopt-stack` end to end: a CloudFormation stack (VPC, subnet, EIP,
+ * NAT gateway) made in the emulator, the command run as a child process, the
+ * generated program run by the real Pulumi engine (adoption, a user-tag
+ * change that leaves every aws:cloudformation:* tag in place, no-change
+ * preview), then `--retire-stack` (stack gone, everything still there), and a
+ * destroy that keeps the gateway (retainOnDelete).
+ *
+ * Needs emulator/cloudformation.py installed by emulator/__init__.py (moto
+ * otherwise fails an update that only adds DeletionPolicy).
+ */
+import {
+    CloudFormationClient,
+    CreateStackCommand,
+    DeleteStackCommand,
+    DescribeStacksCommand,
+} from "@aws-sdk/client-cloudformation";
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Emulator, startEmulator } from "../helpers/emulator";
+import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
+
+const TEMPLATE = {
+    Resources: {
+        Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } },
+        Sub: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.0.1.0/24" } },
+        Eip: { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } },
+        Nat: { Type: "AWS::EC2::NatGateway", Properties: { SubnetId: { Ref: "Sub" }, AllocationId: { "Fn::GetAtt": ["Eip", "AllocationId"] } } },
+    },
+};
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(repoRoot, "dist", "provider", "cli.js"), "adopt-stack", ...args], {
+            cwd: os.tmpdir(),
+            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" },
+        });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (err += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, out, err }));
+    });
+}
+
+describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
+    let emu: Emulator;
+    let cfn: CloudFormationClient;
+    let ec2: EC2Client;
+    let project: TestProject | undefined;
+    let outDir: string;
+    let ids: { natId: string; subnetId: string; allocationId: string; vpcId: string };
+
+    const natTags = async (): Promise<Record<string, string>> => {
+        const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [ids.natId] }))).NatGateways![0];
+        return Object.fromEntries((nat.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+    };
+    const cfnTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([k]) => k.startsWith("aws:cloudformation:")));
+
+    before(async () => {
+        emu = await startEmulator();
+        const opts = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+        cfn = new CloudFormationClient(opts);
+        ec2 = new EC2Client(opts);
+        // Stack tags propagate to the resources, as on AWS: the NAT gateway gets team=net.
+        await cfn.send(new CreateStackCommand({ StackName: "net", TemplateBody: JSON.stringify(TEMPLATE), Tags: [{ Key: "team", Value: "net" }] }));
+        const nat = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways!.find((n) => n.State !== "deleted")!;
+        ids = { natId: nat.NatGatewayId!, subnetId: nat.SubnetId!, allocationId: nat.NatGatewayAddresses![0].AllocationId!, vpcId: nat.VpcId! };
+        outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-"));
+    });
+
+    after(async () => {
+        await project?.cleanup();
+        fs.rmSync(outDir, { recursive: true, force: true });
+        await emu?.stop();
+    });
+
+    it("a missing stack: exit 1 and a plain message", async () => {
+        const r = await cli(["no-such-stack"], emu.env());
+        expect(r.code).to.equal(1);
+        expect(r.err).to.contain('stack "no-such-stack" does not exist in region us-east-1');
+    });
+
+    it("writes a program adopting the NAT gateway and lists what it leaves out", async () => {
+        const r = await cli(["net", "--out", outDir], emu.env());
+        expect(r.code, r.err).to.equal(0);
+        expect(r.out).to.contain("1 to take over, 3 left out");
+        expect(r.out).to.match(/\+ adopt\s+Nat \(AWS::EC2::NatGateway\)/);
+        expect(r.out).to.match(/- left\s+Vpc \(AWS::EC2::VPC\) vpc-\S+: not managed by ackless; keep it in CloudFormation or reference its id as config/);
+        expect(r.out).to.contain(`config natSubnetId (now ${ids.subnetId}`);
+        expect(r.out).to.contain(`config natAllocationId (now ${ids.allocationId}`);
+        expect(fs.readdirSync(outDir).sort()).to.deep.equal(["Pulumi.yaml", "index.js", "package.json"]);
+        const index = fs.readFileSync(path.join(outDir, "index.js"), "utf8");
+        expect(index).to.contain(`adopt: { id: "${ids.natId}" }`);
+        expect(index).to.contain(`config.get("natSubnetId") ?? "${ids.subnetId}"`);
+        expect(index).to.contain(`config.get("natAllocationId") ?? "${ids.allocationId}"`);
+        expect(index).to.match(/tags: \{\s*"team": "net"\s*\}/);
+        expect(index).not.to.match(/"aws:/);
+        expect(JSON.parse(fs.readFileSync(path.join(outDir, "package.json"), "utf8")).dependencies).to.have.property("ackless");
+        // A second run does not overwrite the program without --force.
+        const again = await cli(["net", "--out", outDir], emu.env());
+        expect(again.code).to.equal(1);
+        expect(again.err).to.contain("--force");
+    });
+
+    it("pulumi up adopts the gateway without touching its aws: tags", async () => {
+        const before = await natTags();
+        expect(Object.keys(cfnTags(before))).to.have.length(3);
+        project = await newProject("adopt-stack", fs.readFileSync(path.join(outDir, "index.js"), "utf8"), emu.env());
+        const up = await project.stack.up();
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 2 });
+        expect(up.outputs.natId.value).to.equal(ids.natId);
+        expect(await natTags()).to.deep.equal(before);
+        const live = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways!.filter((n) => n.State !== "deleted");
+        expect(live.map((n) => n.NatGatewayId)).to.deep.equal([ids.natId]);
+    });
+
+    it("a changed user tag changes only that tag; every aws:cloudformation:* tag stays; then no changes", async () => {
+        const before = await natTags();
+        const program = fs.readFileSync(path.join(outDir, "index.js"), "utf8").replace(/"team": "net"/, `"team": "platform"`);
+        fs.writeFileSync(path.join(project!.dir, "index.js"), program);
+        const up = await project!.stack.up();
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
+        const after = await natTags();
+        expect(after).to.deep.equal({ ...before, team: "platform" });
+        expect(cfnTags(after)).to.deep.equal(cfnTags(before));
+        const preview = await project!.stack.preview();
+        expect(changeCounts(preview.changeSummary)).to.deep.equal({});
+    });
+
+    it("--retire-stack: the stack is gone, the NAT gateway, EIP, subnet and VPC remain", async () => {
+        const r = await cli(["net", "--retire-stack"], emu.env());
+        expect(r.code, r.err).to.equal(0);
+        expect(r.out).to.contain('stack "net" deleted');
+        const err = await cfn.send(new DescribeStacksCommand({ StackName: "net" })).then(
+            () => undefined,
+            (e) => e as Error,
+        );
+        expect(err?.message).to.match(/does not exist/);
+        const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [ids.natId] }))).NatGateways![0];
+        expect(nat.State).to.equal("available");
+        expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [ids.vpcId] }))).Vpcs).to.have.length(1);
+        expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [ids.subnetId] }))).Subnets).to.have.length(1);
+        expect((await ec2.send(new DescribeAddressesCommand({ AllocationIds: [ids.allocationId] }))).Addresses).to.have.length(1);
+    });
+
+    it("control: deleting a stack without --retire-stack does delete its VPC in the emulator", async () => {
+        // Shows the assertions above can fail: the emulator deletes what is not retained.
+        const created = await cfn.send(new CreateStackCommand({ StackName: "control", TemplateBody: JSON.stringify(TEMPLATE) }));
+        const vpcs = async () => ((await ec2.send(new DescribeVpcsCommand({}))).Vpcs ?? []).map((v) => v.VpcId);
+        const beforeDelete = await vpcs();
+        await cfn.send(new DeleteStackCommand({ StackName: created.StackId }));
+        const afterDelete = await vpcs();
+        expect(afterDelete.length).to.equal(beforeDelete.length - 1);
+        expect(afterDelete).to.include(ids.vpcId);
+    });
+
+    it("a destroy with retainOnDelete keeps the gateway", async () => {
+        const destroy = await project!.stack.destroy();
+        expect(changeCounts(destroy.summary.resourceChanges)).to.deep.equal({ delete: 2 });
+        const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [ids.natId] }))).NatGateways![0];
+        expect(nat.State).to.equal("available");
+        expect(await project!.resources()).to.deep.equal([]);
+    });
+});
