@@ -25,7 +25,28 @@ import { cloudfront } from "../common/clients";
 import { diffFields, deepEqual, FieldRule } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
-import { fromKeyValueList, sameTags, splitTags, tagChanges, Tags, toKeyValueList, userTags, validateTags } from "../common/tags";
+import {
+    adoptionOf,
+    adoptMissing,
+    adoptMissingFailure,
+    checkAdopt,
+    hasAdopt,
+    isNew,
+    logAdoptionPlan,
+    logWillCreate,
+} from "../common/adopt";
+import {
+    describeTagChanges,
+    fromKeyValueList,
+    reconciledTags,
+    sameTags,
+    splitTags,
+    tagChanges,
+    Tags,
+    toKeyValueList,
+    userTags,
+    validateTags,
+} from "../common/tags";
 import { Deadline, DeadlineExceeded, retrying, sleep, waitFor } from "../common/wait";
 
 /** Pulumi's marker for a value not known during preview. */
@@ -466,17 +487,151 @@ function checkConfig(cfg: Obj, failures: pulumi.dynamic.CheckFailure[]): void {
     }
 }
 
+// ---------------------------------------------------------------- tags
+
+/** TagResource / UntagResource for the user's tags only; `aws:` keys are never sent. */
+async function applyTags(id: string, arn: string, observed: Tags, desired: Tags | undefined): Promise<void> {
+    const { set, remove } = tagChanges(observed, desired);
+    try {
+        if (Object.keys(set).length > 0) {
+            await cloudfront().send(new TagResourceCommand({ Resource: arn, Tags: { Items: toKeyValueList(set) } }));
+        }
+        if (remove.length > 0) {
+            await cloudfront().send(new UntagResourceCommand({ Resource: arn, TagKeys: { Items: remove } }));
+        }
+    } catch (err) {
+        throw describeAwsError(`tagging CloudFront distribution ${id}`, err);
+    }
+}
+
+// ---------------------------------------------------------------- adopt
+
+/**
+ * The top-level configuration fields of a live distribution that differ from
+ * the declared ones (compared as update does: the live configuration
+ * projected on the declared fields). CallerReference is not compared: it
+ * cannot change, adoption keeps the live one.
+ */
+export function configChanges(live: DistributionConfig, desired: Obj): string[] {
+    const want = normalizeConfig(desired);
+    delete want.CallerReference;
+    const have = observedConfig(live, want);
+    return Object.keys(want)
+        .sort()
+        .filter((k) => want[k] !== UNKNOWN && !deepEqual(have[k], want[k]))
+        .map((k) => `distributionConfig.${k}`);
+}
+
+/** A declared CallerReference must be the adopted distribution's (it cannot change). */
+function callerReferenceMismatch(live: DistributionConfig, desired: Obj): string | undefined {
+    const declared = desired?.CallerReference;
+    if (typeof declared === "string" && declared !== live.CallerReference) {
+        return (
+            `adopt: distributionConfig.CallerReference ${JSON.stringify(declared)} differs from the adopted distribution's ` +
+            `${JSON.stringify(live.CallerReference)}; it cannot change: omit CallerReference (the live one is kept) or declare the live one`
+        );
+    }
+    return undefined;
+}
+
+/** Preview of an adoption: a read-only look at the distribution, logged as "will adopt <id>: changes: ...". */
+async function previewAdoption(inputs: Obj, id: string, mode: string, failures: pulumi.dynamic.CheckFailure[]): Promise<void> {
+    let found: FoundDistribution | undefined;
+    let tags: Tags | undefined;
+    try {
+        found = await findDistribution(id);
+        tags = found ? await findTags(found.arn) : undefined;
+    } catch (err) {
+        warn(`CloudFront distribution ${id}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
+        return;
+    }
+    if (!found) {
+        if (mode === "adopt") {
+            failures.push(adoptMissingFailure("CloudFront distribution", id));
+        } else {
+            logWillCreate("CloudFront distribution", id);
+        }
+        return;
+    }
+    const cfg = isObject(inputs.distributionConfig) ? inputs.distributionConfig : {};
+    const mismatch = callerReferenceMismatch(found.config, cfg);
+    if (mismatch) {
+        failures.push({ property: "distributionConfig", reason: mismatch });
+        return;
+    }
+    const changes = configChanges(found.config, cfg);
+    const described = changes.length > 0 ? [`UpdateDistribution of ${changes.join(", ")}`] : [];
+    const tagText = inputs.tags === UNKNOWN ? "tags: (known at deployment)" : describeTagChanges(tags, inputs.tags);
+    logAdoptionPlan("CloudFront distribution", id, tagText ? [...described, tagText] : described);
+}
+
+/**
+ * Adoption in create: UpdateDistribution with the declared configuration over
+ * the live ETag when they differ (keeping the live CallerReference), user tags
+ * reconciled (system tags untouched), then the distribution as observed.
+ */
+async function adoptDistribution(inputs: Obj, found: FoundDistribution): Promise<pulumi.dynamic.CreateResult> {
+    const id = found.id;
+    const desired = inputs.distributionConfig as Obj;
+    const mismatch = callerReferenceMismatch(found.config, desired);
+    if (mismatch) {
+        throw new AcklessError(mismatch, "AdoptMismatch");
+    }
+    const observedTags = (await findTags(found.arn)) ?? {};
+    const changes = configChanges(found.config, desired);
+    const tagText = describeTagChanges(observedTags, inputs.tags);
+    progress(`adopting CloudFront distribution ${id}${changes.length > 0 || tagText ? ` (${[...changes, ...(tagText ? [tagText] : [])].join("; ")})` : ""}`);
+    let updated = false;
+    if (changes.length > 0) {
+        const result = await updateConfig(id, "adopting", (live) =>
+            configChanges(live, desired).length === 0 ? false : ({ ...(desired as DistributionConfig), CallerReference: live.CallerReference }),
+        ).catch((err) => {
+            throw err instanceof AcklessError ? err : describeAwsError(`adopting CloudFront distribution ${id} (UpdateDistribution)`, err);
+        });
+        if (result === false) {
+            throw new AcklessError(`adopting CloudFront distribution ${id}: it disappeared while being adopted`, "NoSuchDistribution");
+        }
+        updated = result === true;
+    }
+    await applyTags(id, found.arn, observedTags, inputs.tags);
+    let current = (await findDistribution(id)) ?? found;
+    if (updated || current.status !== "Deployed") {
+        try {
+            current = await settle(id, inputs, current, "waiting for the adopted distribution to deploy");
+        } catch (err) {
+            warn(`CloudFront distribution ${id} was adopted, but waiting for it failed: ${(err as Error).message}`);
+        }
+    }
+    progress(`CloudFront distribution ${id} adopted`);
+    return { id, outs: outputsOf(inputs, current, reconciledTags(observedTags, inputs.tags)) };
+}
+
 export const provider = {
     async check(olds: Obj, news: Obj): Promise<pulumi.dynamic.CheckResult> {
         const failures: pulumi.dynamic.CheckFailure[] = [];
         const inputs: Obj = { ...news };
+        // adopt: only a create adopts; on an existing resource it is ignored
+        // (and dropped from the inputs, so a replacement never adopts).
+        const creating = isNew(olds);
+        const adopt = checkAdopt(news.adopt, "a CloudFront distribution id (E...)", /^[A-Za-z0-9]{1,64}$/);
+        if (!creating) {
+            delete inputs.adopt;
+        }
         const cfg = news.distributionConfig;
         if (!isObject(cfg)) {
             if (cfg !== UNKNOWN) {
                 failures.push({ property: "distributionConfig", reason: "distributionConfig: required (Origins, DefaultCacheBehavior, ...)" });
             }
         } else {
-            inputs.distributionConfig = fillDefaults(cfg, olds?.distributionConfig?.CallerReference);
+            const declared = normalizeConfig(cfg).CallerReference;
+            const previous = olds?.distributionConfig?.CallerReference;
+            inputs.distributionConfig = fillDefaults(cfg, previous);
+            // An adopted distribution keeps its own CallerReference: none is
+            // generated for an adoption, nor later for a resource that was
+            // adopted (its inputs never held one).
+            if (declared === undefined && previous === undefined && (creating ? hasAdopt(news.adopt) : true)) {
+                delete inputs.distributionConfig.CallerReference;
+            }
             checkConfig(inputs.distributionConfig, failures);
         }
         for (const reason of validateTags("tags", news.tags === UNKNOWN ? undefined : news.tags)) {
@@ -492,8 +647,9 @@ export const provider = {
         if (w !== undefined && w !== null && w !== UNKNOWN && typeof w !== "boolean") {
             failures.push({ property: "waitForDeployment", reason: "waitForDeployment: must be true or false" });
         }
-        if (news.adopt !== undefined && news.adopt !== null) {
-            failures.push({ property: "adopt", reason: "adopt is not supported yet" });
+        failures.push(...adopt.failures);
+        if (failures.length === 0 && creating && adopt.adoption) {
+            await previewAdoption(inputs, adopt.adoption.id, adopt.adoption.mode, failures);
         }
         return { inputs, failures };
     },
@@ -527,7 +683,21 @@ export const provider = {
     },
 
     async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
-        const config = inputs.distributionConfig as DistributionConfig;
+        const adoption = adoptionOf(inputs);
+        if (adoption) {
+            const found = await findDistribution(adoption.id);
+            if (found) {
+                return adoptDistribution(inputs, found);
+            }
+            if (adoption.mode === "adopt") {
+                throw adoptMissing("CloudFront distribution", adoption.id);
+            }
+            logWillCreate("CloudFront distribution", adoption.id);
+        }
+        const config = {
+            ...(inputs.distributionConfig as DistributionConfig),
+            CallerReference: inputs.distributionConfig?.CallerReference ?? `ackless-${randomUUID()}`,
+        } as DistributionConfig;
         const tags = userTags(inputs.tags);
         let created;
         try {
@@ -592,18 +762,8 @@ export const provider = {
             throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi up --refresh\` to recreate it`, "NoSuchDistribution");
         }
         const observed = (await findTags(current.arn)) ?? {};
-        const { set, remove } = tagChanges(observed, news.tags);
-        try {
-            if (Object.keys(set).length > 0) {
-                await cloudfront().send(new TagResourceCommand({ Resource: current.arn, Tags: { Items: toKeyValueList(set) } }));
-            }
-            if (remove.length > 0) {
-                await cloudfront().send(new UntagResourceCommand({ Resource: current.arn, TagKeys: { Items: remove } }));
-            }
-        } catch (err) {
-            throw describeAwsError(`tagging CloudFront distribution ${id}`, err);
-        }
-        const tags = { ...splitTags(observed).systemTags, ...userTags(news.tags) };
+        await applyTags(id, current.arn, observed, news.tags);
+        const tags = reconciledTags(observed, news.tags);
         if (current.status !== "Deployed") {
             current = await settle(id, news, current, "waiting for the update to deploy");
         }

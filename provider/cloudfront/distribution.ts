@@ -73,7 +73,13 @@ export interface DistributionArgs {
      * there.
      */
     deleteTimeoutMinutes?: pulumi.Input<number>;
-    /** Take over an existing distribution instead of creating one. Not supported yet. */
+    /**
+     * Take over an existing distribution instead of creating one: `{ id: "E...", mode?: "adopt" | "adopt-or-create" }`.
+     * With mode `adopt` (default) a missing distribution is an error at preview and nothing is created; with
+     * `adopt-or-create` it is created from these inputs. The adopted distribution is updated to
+     * `distributionConfig` (keeping its own CallerReference, which cannot change) and its user tags to `tags`;
+     * its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
+     */
     adopt?: pulumi.Input<AdoptArgs>;
 }
 

@@ -33,7 +33,26 @@ import { cloudfront } from "../common/clients";
 import { deepEqual, diffFields, FieldDiff, FieldRule } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
-import { fromKeyValueList, sameTags, splitTags, tagChanges, Tags, toKeyValueList, userTags, validateTags } from "../common/tags";
+import {
+    adoptionOf,
+    adoptMissing,
+    adoptMissingFailure,
+    checkAdopt,
+    isNew,
+    logAdoptionPlan,
+    logWillCreate,
+} from "../common/adopt";
+import {
+    describeTagChanges,
+    fromKeyValueList,
+    sameTags,
+    splitTags,
+    tagChanges,
+    Tags,
+    toKeyValueList,
+    userTags,
+    validateTags,
+} from "../common/tags";
 import { Deadline, pollDefaults, retrying } from "../common/wait";
 
 // ------------------------------------------------------------------ shapes
@@ -47,6 +66,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Inputs after check(): defaults filled in. */
 export interface FunctionInputs {
     name: string;
+    /** Kept among the inputs once known (see check()). */
+    arn?: string;
     runtime: string;
     code: string;
     comment: string;
@@ -154,11 +175,35 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Record<string, any> = { ...news };
 
-    // name: explicit, else kept from the previous inputs, else auto-named.
+    // adopt: only a create adopts; on an existing resource it is ignored (and
+    // dropped from the inputs, so a replacement never adopts a stale name).
+    const creating = isNew(olds);
+    const adopt = checkAdopt(news.adopt, "a CloudFront function name ([A-Za-z0-9_-]{1,64})", NAME_PATTERN);
+    failures.push(...adopt.failures);
+    if (!creating) {
+        delete inputs.adopt;
+    }
+
+    // name: explicit, else kept from the previous inputs, else the adopted
+    // function's name, else auto-named.
     if (inputs.name === undefined || inputs.name === null || inputs.name === "") {
-        inputs.name = typeof olds?.name === "string" && olds.name ? olds.name : autoName(String(news.autoNamePrefix ?? ""));
+        if (typeof olds?.name === "string" && olds.name) {
+            inputs.name = olds.name;
+        } else if (creating && adopt.adoption) {
+            inputs.name = adopt.adoption.id;
+        } else if (creating && adopt.unknown) {
+            inputs.name = UNKNOWN;
+        } else {
+            inputs.name = autoName(String(news.autoNamePrefix ?? ""));
+        }
     } else if (!isUnknown(inputs.name) && (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name))) {
         fail("name", `name "${inputs.name}" is not valid: use 1 to 64 letters, digits, hyphens or underscores ([A-Za-z0-9_-]{1,64})`);
+    } else if (creating && adopt.adoption && !isUnknown(inputs.name) && inputs.name !== adopt.adoption.id) {
+        fail(
+            "name",
+            `name "${inputs.name}" differs from adopt.id "${adopt.adoption.id}": a function is adopted by its name; ` +
+                `set name to "${adopt.adoption.id}" or omit it`,
+        );
     }
 
     if (inputs.runtime === undefined || inputs.runtime === null) {
@@ -217,10 +262,6 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
         }
     }
 
-    if (inputs.adopt !== undefined && inputs.adopt !== null) {
-        fail("adopt", "adopt is not supported yet for cloudfront.Function; remove it");
-    }
-
     // Keep the ARN among the inputs once the function exists. The dynamic
     // provider host does not preview updates, so during a preview the engine
     // shows a resource's new inputs as its outputs: without this, every code
@@ -233,8 +274,78 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
             delete inputs.arn;
         }
     }
+    if (failures.length === 0 && creating && adopt.adoption) {
+        await previewAdoption(inputs as FunctionInputs, adopt.adoption.id, adopt.adoption.mode, failures);
+    }
 
     return { inputs, failures };
+}
+
+/** The declared content of the DEVELOPMENT stage. */
+function desiredContent(inputs: FunctionInputs) {
+    return {
+        code: inputs.code,
+        comment: inputs.comment ?? "",
+        runtime: inputs.runtime ?? DEFAULT_RUNTIME,
+        keyValueStoreAssociations: inputs.keyValueStoreAssociations ?? [],
+    };
+}
+
+/** What adopting `found` changes on it, in words (preview and logs). */
+export function adoptionChanges(inputs: FunctionInputs, found: ObservedFunction): string[] {
+    const want = desiredContent(inputs);
+    const changes: string[] = [];
+    if (!isUnknown(want.code) && want.code !== found.dev.code) {
+        changes.push("code (UpdateFunction)");
+    }
+    if (!isUnknown(want.comment) && want.comment !== found.dev.comment) {
+        changes.push(`comment: ${JSON.stringify(found.dev.comment)} -> ${JSON.stringify(want.comment)}`);
+    }
+    if (!isUnknown(want.runtime) && want.runtime !== found.dev.runtime) {
+        changes.push(`runtime: ${found.dev.runtime} -> ${want.runtime}`);
+    }
+    if (!isUnknown(want.keyValueStoreAssociations) && !kvsEqual(want.keyValueStoreAssociations, found.dev.keyValueStoreAssociations)) {
+        changes.push("keyValueStoreAssociations");
+    }
+    if (inputs.publish !== false && (changes.length > 0 || !sameContent(found.dev, found.live))) {
+        changes.push("publish DEVELOPMENT to LIVE");
+    }
+    const tags = isUnknown(inputs.tags) ? "tags: (known at deployment)" : describeTagChanges(found.tags, inputs.tags);
+    if (tags) {
+        changes.push(tags);
+    }
+    return changes;
+}
+
+/**
+ * Preview of an adoption: a read-only look at the function named by adopt.id,
+ * logged as "will adopt <name>: changes: ...". A missing function fails the
+ * check in mode "adopt" (nothing is created).
+ */
+async function previewAdoption(
+    inputs: FunctionInputs,
+    name: string,
+    mode: string,
+    failures: pulumi.dynamic.CheckFailure[],
+): Promise<void> {
+    let found: ObservedFunction | undefined;
+    try {
+        found = await findFunction(name);
+    } catch (err) {
+        warn(`CloudFront function ${name}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
+        return;
+    }
+    if (!found) {
+        if (mode === "adopt") {
+            failures.push(adoptMissingFailure("CloudFront function", name));
+        } else {
+            logWillCreate("CloudFront function", name);
+        }
+        return;
+    }
+    // Known now: keep it among the inputs so dependents see it at preview.
+    inputs.arn = found.dev.arn;
+    logAdoptionPlan("CloudFront function", name, adoptionChanges(inputs, found));
 }
 
 /** Best effort: the ARN of an existing function (state written before the ARN was kept in the inputs). */
@@ -424,9 +535,48 @@ async function publish(name: string, etag: string): Promise<{ status?: string; e
 
 // ------------------------------------------------------------------ provider methods
 
+/**
+ * Adoption in create: UpdateFunction when the DEVELOPMENT code or config
+ * differs from the declared one, publish when asked and LIVE differs, user
+ * tags reconciled (system tags untouched), then the function as observed.
+ */
+async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction): Promise<pulumi.dynamic.CreateResult> {
+    const name = found.name;
+    const changes = adoptionChanges(inputs, found);
+    progress(`adopting CloudFront function ${name}${changes.length > 0 ? ` (${changes.join("; ")})` : ""}`);
+    const want = desiredContent(inputs);
+    let etag = found.dev.etag;
+    let contentChanged = false;
+    if (!sameContent(want, found.dev)) {
+        etag = (await updateDevelopment(name, inputs)).etag;
+        contentChanged = true;
+    }
+    if (inputs.publish !== false && (contentChanged || !sameContent(want, found.live))) {
+        await publish(name, etag);
+    }
+    await applyTags(found.dev.arn, found.tags, inputs.tags);
+    const after = await findFunction(name);
+    if (!after) {
+        throw new AcklessError(`adopting CloudFront function "${name}": it disappeared while being adopted`, "NoSuchFunctionExists");
+    }
+    progress(`CloudFront function ${name} adopted`);
+    return { id: name, outs: outputsOf(inputs, after) };
+}
+
 export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.CreateResult> {
     const cf = cloudfront();
     const name = inputs.name;
+    const adoption = adoptionOf(inputs);
+    if (adoption && adoption.id === name) {
+        const found = await findFunction(name);
+        if (found) {
+            return adoptFunction(inputs, found);
+        }
+        if (adoption.mode === "adopt") {
+            throw adoptMissing("CloudFront function", name);
+        }
+        logWillCreate("CloudFront function", name);
+    }
     let created;
     try {
         created = await cf.send(
@@ -531,6 +681,39 @@ export async function diff(_id: string, olds: any, news: any): Promise<FieldDiff
     return result;
 }
 
+/** UpdateFunction of the DEVELOPMENT stage with a fresh ETag; a 412 re-reads and retries. */
+async function updateDevelopment(name: string, inputs: FunctionInputs): Promise<{ etag: string; status?: string }> {
+    let etag = "";
+    let status: string | undefined;
+    await retrying(
+        async () => {
+            const current = await devEtag(name);
+            if (current === undefined) {
+                throw new AcklessError(
+                    `updating CloudFront function "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+                    "NoSuchFunctionExists",
+                );
+            }
+            progress(`updating CloudFront function ${name} (DEVELOPMENT stage)`);
+            const out = await cloudfront().send(
+                new UpdateFunctionCommand({
+                    Name: name,
+                    IfMatch: current,
+                    FunctionConfig: functionConfig(inputs),
+                    FunctionCode: encoder.encode(inputs.code),
+                }),
+            );
+            etag = out.ETag ?? "";
+            status = out.FunctionSummary?.Status;
+        },
+        (err) => isAwsError(err, "PreconditionFailed"),
+        { maxAttempts: MAX_PRECONDITION_ATTEMPTS, delayMs: pollDefaults().minDelayMs, maxDelayMs: pollDefaults().maxDelayMs },
+    ).catch((err) => {
+        throw err instanceof AcklessError ? err : describeAwsError(`updating CloudFront function "${name}"`, err);
+    });
+    return { etag, status };
+}
+
 export async function update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
     const inputs = news as FunctionInputs;
     const name = id;
@@ -542,33 +725,9 @@ export async function update(id: string, olds: any, news: any): Promise<pulumi.d
 
     if (changed.some((f) => CONTENT_FIELDS.has(f))) {
         contentChanged = true;
-        // Fresh DEVELOPMENT ETag, UpdateFunction; a 412 re-reads and retries.
-        await retrying(
-            async () => {
-                const current = await devEtag(name);
-                if (current === undefined) {
-                    throw new AcklessError(
-                        `updating CloudFront function "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
-                        "NoSuchFunctionExists",
-                    );
-                }
-                progress(`updating CloudFront function ${name} (DEVELOPMENT stage)`);
-                const out = await cf.send(
-                    new UpdateFunctionCommand({
-                        Name: name,
-                        IfMatch: current,
-                        FunctionConfig: functionConfig(inputs),
-                        FunctionCode: encoder.encode(inputs.code),
-                    }),
-                );
-                etag = out.ETag ?? "";
-                status = out.FunctionSummary?.Status ?? status;
-            },
-            (err) => isAwsError(err, "PreconditionFailed"),
-            { maxAttempts: MAX_PRECONDITION_ATTEMPTS, delayMs: pollDefaults().minDelayMs, maxDelayMs: pollDefaults().maxDelayMs },
-        ).catch((err) => {
-            throw err instanceof AcklessError ? err : describeAwsError(`updating CloudFront function "${name}"`, err);
-        });
+        const out = await updateDevelopment(name, inputs);
+        etag = out.etag;
+        status = out.status ?? status;
     }
 
     // Is DEVELOPMENT now different from LIVE? Known without a read when the

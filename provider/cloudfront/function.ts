@@ -41,7 +41,13 @@ export interface FunctionArgs {
     publish?: pulumi.Input<boolean>;
     /** Tags on the function. Keys starting with `aws:` are reserved by AWS and rejected. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Take over an existing function instead of creating one (not supported yet). */
+    /**
+     * Take over an existing function instead of creating one: `{ id: "<function name>", mode?: "adopt" | "adopt-or-create" }`.
+     * `name` must equal `adopt.id` or be omitted (the name is then `adopt.id`). With mode `adopt` (default) a missing
+     * function is an error at preview and nothing is created; with `adopt-or-create` it is created from these inputs.
+     * The adopted function is updated (and published, with `publish`) when its code or config differ, its user tags
+     * reconciled to `tags`, its `aws:` tags left alone. Changing or removing `adopt` later changes nothing.
+     */
     adopt?: pulumi.Input<AdoptArgs>;
 }
 

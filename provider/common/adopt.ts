@@ -1,7 +1,24 @@
 /**
- * Adoption input shared by every resource (filled in by the adoption issue):
- * take over an existing AWS resource instead of creating one.
+ * Adoption, shared by every resource: take over an existing AWS resource
+ * instead of creating one (like ACK's `adoption-policy` annotation).
+ *
+ * - `adopt: { id }` (mode `adopt`, the default): the resource must exist;
+ *   when it does not, create fails (and check fails at preview when it can
+ *   tell) and nothing is created.
+ * - `adopt: { id, mode: "adopt-or-create" }`: adopt it when it exists,
+ *   create it from the declared inputs otherwise.
+ *
+ * Adoption happens in create(): read the existing resource, then reconcile it
+ * to the declared inputs (configuration and user tags; system tags are never
+ * touched) in the same step. Afterwards the resource is managed like any
+ * other: `adopt` takes no part in diffs, so changing or removing it changes
+ * nothing. Pulumi's own `import` option cannot be used: it does not work for
+ * dynamic providers (pulumi/pulumi #3550).
  */
+import type * as pulumi from "@pulumi/pulumi";
+import { AcklessError } from "./errors";
+import { progress } from "./log";
+
 export type AdoptMode = "adopt" | "adopt-or-create";
 
 export interface AdoptArgs {
@@ -9,4 +26,115 @@ export interface AdoptArgs {
     id: string;
     /** `adopt` fails when it does not exist; `adopt-or-create` creates it then. Default `adopt`. */
     mode?: AdoptMode;
+}
+
+export const ADOPT_MODES: readonly AdoptMode[] = ["adopt", "adopt-or-create"];
+
+/** Pulumi's marker for a value not known during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A checked, fully known adopt input. */
+export interface Adoption {
+    id: string;
+    mode: AdoptMode;
+}
+
+/** True when the adopt input is set (known or not). */
+export function hasAdopt(value: unknown): boolean {
+    return value !== undefined && value !== null;
+}
+
+/**
+ * Check-time validation of `adopt`. Returns the failures (naming `adopt.id` /
+ * `adopt.mode` and the fix) and, when the value is fully known and valid, the
+ * adoption with its mode defaulted. `idPattern` (optional) checks the id's
+ * shape; `idWhat` names what the id is ("a distribution id (E...)").
+ */
+export function checkAdopt(
+    value: unknown,
+    idWhat: string,
+    idPattern?: RegExp,
+): { adoption?: Adoption; failures: pulumi.dynamic.CheckFailure[]; unknown: boolean } {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!hasAdopt(value)) {
+        return { failures, unknown: false };
+    }
+    if (value === UNKNOWN) {
+        return { failures, unknown: true };
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        failures.push({ property: "adopt", reason: `adopt must be an object { id: ${idWhat}, mode?: "adopt" | "adopt-or-create" }` });
+        return { failures, unknown: false };
+    }
+    const v = value as Record<string, unknown>;
+    let unknown = false;
+    const extra = Object.keys(v).filter((k) => k !== "id" && k !== "mode");
+    if (extra.length > 0) {
+        failures.push({ property: "adopt", reason: `adopt: unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")}; only id and mode are accepted` });
+    }
+    if (v.id === UNKNOWN) {
+        unknown = true;
+    } else if (typeof v.id !== "string" || v.id === "") {
+        failures.push({ property: "adopt", reason: `adopt.id is required: ${idWhat} of the existing resource to take over` });
+    } else if (idPattern && !idPattern.test(v.id)) {
+        failures.push({ property: "adopt", reason: `adopt.id ${JSON.stringify(v.id)} is not ${idWhat}` });
+    }
+    if (v.mode === UNKNOWN) {
+        unknown = true;
+    } else if (v.mode !== undefined && v.mode !== null && !(ADOPT_MODES as readonly unknown[]).includes(v.mode)) {
+        failures.push({
+            property: "adopt",
+            reason: `adopt.mode ${JSON.stringify(v.mode)} is not known: use "adopt" (fail when it does not exist) or "adopt-or-create"`,
+        });
+    }
+    if (failures.length > 0 || unknown) {
+        return { failures, unknown };
+    }
+    return { adoption: { id: v.id as string, mode: (v.mode as AdoptMode | undefined) ?? "adopt" }, failures, unknown: false };
+}
+
+/** The adoption asked for by checked inputs, or undefined (unset, or not known). */
+export function adoptionOf(inputs: { adopt?: unknown } | undefined): Adoption | undefined {
+    return checkAdopt(inputs?.adopt, "an id").adoption;
+}
+
+/** True when check() runs for a resource not in the state yet (a create). */
+export function isNew(olds: unknown): boolean {
+    return !olds || typeof olds !== "object" || Object.keys(olds as object).length === 0;
+}
+
+/** The error create() (and check()) give when mode `adopt` names something that does not exist. */
+export function adoptMissing(what: string, id: string): AcklessError {
+    return new AcklessError(
+        `adopt: ${what} ${id} does not exist, so there is nothing to adopt and nothing was created; ` +
+            `check adopt.id, or set adopt.mode to "adopt-or-create" to create it when it is missing`,
+        "AdoptTargetNotFound",
+    );
+}
+
+/** Check-time failure for the same case (preview stops before anything is created). */
+export function adoptMissingFailure(what: string, id: string): pulumi.dynamic.CheckFailure {
+    return { property: "adopt", reason: adoptMissing(what, id).message };
+}
+
+/**
+ * The preview message: "<what> <id>: will adopt <id>: changes: a; b" or
+ * "...: no changes". Logged through pulumi.log (shown under the resource in
+ * preview and up).
+ */
+export function adoptionPlan(what: string, id: string, changes: string[]): string {
+    return `${what}: will adopt ${id}: ${changes.length > 0 ? `changes: ${changes.join("; ")}` : "no changes (it already matches the program)"}`;
+}
+
+export function logAdoptionPlan(what: string, id: string, changes: string[]): string {
+    const message = adoptionPlan(what, id, changes);
+    progress(message);
+    return message;
+}
+
+/** The message for `adopt-or-create` when the resource is missing. */
+export function logWillCreate(what: string, id: string): string {
+    const message = `${what}: ${id} does not exist; adopt-or-create will create it`;
+    progress(message);
+    return message;
 }

@@ -89,3 +89,25 @@ export function fromKeyValueList(items: { Key?: string; Value?: string }[] | und
     }
     return out;
 }
+
+/**
+ * The tags a resource carries after reconciling `observed` to `desired`:
+ * the observed system tags (untouched) and the desired user tags.
+ */
+export function reconciledTags(observed: Tags | undefined, desired: Tags | undefined): Tags {
+    return { ...splitTags(observed).systemTags, ...userTags(desired) };
+}
+
+/**
+ * Human-readable tag changes ("tags: +team=web, ~env=prod, -old"), or
+ * undefined when there are none. System keys never appear.
+ */
+export function describeTagChanges(observed: Tags | undefined, desired: Tags | undefined): string | undefined {
+    const have = userTags(observed);
+    const { set, remove } = tagChanges(observed, desired);
+    const parts = [
+        ...Object.entries(set).map(([k, v]) => (k in have ? `~${k}=${v}` : `+${k}=${v}`)),
+        ...remove.map((k) => `-${k}`),
+    ];
+    return parts.length > 0 ? `tags: ${parts.join(", ")}` : undefined;
+}

@@ -44,7 +44,26 @@ import { ec2 } from "../common/clients";
 import { deepEqual, diffFields, FieldRule } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
-import { fromKeyValueList, sameTags, splitTags, tagChanges, Tags, toKeyValueList, userTags, validateTags } from "../common/tags";
+import {
+    adoptionOf,
+    adoptMissing,
+    adoptMissingFailure,
+    checkAdopt,
+    isNew,
+    logAdoptionPlan,
+    logWillCreate,
+} from "../common/adopt";
+import {
+    describeTagChanges,
+    fromKeyValueList,
+    sameTags,
+    splitTags,
+    tagChanges,
+    Tags,
+    toKeyValueList,
+    userTags,
+    validateTags,
+} from "../common/tags";
 import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
 
 /** The value Pulumi passes for inputs not known yet (preview). */
@@ -86,6 +105,7 @@ export interface NatGatewayOutputs {
 
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
+const NAT_ID = /^nat-[0-9a-f]{8,17}$/;
 /** How many tokens create walks before giving up (each used-up token is one old gateway). */
 const MAX_TOKENS = 20;
 
@@ -272,9 +292,7 @@ function checkInputs(news: Record<string, any>): { inputs: NatGatewayInputs; fai
             fail("tags", reason);
         }
     }
-    if (inputs.adopt !== undefined && inputs.adopt !== null) {
-        fail("adopt", "adopt is not supported yet; remove it");
-    }
+    failures.push(...checkAdopt(inputs.adopt, "a NAT gateway id (nat-...)", NAT_ID).failures);
     if (failures.length === 0) {
         const token = clientToken(inputs);
         if (token) {
@@ -412,11 +430,153 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
     );
 }
 
+// ------------------------------------------------------------------ tags
+
+/** CreateTags / DeleteTags for the user's tags only; `aws:` keys are never sent. */
+async function applyTags(id: string, observed: Tags, desired: Tags | undefined): Promise<void> {
+    const { set, remove } = tagChanges(observed, desired);
+    try {
+        if (Object.keys(set).length) {
+            await ec2().send(new CreateTagsCommand({ Resources: [id], Tags: toKeyValueList(set) }));
+        }
+        if (remove.length) {
+            await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }));
+        }
+    } catch (err) {
+        throw describeAwsError(`tagging NAT gateway ${id}`, err);
+    }
+}
+
+// ----------------------------------------------------------------- adopt
+
+/**
+ * The creation fields of an existing gateway that differ from the declared
+ * inputs: they cannot change in place, so adopting it would be a lie.
+ * Each entry names the field, the live value and the declared one.
+ */
+export function adoptMismatches(nat: AwsNatGateway, inputs: NatGatewayInputs): { field: string; reason: string }[] {
+    const addresses = nat.NatGatewayAddresses ?? [];
+    const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
+    const liveType = (nat.ConnectivityType as string | undefined) ?? "public";
+    const declaredType = inputs.connectivityType ?? "public";
+    const out: { field: string; reason: string }[] = [];
+    const mismatch = (field: string, live: unknown, declared: unknown) =>
+        out.push({
+            field,
+            reason:
+                `adopt: NAT gateway ${nat.NatGatewayId} has ${field} ${JSON.stringify(live ?? null)}, but the program declares ${JSON.stringify(declared ?? null)}; ` +
+                `${field} cannot change in place: declare ${JSON.stringify(live ?? null)} to adopt it (or remove adopt to create a new gateway)`,
+        });
+    if (known(inputs.subnetId) && nat.SubnetId !== inputs.subnetId) {
+        mismatch("subnetId", nat.SubnetId, inputs.subnetId);
+    }
+    if (known(declaredType) && liveType !== declaredType) {
+        mismatch("connectivityType", liveType, declaredType);
+    } else if (liveType === "public" && known(inputs.allocationId) && (primary?.AllocationId ?? undefined) !== (inputs.allocationId || undefined)) {
+        mismatch("allocationId", primary?.AllocationId, inputs.allocationId);
+    }
+    if (present(inputs.privateIpAddress) && known(inputs.privateIpAddress) && primary?.PrivateIp !== inputs.privateIpAddress) {
+        mismatch("privateIpAddress", primary?.PrivateIp, inputs.privateIpAddress);
+    }
+    return out;
+}
+
+/** A gateway that can be adopted: the live one, or undefined when it is gone (or going). Throws when it cannot be adopted. */
+async function adoptable(id: string): Promise<AwsNatGateway | undefined> {
+    const nat = await findNatGateway(id);
+    if (!nat || nat.State === "deleting") {
+        return undefined;
+    }
+    if (nat.State === "failed") {
+        throw new AcklessError(
+            `adopt: NAT gateway ${id} is failed (${failureText(nat)}); a failed gateway cannot be adopted: delete it, or remove adopt to create a new one`,
+            "NatGatewayFailed",
+        );
+    }
+    return nat;
+}
+
+/**
+ * Preview: read the gateway named by adopt.id (read-only) and say what
+ * adopting it will change, or fail the check naming the field that cannot
+ * change in place / the missing gateway (mode "adopt").
+ */
+async function previewAdoption(inputs: NatGatewayInputs, failures: pulumi.dynamic.CheckFailure[]): Promise<void> {
+    const adoption = adoptionOf(inputs);
+    if (!adoption) {
+        return;
+    }
+    let nat: AwsNatGateway | undefined;
+    try {
+        nat = await adoptable(adoption.id);
+    } catch (err) {
+        if (err instanceof AcklessError && err.awsCode === "NatGatewayFailed") {
+            failures.push({ property: "adopt", reason: err.message });
+        } else {
+            warn(`NAT gateway ${adoption.id}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
+        }
+        return;
+    }
+    if (!nat) {
+        if (adoption.mode === "adopt") {
+            failures.push(adoptMissingFailure("NAT gateway", adoption.id));
+        } else {
+            logWillCreate("NAT gateway", adoption.id);
+        }
+        return;
+    }
+    const mismatches = adoptMismatches(nat, inputs);
+    for (const m of mismatches) {
+        failures.push({ property: m.field, reason: m.reason });
+    }
+    if (mismatches.length === 0) {
+        const tags = known(inputs.tags) ? describeTagChanges(fromKeyValueList(nat.Tags), inputs.tags) : "tags: (known at deployment)";
+        logAdoptionPlan("NAT gateway", adoption.id, tags ? [tags] : []);
+    }
+}
+
+/**
+ * Adoption in create: the gateway named by adopt.id, checked against the
+ * declared creation fields, waited for if pending, user tags reconciled
+ * (system tags untouched). Undefined when it does not exist.
+ */
+async function adoptNatGateway(id: string, inputs: NatGatewayInputs): Promise<{ id: string; outs: NatGatewayOutputs } | undefined> {
+    let nat = await adoptable(id);
+    if (!nat) {
+        return undefined;
+    }
+    const mismatches = adoptMismatches(nat, inputs);
+    if (mismatches.length > 0) {
+        throw new AcklessError(mismatches.map((m) => m.reason).join("; "), "AdoptMismatch");
+    }
+    if (nat.State === "pending") {
+        nat = await waitNatGatewaySettled(id, createDeadline());
+        if (!nat) {
+            return undefined;
+        }
+    }
+    const observed = fromKeyValueList(nat.Tags);
+    const changes = describeTagChanges(observed, inputs.tags);
+    progress(`NAT gateway ${id}: adopting${changes ? ` (${changes})` : ""}`);
+    await applyTags(id, observed, inputs.tags);
+    const after = (await findNatGateway(id)) ?? nat;
+    progress(`NAT gateway ${id}: adopted`);
+    return { id, outs: outputsOf(after, inputs) };
+}
+
 // ------------------------------------------------------------------ provider
 
 export const provider = {
-    async check(_olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
-        return checkInputs(news ?? {});
+    async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+        const result = checkInputs(news ?? {});
+        if (!isNew(olds)) {
+            // Only a create adopts: on an existing resource adopt is ignored
+            // (and dropped, so a replacement never adopts a stale id).
+            delete result.inputs.adopt;
+        } else if (result.failures.length === 0) {
+            await previewAdoption(result.inputs, result.failures);
+        }
+        return result;
     },
 
     async diff(id: string, olds: any, news: any) {
@@ -424,6 +584,17 @@ export const provider = {
     },
 
     async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+        const adoption = adoptionOf(inputs);
+        if (adoption) {
+            const adopted = await adoptNatGateway(adoption.id, inputs as NatGatewayInputs);
+            if (adopted) {
+                return adopted;
+            }
+            if (adoption.mode === "adopt") {
+                throw adoptMissing("NAT gateway", adoption.id);
+            }
+            logWillCreate("NAT gateway", adoption.id);
+        }
         return createNatGateway(inputs as NatGatewayInputs);
     },
 
@@ -445,17 +616,7 @@ export const provider = {
         if (!live) {
             throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`);
         }
-        const { set, remove } = tagChanges(fromKeyValueList(live.Tags), news.tags);
-        try {
-            if (Object.keys(set).length) {
-                await ec2().send(new CreateTagsCommand({ Resources: [id], Tags: toKeyValueList(set) }));
-            }
-            if (remove.length) {
-                await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }));
-            }
-        } catch (err) {
-            throw describeAwsError(`tagging NAT gateway ${id}`, err);
-        }
+        await applyTags(id, fromKeyValueList(live.Tags), news.tags);
         const after = (await findNatGateway(id)) ?? live;
         return { outs: outputsOf(after, { ...olds, ...news }) };
     },

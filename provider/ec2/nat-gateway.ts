@@ -23,7 +23,13 @@ export interface NatGatewayArgs {
     privateIpAddress?: pulumi.Input<string>;
     /** Your tags. Keys starting with `aws:` are reserved for AWS and rejected; AWS's own tags show in `systemTags`. Updated in place. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Reserved for adopting an existing NAT gateway (a later release); setting it is an error for now. */
+    /**
+     * Take over an existing NAT gateway instead of creating one: `{ id: "nat-...", mode?: "adopt" | "adopt-or-create" }`.
+     * With mode `adopt` (default) a missing gateway is an error at preview and nothing is created; with
+     * `adopt-or-create` a missing gateway is created from these inputs. Its subnet, allocation, connectivity type
+     * (and private IP, when declared) must equal the declared inputs (they cannot change in place); its user tags are
+     * reconciled to `tags`, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
+     */
     adopt?: pulumi.Input<AdoptArgs>;
 }
 

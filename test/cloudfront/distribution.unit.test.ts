@@ -370,12 +370,12 @@ describe("cloudfront.Distribution check and diff", () => {
         expect(await reasons({ distributionConfig: config({ OriginGroups: { Items: [{ Id: "group" }] }, DefaultCacheBehavior: { TargetOriginId: "group" } }) })).to.deep.equal([]);
     });
 
-    it("rejects aws: tag keys (any case), non-positive deadlines, and adopt (not supported yet)", async () => {
-        const r = await reasons({ distributionConfig: config(), tags: { "AWS:owner": "x", ok: "y" }, deleteTimeoutMinutes: 0, deployTimeoutMinutes: -5, adopt: { id: "E123" } });
+    it("rejects aws: tag keys (any case), non-positive deadlines, and a bad adopt mode", async () => {
+        const r = await reasons({ distributionConfig: config(), tags: { "AWS:owner": "x", ok: "y" }, deleteTimeoutMinutes: 0, deployTimeoutMinutes: -5, adopt: { id: "E123", mode: "take" } });
         expect(r[0]).to.include('tags: the key "AWS:owner" starts with "aws:"');
         expect(r).to.include("deleteTimeoutMinutes: must be a positive number of minutes (got 0)");
         expect(r).to.include("deployTimeoutMinutes: must be a positive number of minutes (got -5)");
-        expect(r).to.include("adopt is not supported yet");
+        expect(r).to.include('adopt.mode "take" is not known: use "adopt" (fail when it does not exist) or "adopt-or-create"');
         const failures = (await provider.check({}, { distributionConfig: config(), tags: { "aws:x": "1" } })).failures!;
         expect(failures[0].property).to.equal("tags");
     });

@@ -407,7 +407,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, privateIpAddress: "10.0.1.300" })).to.deep.equal(["privateIpAddress"]);
             expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, connectivityType: "internet" })).to.deep.equal(["connectivityType"]);
             expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, tags: { "AWS:team": "x" } })).to.deep.equal(["tags"]);
-            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID } })).to.deep.equal(["adopt"]);
+            expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID, mode: "take" } })).to.deep.equal(["adopt"]);
             const r = await provider.check({}, { subnetId: SUBNET });
             expect(r.failures![0].reason).to.match(/allocationId is required for a public NAT gateway/);
         });

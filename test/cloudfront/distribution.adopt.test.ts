@@ -1,0 +1,186 @@
+/**
+ * cloudfront.Distribution adoption against the emulator (provider methods
+ * called directly): a distribution made outside Pulumi, carrying `aws:` tags,
+ * is adopted and reconciled without touching its system tags; a missing id
+ * fails (mode adopt) or is created (adopt-or-create).
+ */
+import { GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand } from "@aws-sdk/client-cloudfront";
+import { expect } from "chai";
+import { provider } from "../../provider/cloudfront/distribution-provider";
+import { resetClients } from "../../provider/common/clients";
+import { fromKeyValueList } from "../../provider/common/tags";
+import { useEmulator } from "../helpers/emulator";
+import { clients, createDistribution, waitDeployed } from "../emulator/fixtures";
+
+const SYSTEM = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:logical-id": "Cdn", "AWS:createdBy": "console" };
+
+/** The config the program declares: the fixture's, with another comment. */
+const declared = (extra: Record<string, unknown> = {}) => ({
+    Comment: "managed by pulumi",
+    Origins: {
+        Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }],
+    },
+    DefaultCacheBehavior: {
+        TargetOriginId: "origin",
+        ViewerProtocolPolicy: "redirect-to-https",
+        CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    },
+    ...extra,
+});
+
+/** Captures progress messages (ACKLESS_DEBUG writes them to stderr outside the engine). */
+async function captureLog<T>(fn: () => Promise<T>): Promise<{ result: T; log: string }> {
+    const write = process.stderr.write.bind(process.stderr);
+    let log = "";
+    (process.stderr as any).write = (chunk: any, ...rest: any[]) => {
+        log += String(chunk);
+        return write(chunk, ...rest);
+    };
+    try {
+        return { result: await fn(), log };
+    } finally {
+        (process.stderr as any).write = write;
+    }
+}
+
+describe("cloudfront.Distribution adopt (integration, emulator)", function () {
+    const emu = useEmulator();
+    const cf = () => clients(emu()).cf;
+    const saved: Record<string, string | undefined> = {};
+
+    beforeEach(() => {
+        const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50", ACKLESS_DEBUG: "1" };
+        for (const [k, v] of Object.entries(env)) {
+            saved[k] = process.env[k];
+            process.env[k] = v;
+        }
+        resetClients();
+    });
+    afterEach(() => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        resetClients();
+    });
+
+    const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
+    const liveTags = async (arn: string) => fromKeyValueList((await cf().send(new ListTagsForResourceCommand({ Resource: arn }))).Tags?.Items);
+
+    /** A distribution made outside Pulumi: user tags team/keep, and aws: tags seeded. */
+    async function outsider() {
+        const d = await createDistribution(cf());
+        await waitDeployed(cf(), d.id);
+        await cf().send(new TagResourceCommand({ Resource: d.arn, Tags: { Items: [{ Key: "team", Value: "old" }, { Key: "keep", Value: "x" }] } }));
+        await emu().seedTags({ arn: d.arn }, SYSTEM);
+        const live = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
+        return { ...d, callerReference: live.DistributionConfig!.CallerReference! };
+    }
+
+    it("adopt of a missing id fails at check and in create, creating nothing", async () => {
+        const news = { distributionConfig: declared(), adopt: { id: "E0000000MISSING" } };
+        const checked = await provider.check({}, news);
+        expect(checked.failures!.map((f) => f.property)).to.deep.equal(["adopt"]);
+        expect(checked.failures![0].reason).to.include("CloudFront distribution E0000000MISSING does not exist").and.include("nothing was created");
+        let error: Error | undefined;
+        try {
+            await provider.create(checked.inputs);
+        } catch (err) {
+            error = err as Error;
+        }
+        expect(error?.message).to.match(/adopt: CloudFront distribution E0000000MISSING does not exist/);
+        expect((await ops()).filter((o) => o.startsWith("CreateDistribution"))).to.deep.equal([]);
+    });
+
+    it("adopt-or-create of a missing id creates a distribution (with a generated CallerReference)", async () => {
+        const { result: checked, log } = await captureLog(() =>
+            provider.check({}, { distributionConfig: declared(), tags: { team: "web" }, adopt: { id: "E0000000MISSING", mode: "adopt-or-create" } }),
+        );
+        expect(checked.failures).to.deep.equal([]);
+        expect(log).to.include("E0000000MISSING does not exist; adopt-or-create will create it");
+        const { id, outs } = await provider.create(checked.inputs);
+        expect(id).to.not.equal("E0000000MISSING");
+        expect((await ops()).filter((o) => o.startsWith("CreateDistribution"))).to.have.length(1);
+        const live = await cf().send(new GetDistributionConfigCommand({ Id: id }));
+        expect(live.DistributionConfig!.CallerReference).to.match(/^ackless-/);
+        expect(outs.tags).to.deep.equal({ team: "web" });
+    });
+
+    it("adopts a distribution made outside Pulumi: config and user tags reconciled, aws: tags untouched; then managed like any other", async () => {
+        const d = await outsider();
+        await emu().resetCalls();
+        const news = { distributionConfig: declared(), tags: { team: "web", owner: "me" }, adopt: { id: d.id } };
+
+        // Preview: a read-only look, logged.
+        const { result: checked, log } = await captureLog(() => provider.check({}, news));
+        expect(checked.failures).to.deep.equal([]);
+        expect(log).to.include(`CloudFront distribution: will adopt ${d.id}: changes: UpdateDistribution of distributionConfig.Comment`);
+        expect(log).to.include("tags: ~team=web, +owner=me, -keep");
+        expect(checked.inputs.distributionConfig).to.not.have.property("CallerReference");
+        expect(await ops()).to.not.include.members(["UpdateDistribution", "TagResource", "UntagResource"]);
+
+        // Up: adopt in create.
+        const { id, outs } = await provider.create(checked.inputs);
+        expect(id).to.equal(d.id);
+        const calls = await ops();
+        expect(calls.filter((o) => o.startsWith("CreateDistribution"))).to.deep.equal([]);
+        expect(calls.filter((o) => o === "UpdateDistribution")).to.have.length(1);
+        const live = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
+        expect(live.DistributionConfig!.Comment).to.equal("managed by pulumi");
+        expect(live.DistributionConfig!.CallerReference).to.equal(d.callerReference);
+        expect(await liveTags(d.arn)).to.deep.equal({ ...SYSTEM, team: "web", owner: "me" });
+        expect(outs.tags).to.deep.equal({ team: "web", owner: "me" });
+        expect(outs.systemTags).to.deep.equal(SYSTEM);
+        expect(outs.status).to.equal("Deployed");
+
+        // Next run: check with olds drops adopt and generates no CallerReference; no diff.
+        const again = await provider.check(checked.inputs, news);
+        expect(again.failures).to.deep.equal([]);
+        expect(again.inputs).to.not.have.property("adopt");
+        expect(again.inputs.distributionConfig).to.not.have.property("CallerReference");
+        expect((await provider.diff(id, outs, again.inputs)).changes).to.equal(false);
+        // Removing or changing adopt: no diff either.
+        const removed = await provider.check(checked.inputs, { ...news, adopt: undefined });
+        expect((await provider.diff(id, outs, removed.inputs)).changes).to.equal(false);
+        const changed = await provider.check(checked.inputs, { ...news, adopt: { id: "EOTHER", mode: "adopt-or-create" } });
+        expect((await provider.diff(id, outs, changed.inputs)).changes).to.equal(false);
+
+        // Change one user tag: only that tag changes, aws: tags stay.
+        const news2 = await provider.check(checked.inputs, { ...news, tags: { team: "platform", owner: "me" } });
+        const diff = await provider.diff(id, outs, news2.inputs);
+        expect(diff).to.include({ changes: true });
+        expect(diff.replaces).to.deep.equal([]);
+        await emu().resetCalls();
+        const updated = await provider.update(id, outs, news2.inputs);
+        expect(await ops()).to.not.include("UpdateDistribution");
+        expect(await liveTags(d.arn)).to.deep.equal({ ...SYSTEM, team: "platform", owner: "me" });
+        expect(updated.outs!.systemTags).to.deep.equal(SYSTEM);
+        const read = await provider.read(id, updated.outs);
+        expect(read.props!.systemTags).to.deep.equal(SYSTEM);
+        expect((await provider.diff(id, read.props!, news2.inputs)).changes).to.equal(false);
+    });
+
+    it("adopting a distribution that already matches sends no UpdateDistribution and no tag call", async () => {
+        const d = await outsider();
+        const live = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
+        const news = { distributionConfig: declared({ Comment: live.DistributionConfig!.Comment }), tags: { team: "old", keep: "x" }, adopt: { id: d.id } };
+        const { result: checked, log } = await captureLog(() => provider.check({}, news));
+        expect(log).to.include(`will adopt ${d.id}: no changes`);
+        await emu().resetCalls();
+        const { outs } = await provider.create(checked.inputs);
+        expect(await ops()).to.not.include.members(["UpdateDistribution", "TagResource", "UntagResource"]);
+        expect(outs.systemTags).to.deep.equal(SYSTEM);
+    });
+
+    it("a declared CallerReference other than the live one, a bad adopt, or an aws: tag fail at check naming the field", async () => {
+        const d = await outsider();
+        const r = await provider.check({}, { distributionConfig: declared({ CallerReference: "mine" }), adopt: { id: d.id } });
+        expect(r.failures!.map((f) => f.property)).to.deep.equal(["distributionConfig"]);
+        expect(r.failures![0].reason).to.include("distributionConfig.CallerReference").and.include(d.callerReference);
+        const bad = await provider.check({}, { distributionConfig: declared(), adopt: { mode: "adopt" } });
+        expect(bad.failures!.map((f) => f.reason)).to.deep.equal(["adopt.id is required: a CloudFront distribution id (E...) of the existing resource to take over"]);
+        const tag = await provider.check({}, { distributionConfig: declared(), tags: { "aws:cloudformation:stack-name": "x" }, adopt: { id: d.id } });
+        expect(tag.failures!.map((f) => f.property)).to.deep.equal(["tags"]);
+        expect(tag.failures![0].reason).to.include('"aws:cloudformation:stack-name"');
+    });
+});
