@@ -11,6 +11,8 @@ const loaders: Record<string, () => Impl> = {
     "ackless:cloudfront:Distribution": () => require("./cloudfront/distribution-provider").provider,
     "ackless:cloudfront:Function": () => require("./cloudfront/function-provider").provider,
     "ackless:ec2:NatGateway": () => require("./ec2/nat-gateway-provider").provider,
+    "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,
+    "ackless:k8s:CustomResourceDeletion": () => require("./k8s/custom-resource-deletion-provider").provider,
 };
 
 export function provider(kind: string): Impl {

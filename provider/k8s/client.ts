@@ -122,11 +122,16 @@ export class KubeClient {
     jsonPatch<T = any>(path: string, ops: unknown[]) {
         return this.request<T>("PATCH", path, ops, "application/json-patch+json");
     }
-    delete<T = any>(path: string) {
-        return this.request<T>("DELETE", path);
+    /** DELETE, optionally with DeleteOptions (e.g. `preconditions: {uid, resourceVersion}`). */
+    delete<T = any>(path: string, options?: unknown) {
+        return this.request<T>("DELETE", path, options);
     }
     post<T = any>(path: string, body: unknown) {
         return this.request<T>("POST", path, body);
+    }
+    /** PUT (replace), e.g. a custom resource's /status subresource. */
+    put<T = any>(path: string, body: unknown) {
+        return this.request<T>("PUT", path, body);
     }
     async getOrUndefined<T = any>(path: string): Promise<T | undefined> {
         try {

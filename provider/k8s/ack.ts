@@ -1,0 +1,332 @@
+/**
+ * ACK custom resources, as the hand-over reads them: which kinds exist, when a
+ * custom resource can be handed over (and why not), and how its spec maps to
+ * the arguments of the matching ackless resource.
+ *
+ * Pure functions only (no Kubernetes or AWS calls), so they are unit-tested
+ * directly and used both by programs/ack-handover and by the providers.
+ */
+
+/** Annotations and conditions of the ACK runtime. */
+export const ACK = {
+    deletionPolicy: "services.k8s.aws/deletion-policy",
+    readOnly: "services.k8s.aws/read-only",
+    autoPublish: "cloudfront.services.k8s.aws/auto-publish",
+    resourceSynced: "ACK.ResourceSynced",
+    tagPrefix: "services.k8s.aws/",
+} as const;
+
+export type AckKindName = "Distribution" | "Function" | "NATGateway";
+
+export interface AckKind {
+    kind: AckKindName;
+    /** e.g. cloudfront.services.k8s.aws */
+    group: string;
+    version: string;
+    plural: string;
+    /** The ACK service (finalizers.<service>.services.k8s.aws/<Kind>). */
+    service: string;
+    /** Where the AWS identity the hand-over needs lives, for messages. */
+    idField: string;
+    /** That identity, or undefined when the controller never synced it. */
+    awsId(cr: AckObject): string | undefined;
+    /** Field whose emptiness means "never created in AWS" (for the skip reason). */
+    syncedField: string;
+    synced(cr: AckObject): boolean;
+}
+
+export interface AckObject {
+    apiVersion?: string;
+    kind?: string;
+    metadata: {
+        name: string;
+        namespace?: string;
+        uid?: string;
+        resourceVersion?: string;
+        annotations?: Record<string, string>;
+        finalizers?: string[];
+        deletionTimestamp?: string;
+        [k: string]: unknown;
+    };
+    spec?: any;
+    status?: any;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+export const ACK_KINDS: AckKind[] = [
+    {
+        kind: "Distribution",
+        group: "cloudfront.services.k8s.aws",
+        version: "v1alpha1",
+        plural: "distributions",
+        service: "cloudfront",
+        idField: "status.id",
+        awsId: (cr) => str(cr.status?.id),
+        syncedField: "status.id",
+        synced: (cr) => !!str(cr.status?.id),
+    },
+    {
+        kind: "Function",
+        group: "cloudfront.services.k8s.aws",
+        version: "v1alpha1",
+        plural: "functions",
+        service: "cloudfront",
+        idField: "spec.name",
+        awsId: (cr) => str(cr.spec?.name),
+        // A function's name is in its spec from the start; the controller
+        // records the ARN and ETag once the function exists in AWS.
+        syncedField: "status.ackResourceMetadata.arn",
+        synced: (cr) => !!str(cr.status?.ackResourceMetadata?.arn),
+    },
+    {
+        kind: "NATGateway",
+        group: "ec2.services.k8s.aws",
+        version: "v1alpha1",
+        plural: "natgateways",
+        service: "ec2",
+        idField: "status.natGatewayID",
+        awsId: (cr) => str(cr.status?.natGatewayID),
+        syncedField: "status.natGatewayID",
+        synced: (cr) => !!str(cr.status?.natGatewayID),
+    },
+];
+
+export function ackKind(kind: string): AckKind {
+    const k = ACK_KINDS.find((x) => x.kind === kind);
+    if (!k) {
+        throw new Error(`not an ACK kind the hand-over knows: "${kind}" (known: ${ACK_KINDS.map((x) => x.kind).join(", ")})`);
+    }
+    return k;
+}
+
+export const apiVersionOf = (k: AckKind) => `${k.group}/${k.version}`;
+
+/** The finalizer ACK's controller puts on every custom resource it manages. */
+export const finalizerOf = (k: AckKind) => `finalizers.${k.service}.services.k8s.aws/${k.kind}`;
+
+/** REST path of the collection (all namespaces when `namespace` is omitted) or of one object. */
+export function resourcePath(apiVersion: string, plural: string, namespace?: string, name?: string): string {
+    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+    return `${base}${ns}/${plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+}
+
+/** `Kind namespace/name`, for messages and Pulumi resource names. */
+export const crRef = (k: AckKind | AckKindName, cr: AckObject) =>
+    `${typeof k === "string" ? k : k.kind} ${cr.metadata.namespace ?? ""}/${cr.metadata.name}`;
+
+// ------------------------------------------------------------ eligibility
+
+/** Why a custom resource cannot be handed over, or undefined when it can. */
+export function skipReason(kind: AckKind, cr: AckObject): string | undefined {
+    const annotations = cr.metadata.annotations ?? {};
+    if (cr.metadata.deletionTimestamp) {
+        return `it is being deleted (metadata.deletionTimestamp is set): the controller is deleting it, there is nothing left to hand over`;
+    }
+    if (annotations[ACK.readOnly] === "true") {
+        return `it is marked read-only (${ACK.readOnly}: "true"): ACK only observes this AWS resource, it does not manage it, so there is nothing to hand over`;
+    }
+    if (!kind.synced(cr)) {
+        return `${kind.syncedField} is empty: the controller never created or adopted it in AWS`;
+    }
+    const id = kind.awsId(cr);
+    if (!id) {
+        return `${kind.idField} is empty: nothing identifies the AWS resource to adopt`;
+    }
+    const synced = (cr.status?.conditions ?? []).find((c: any) => c?.type === ACK.resourceSynced);
+    if (!synced || synced.status !== "True") {
+        const detail = synced
+            ? `status ${synced.status}${synced.reason ? `, reason ${synced.reason}` : ""}${synced.message ? `: ${synced.message}` : ""}`
+            : "the condition is missing";
+        return `condition ${ACK.resourceSynced} is not True (${detail}): AWS may not match its spec yet; hand it over once the controller reports it synced`;
+    }
+    return unsupportedSpec(kind, cr);
+}
+
+/** Spec features the ackless resource does not model, or references left unresolved. */
+function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
+    const spec = cr.spec ?? {};
+    if (kind.kind === "NATGateway") {
+        for (const [ref, field] of [
+            ["subnetRef", "subnetID"],
+            ["allocationRef", "allocationID"],
+        ]) {
+            if (spec[ref] && !str(spec[field])) {
+                return `spec.${ref} is set but spec.${field} is empty: the hand-over does not resolve ACK references; set spec.${field} to the id the reference points to`;
+            }
+        }
+        for (const field of ["secondaryAllocationIDs", "secondaryPrivateIPAddresses"]) {
+            if (Array.isArray(spec[field]) && spec[field].length > 0) {
+                return `spec.${field} is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
+            }
+        }
+        if (spec.secondaryPrivateIPAddressCount) {
+            return `spec.secondaryPrivateIPAddressCount is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
+        }
+        if (!str(spec.subnetID)) {
+            return `spec.subnetID is empty`;
+        }
+    }
+    if (kind.kind === "Distribution") {
+        const cert = spec.distributionConfig?.viewerCertificate;
+        if (cert?.acmCertificateRef && !str(cert.acmCertificateARN)) {
+            return `spec.distributionConfig.viewerCertificate.acmCertificateRef is set but acmCertificateARN is empty: the hand-over does not resolve ACK references; set acmCertificateARN`;
+        }
+    }
+    if (kind.kind === "Function" && !str(spec.functionCode)) {
+        return `spec.functionCode is empty`;
+    }
+    return undefined;
+}
+
+// ------------------------------------------------------------------- tags
+
+/** ACK's spec.tags ([{key, value}]) as a map; ACK's own services.k8s.aws/* keys dropped when asked. */
+export function ackTags(list: unknown, dropAckTags: boolean): Record<string, string> | undefined {
+    if (!Array.isArray(list)) {
+        return undefined;
+    }
+    const tags: Record<string, string> = {};
+    for (const t of list) {
+        const key = t?.key;
+        if (typeof key !== "string" || key === "") {
+            continue;
+        }
+        if (dropAckTags && key.startsWith(ACK.tagPrefix)) {
+            continue;
+        }
+        tags[key] = typeof t.value === "string" ? t.value : "";
+    }
+    return tags;
+}
+
+// -------------------------------------------------------- distribution config
+
+/**
+ * Every member name of the CloudFront API's DistributionConfig and the types
+ * inside it. ACK spells them in camelCase with its own acronym casing
+ * (`cachePolicyID`, `acmCertificateARN`, `httpSPort`); matching
+ * case-insensitively against this list gives the API's spelling
+ * (`CachePolicyId`, `ACMCertificateArn`, `HTTPSPort`).
+ */
+const CLOUDFRONT_MEMBERS = [
+    "ACMCertificateArn", "AdvertiseTrustStoreCaNames", "Aliases", "AllowedMethods", "AnycastIpListId", "Bucket",
+    "CacheBehaviors", "CachePolicyId", "CacheTagConfig", "CachedMethods", "CallerReference", "Certificate",
+    "CertificateSource", "ClientCertificateArn", "CloudFrontDefaultCertificate", "Comment", "Compress",
+    "ConnectionAttempts", "ConnectionFunctionAssociation", "ConnectionMode", "ConnectionTimeout",
+    "ContinuousDeploymentPolicyId", "Cookies", "CustomErrorResponses", "CustomHeaders", "CustomOriginConfig",
+    "DefaultCacheBehavior", "DefaultRootObject", "DefaultTTL", "DefaultValue", "Definition", "DomainName", "Enabled",
+    "ErrorCachingMinTTL", "ErrorCode", "EventType", "FailoverCriteria", "FieldLevelEncryptionId", "Forward",
+    "ForwardedValues", "FunctionARN", "FunctionAssociations", "GeoRestriction", "GrpcConfig", "HTTPPort", "HTTPSPort",
+    "HeaderName", "HeaderValue", "Headers", "HttpVersion", "IAMCertificateId", "Id", "IgnoreCertificateExpiry",
+    "IncludeBody", "IncludeCookies", "IpAddressType", "IsIPV6Enabled", "Items", "LambdaFunctionARN",
+    "LambdaFunctionAssociations", "Logging", "MaxTTL", "Members", "MinTTL", "MinimumProtocolVersion", "Mode", "Name",
+    "OriginAccessControlId", "OriginAccessIdentity", "OriginGroups", "OriginId", "OriginKeepaliveTimeout",
+    "OriginMtlsConfig", "OriginPath", "OriginProtocolPolicy", "OriginReadTimeout", "OriginRequestPolicyId",
+    "OriginShield", "OriginShieldRegion", "OriginSslProtocols", "Origins", "OwnerAccountId", "ParameterDefinitions",
+    "PathPattern", "Prefix", "PriceClass", "Quantity", "QueryString", "QueryStringCacheKeys", "RealtimeLogConfigArn",
+    "Required", "ResponseCode", "ResponseCompletionTimeout", "ResponseHeadersPolicyId", "ResponsePagePath",
+    "RestrictionType", "Restrictions", "S3OriginConfig", "SSLSupportMethod", "SelectionCriteria", "SmoothStreaming",
+    "Staging", "StatusCodes", "StringSchema", "TargetOriginId", "TenantConfig", "TrustStoreConfig", "TrustStoreId",
+    "TrustedKeyGroups", "TrustedSigners", "ViewerCertificate", "ViewerMtlsConfig", "ViewerProtocolPolicy",
+    "VpcOriginConfig", "VpcOriginId", "WebACLId", "WhitelistedNames",
+];
+const MEMBER_BY_LOWER = new Map(CLOUDFRONT_MEMBERS.map((m) => [m.toLowerCase(), m]));
+
+/** ACK's camelCase key -> the CloudFront API's member name. */
+export function cloudfrontKey(ackKey: string): string {
+    return MEMBER_BY_LOWER.get(ackKey.toLowerCase()) ?? ackKey.charAt(0).toUpperCase() + ackKey.slice(1);
+}
+
+/**
+ * ACK's distributionConfig -> the API's DistributionConfig: keys renamed
+ * recursively; ACK reference fields (`...Ref`: Kubernetes references whose
+ * resolved value sits in the sibling field) dropped; `quantity` fields dropped
+ * (ackless computes every Quantity from Items). Values are kept as they are.
+ */
+export function toCloudFrontShape(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(toCloudFrontShape);
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v === null || v === undefined || /Ref$/.test(k) || k.toLowerCase() === "quantity") {
+            continue;
+        }
+        out[cloudfrontKey(k)] = toCloudFrontShape(v);
+    }
+    return out;
+}
+
+// ------------------------------------------------------- ackless arguments
+
+export interface HandOverOptions {
+    /** Drop ACK's own `services.k8s.aws/*` tags from the user tags (they are removed from AWS on hand-over). */
+    dropAckTags?: boolean;
+}
+
+/** Arguments for cloudfront.Distribution (without `adopt`). */
+export function distributionArgs(cr: AckObject, opts: HandOverOptions = {}) {
+    const config = toCloudFrontShape(cr.spec?.distributionConfig ?? {}) as Record<string, any>;
+    const callerReference = str(cr.status?.callerReference);
+    if (callerReference && config.CallerReference === undefined) {
+        config.CallerReference = callerReference;
+    }
+    return {
+        // The API's DistributionConfig shape (validated by cloudfront.Distribution's check).
+        distributionConfig: config as any,
+        tags: ackTags(cr.spec?.tags, !!opts.dropAckTags),
+    };
+}
+
+/** Arguments for cloudfront.Function (without `adopt`). */
+export function functionArgs(cr: AckObject, opts: HandOverOptions = {}) {
+    const spec = cr.spec ?? {};
+    const kvs = spec.functionConfig?.keyValueStoreAssociations?.items;
+    return {
+        name: spec.name as string,
+        code: Buffer.from(String(spec.functionCode ?? ""), "base64").toString("utf8"),
+        runtime: str(spec.functionConfig?.runtime) as "cloudfront-js-1.0" | "cloudfront-js-2.0" | undefined,
+        comment: typeof spec.functionConfig?.comment === "string" ? (spec.functionConfig.comment as string) : undefined,
+        keyValueStoreAssociations: Array.isArray(kvs)
+            ? kvs.map((a: any) => a?.keyValueStoreARN ?? a?.keyValueStoreArn).filter((a: unknown) => typeof a === "string")
+            : undefined,
+        // ACK publishes only with its auto-publish annotation; keep that choice.
+        publish: (cr.metadata.annotations ?? {})[ACK.autoPublish] === "true",
+        tags: ackTags(spec.tags, !!opts.dropAckTags),
+    };
+}
+
+/** Arguments for ec2.NatGateway (without `adopt`). */
+export function natGatewayArgs(cr: AckObject, opts: HandOverOptions = {}) {
+    const spec = cr.spec ?? {};
+    return {
+        subnetId: spec.subnetID as string,
+        allocationId: str(spec.allocationID),
+        connectivityType: str(spec.connectivityType) as "public" | "private" | undefined,
+        privateIpAddress: str(spec.privateIPAddress),
+        tags: ackTags(spec.tags, !!opts.dropAckTags),
+    };
+}
+
+/** What the hand-over keeps of a custom resource (recorded in the stack outputs). */
+export function recordOf(cr: AckObject): AckObject {
+    const m = cr.metadata;
+    return {
+        apiVersion: cr.apiVersion,
+        kind: cr.kind,
+        metadata: {
+            name: m.name,
+            namespace: m.namespace,
+            uid: m.uid,
+            annotations: m.annotations,
+            finalizers: m.finalizers,
+        },
+        spec: cr.spec,
+        status: cr.status,
+    };
+}

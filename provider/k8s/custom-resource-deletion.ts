@@ -1,0 +1,53 @@
+/**
+ * k8s.CustomResourceDeletion: deletes an ACK custom resource whose
+ * deletion-policy is retain, removing the controller's finalizer itself when
+ * no controller does. Implementation: ./custom-resource-deletion-provider.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { delegatingProvider } from "../delegate";
+import type { ObjectTargetArgs } from "./retain-policy";
+
+export interface CustomResourceDeletionArgs extends ObjectTargetArgs {
+    /** The ACK controller's finalizer, `finalizers.<service>.services.k8s.aws/<Kind>`. */
+    finalizer: pulumi.Input<string>;
+    /**
+     * How long a running ACK controller gets to remove its finalizer before
+     * ackless removes it (after verifying the retain annotation), in seconds
+     * (default 30). 0: remove it at once.
+     */
+    controllerGraceSeconds?: pulumi.Input<number>;
+    /** Deadline for the whole deletion, in seconds (default 300). */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+export class CustomResourceDeletion extends pulumi.dynamic.Resource {
+    /** Always true once created: the custom resource is gone. */
+    declare readonly deleted: pulumi.Output<boolean>;
+    /** Who removed the finalizer: `controller`, `ackless`, or `nobody` (there was none / already gone). */
+    declare readonly finalizerRemovedBy: pulumi.Output<"controller" | "ackless" | "nobody">;
+
+    constructor(name: string, args: CustomResourceDeletionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            delegatingProvider("ackless:k8s:CustomResourceDeletion"),
+            name,
+            {
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                context: args.context,
+                apiVersion: args.apiVersion,
+                kind: args.kind,
+                plural: args.plural,
+                namespace: args.namespace,
+                name: args.name,
+                uid: args.uid,
+                finalizer: args.finalizer,
+                controllerGraceSeconds: args.controllerGraceSeconds,
+                timeoutSeconds: args.timeoutSeconds,
+                deleted: undefined,
+                finalizerRemovedBy: undefined,
+            },
+            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            "ackless",
+            "CustomResourceDeletion",
+        );
+    }
+}
