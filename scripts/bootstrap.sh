@@ -26,7 +26,7 @@ command -v npm >/dev/null || die "npm is not on PATH: install Node.js 20 or late
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [[ "$(cat node_modules/.ackless-lock 2>/dev/null || true)" != "$lock_hash" ]]; then
   say "installing npm packages (npm ci)..."
-  npm ci --no-audit --no-fund --loglevel=error >&2 || die "npm ci failed (see above); is the npm registry reachable?"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 || die "npm ci failed (see above); is the npm registry reachable?"
   echo "$lock_hash" > node_modules/.ackless-lock
 fi
 # Programs in this repository (and the provider code Pulumi stores in state)
@@ -120,6 +120,17 @@ if [[ -z "${ACKLESS_SKIP_KUBE:-}" ]]; then
   fi
 fi
 
+# The Pulumi Kubernetes provider for @pulumi/kubernetes, at the release the
+# npm package pins (its plugin download would go to a release page).
+K8S_PROVIDER_VERSION="v$(node -p 'require("@pulumi/kubernetes/package.json").version')"
+K8S_PROVIDER_BIN="$CACHE/pulumi-kubernetes-$K8S_PROVIDER_VERSION/bin"
+mkdir -p "$K8S_PROVIDER_BIN"
+if [[ -z "${ACKLESS_SKIP_KUBE:-}" && ! -x "$K8S_PROVIDER_BIN/pulumi-resource-kubernetes" ]]; then
+  go_build "the Pulumi Kubernetes provider" "$K8S_PROVIDER_BIN/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes \
+    "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${K8S_PROVIDER_VERSION#v}" \
+    tools/kubernetes "$K8S_PROVIDER_VERSION"
+fi
+
 # --- 4. emulator (moto) ------------------------------------------------------
 PYTHON=python3
 if ! python3 -c "import moto, flask, flask_cors, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
@@ -137,7 +148,7 @@ fi
 mkdir -p .ackless/state .ackless/pulumi-home
 cat > .ackless/env.sh <<ENV
 # Written by scripts/bootstrap.sh; source it to use the project's toolchain.
-export PATH="$BIN:\$PATH"
+export PATH="$BIN:$K8S_PROVIDER_BIN:\$PATH"
 export ACKLESS_PULUMI_ROOT="$(dirname "$BIN")"
 export ACKLESS_PYTHON="$PYTHON"
 export ACKLESS_KUBE_BIN="$KUBE_BIN"
