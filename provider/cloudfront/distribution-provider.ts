@@ -22,7 +22,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import type * as pulumi from "@pulumi/pulumi";
 import { cloudfront } from "../common/clients";
-import { diffFields, deepEqual, FieldRule } from "../common/diff";
+import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import {
@@ -49,8 +49,6 @@ import {
 } from "../common/tags";
 import { Deadline, DeadlineExceeded, retrying, sleep, waitFor } from "../common/wait";
 
-/** Pulumi's marker for a value not known during preview. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const DEFAULT_DELETE_TIMEOUT_MINUTES = 60;
 export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
 /** 412 PreconditionFailed: re-read the ETag and retry this many times. */

@@ -30,7 +30,7 @@ import {
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { cloudfront } from "../common/clients";
-import { deepEqual, diffFields, FieldDiff, FieldRule } from "../common/diff";
+import { deepEqual, diffFields, FieldDiff, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import {
@@ -112,8 +112,6 @@ export interface ObservedFunction {
     systemTags: Tags;
 }
 
-/** The pulumi unknown sentinel (a value computed later during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const isUnknown = (v: unknown) => v === UNKNOWN;
 
 // ------------------------------------------------------------------ tunables

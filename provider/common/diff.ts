@@ -4,6 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** The value Pulumi passes to check/diff for inputs not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** JSON with sorted keys, so equal values compare equal. */
 export function stableJson(value: unknown): string {
     return JSON.stringify(value, (_k, v) =>

@@ -41,7 +41,7 @@ import {
 import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ec2 } from "../common/clients";
-import { deepEqual, diffFields, FieldRule } from "../common/diff";
+import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import {
@@ -66,8 +66,6 @@ import {
 } from "../common/tags";
 import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
 
-/** The value Pulumi passes for inputs not known yet (preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type ConnectivityType = "public" | "private";
 
