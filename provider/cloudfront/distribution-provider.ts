@@ -232,6 +232,28 @@ export function waitDistributionDeployed(id: string, step: string, deadline: Dea
  * UpdateDistribution(IfMatch); 412 re-reads and retries. Returns false when
  * the distribution is gone, "unchanged" when `change` returned false.
  */
+/**
+ * The configuration to send with UpdateDistribution, built on the live one
+ * (UpdateDistribution replaces the whole configuration):
+ * - top-level fields the program declares replace the live ones;
+ * - fields the program never declared keep their live values, so adopting or
+ *   updating a distribution never drops aliases, certificates, logging or WAF
+ *   settings someone else set;
+ * - fields the program declared before (`previous`) and no longer does are
+ *   left out, so CloudFront resets them to its defaults, as a user who deletes
+ *   a field from the program expects;
+ * - CallerReference is immutable and always the live one.
+ */
+export function mergeOntoLive(live: DistributionConfig, desired: Obj, previous?: Obj): DistributionConfig {
+    const base: Obj = { ...live };
+    for (const key of Object.keys(previous ?? {})) {
+        if (!(key in desired)) {
+            delete base[key];
+        }
+    }
+    return { ...base, ...desired, CallerReference: live.CallerReference } as DistributionConfig;
+}
+
 async function updateConfig(
     id: string,
     what: string,
@@ -582,7 +604,7 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution): Promise
     let updated = false;
     if (changes.length > 0) {
         const result = await updateConfig(id, "adopting", (live) =>
-            configChanges(live, desired).length === 0 ? false : ({ ...(desired as DistributionConfig), CallerReference: live.CallerReference }),
+            configChanges(live, desired).length === 0 ? false : mergeOntoLive(live, desired),
         ).catch((err) => {
             throw err instanceof AcklessError ? err : describeAwsError(`adopting CloudFront distribution ${id} (UpdateDistribution)`, err);
         });
@@ -748,8 +770,7 @@ export const provider = {
         if (!deepEqual(olds.distributionConfig, normalizeConfig(desired))) {
             progress(`CloudFront distribution ${id}: updating its configuration`);
             const updated = await updateConfig(id, "updating", (live) =>
-                // CallerReference is immutable: a change to it is a replacement, never an update.
-                ({ ...(desired as DistributionConfig), CallerReference: live.CallerReference }),
+                mergeOntoLive(live, desired, olds.distributionConfig as Obj | undefined),
             );
             if (updated === false) {
                 throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, "NoSuchDistribution");

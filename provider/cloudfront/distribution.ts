@@ -43,9 +43,10 @@ export interface DistributionArgs {
      * - every `Quantity`: computed from the sibling `Items` (an empty or
      *   missing `Items` list gives `Quantity: 0`); you never write `Quantity`.
      *
-     * Every other change is applied in place with `UpdateDistribution`, which
-     * replaces the whole configuration: fields you leave out take CloudFront's
-     * defaults.
+     * Every other change is applied in place with `UpdateDistribution`, sent
+     * on top of the live configuration: top-level fields you never declared
+     * keep their live values; a field you declared before and remove is reset
+     * to CloudFront's default.
      */
     distributionConfig: pulumi.Input<DistributionConfigArgs>;
     /**

@@ -105,7 +105,7 @@ describe("cloudfront.Function adopt (integration, emulator)", function () {
         expect((await provider.diff(id, outs, news2)).changes).to.equal(true);
         await emu().resetCalls();
         const updated = await provider.update(id, outs, news2);
-        expect(await ops()).to.not.include.members(["UpdateFunction", "PublishFunction"]);
+        expect((await ops()).filter((o) => ["UpdateFunction", "PublishFunction"].includes(o))).to.deep.equal([]);
         expect(await liveTags(fn.arn)).to.deep.equal({ ...SYSTEM, team: "platform" });
         const read = await provider.read(id, updated.outs);
         expect(read.props!.systemTags).to.deep.equal(SYSTEM);
