@@ -418,11 +418,15 @@ async function liveEtag(name: string): Promise<string> {
     }
 }
 
-async function readTags(arn: string): Promise<Tags> {
+/** The function's tags, all of them (user and system); undefined when the function is gone. */
+async function findTags(arn: string): Promise<Tags | undefined> {
     try {
         const out = await cloudfront().send(new ListTagsForResourceCommand({ Resource: arn }));
         return fromKeyValueList(out.Tags?.Items);
     } catch (err) {
+        if (isAwsError(err, "NoSuchResource", "NoSuchFunctionExists")) {
+            return undefined;
+        }
         throw describeAwsError(`reading the tags of CloudFront function ${arn}`, err);
     }
 }
@@ -434,7 +438,11 @@ export async function findFunction(name: string): Promise<ObservedFunction | und
         return undefined;
     }
     const live = await readStage(name, "LIVE");
-    const { tags, systemTags } = splitTags(await readTags(dev.arn));
+    const observedTags = await findTags(dev.arn);
+    if (observedTags === undefined) {
+        return undefined; // deleted between the reads
+    }
+    const { tags, systemTags } = splitTags(observedTags);
     return { name, dev, live, tags, systemTags };
 }
 
@@ -765,7 +773,9 @@ export async function update(id: string, olds: any, news: any): Promise<pulumi.d
     let arn: string = olds?.arn ?? "";
     if (changed.includes("tags")) {
         arn = arn || ((await readStage(name, "DEVELOPMENT"))?.arn ?? "");
-        await applyTags(arn, olds?.tags, inputs.tags);
+        // Diff against the live tags, not the state: a tag changed outside
+        // Pulumi since the last refresh is reconciled too.
+        await applyTags(arn, (await findTags(arn)) ?? olds?.tags, inputs.tags);
     }
 
     const outs: FunctionOutputs = {

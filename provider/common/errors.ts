@@ -31,6 +31,16 @@ export function isAwsError(err: unknown, ...codes: string[]): boolean {
     return code !== undefined && codes.includes(code);
 }
 
+const networkCodes = new Set([
+    "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "EHOSTUNREACH", "ENETUNREACH",
+    "TimeoutError", "RequestTimeout", "NetworkingError", "AbortError",
+]);
+
+/** Errors of the connection, not of AWS: the request may never have arrived. */
+export function isNetworkError(code: string | undefined): boolean {
+    return code !== undefined && networkCodes.has(code);
+}
+
 /** Plain explanations for the AWS codes users meet most often. */
 const explanations: Record<string, string> = {
     AccessDenied: "the credentials in use lack permission for this call; grant it in IAM",
@@ -65,7 +75,18 @@ export function describeAwsError(what: string, err: unknown): AcklessError {
     const status = httpStatus(err);
     const message = (err as AwsErrorShape | undefined)?.message ?? String(err);
     if (status === undefined) {
-        return new AcklessError(`${what}: could not reach AWS (${code ?? "network error"}: ${message})`, code, err);
+        const sysCode = (err as { code?: string } | undefined)?.code;
+        if (isNetworkError(code) || isNetworkError(sysCode)) {
+            return new AcklessError(`${what}: could not reach AWS (${code ?? sysCode}: ${message})`, code, err);
+        }
+        if (code === "CredentialsProviderError") {
+            return new AcklessError(
+                `${what}: no AWS credentials found (${message}); set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available`,
+                code,
+                err,
+            );
+        }
+        return new AcklessError(`${what}: failed before AWS answered (${code ?? "Error"}: ${message})`, code, err);
     }
     const plain = code ? explanations[code] : undefined;
     return new AcklessError(

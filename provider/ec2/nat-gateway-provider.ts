@@ -403,7 +403,12 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
             throw err;
         }
         if (!settled) {
-            throw new AcklessError(`NAT gateway ${id} was deleted while it was being created`);
+            // Gone or deleted by the time we looked: either the token named an
+            // older gateway (AWS may answer a reused token with the original
+            // `pending` state) or someone deleted this one. Either way the token
+            // is used up; the next one makes a new gateway.
+            progress(`NAT gateway ${id} (token ${token}) is gone or deleted; trying the next token`);
+            continue;
         }
         if (settled.State === "failed") {
             progress(`NAT gateway ${id} failed (${failureText(settled)}); deleting it`);

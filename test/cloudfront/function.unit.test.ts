@@ -8,7 +8,9 @@ import {
     GetFunctionCommand,
     ListDistributionsCommand,
     PublishFunctionCommand,
+    ListTagsForResourceCommand,
     TagResourceCommand,
+    UntagResourceCommand,
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
@@ -132,10 +134,14 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             expect(res.outs).to.include({ etag: "E9", published: true });
         });
 
-        it("a tags-only change calls neither UpdateFunction nor PublishFunction", async () => {
+        it("a tags-only change calls neither UpdateFunction nor PublishFunction, and diffs against the live tags", async () => {
             cf.on(TagResourceCommand).resolves({});
+            cf.on(UntagResourceCommand).resolves({});
+            // Live: a user tag added outside Pulumi and a system tag.
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "stray", Value: "x" }, { Key: "aws:cloudformation:stack-name", Value: "s" }] } });
             const res = await provider.update("fn", olds, { ...olds, tags: { team: "edge" } });
-            expect(cf.calls().map((c) => c.args[0].constructor.name)).to.deep.equal(["TagResourceCommand"]);
+            expect(cf.calls().map((c) => c.args[0].constructor.name)).to.deep.equal(["ListTagsForResourceCommand", "UntagResourceCommand", "TagResourceCommand"]);
+            expect(cf.commandCalls(UntagResourceCommand)[0].args[0].input.TagKeys).to.deep.equal({ Items: ["stray"] });
             expect(res.outs).to.include({ etag: "E1", liveEtag: "L1", published: true });
         });
     });

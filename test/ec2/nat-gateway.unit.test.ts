@@ -229,6 +229,22 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
         });
 
+        it("a reused token answered with the original pending state, whose gateway is in fact deleted, is used up too", async () => {
+            const inputs = await publicInputs();
+            const NEW = "nat-0bbbbbbbbbbbbbbbb";
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(NEW);
+            expect(r.outs.state).to.equal("available");
+            expect(mock.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken)).to.deep.equal([
+                inputs.__clientToken,
+                `${inputs.__clientToken}.1`,
+            ]);
+        });
+
         it("a token already answered with a failed gateway: deletes that one and moves on", async () => {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";

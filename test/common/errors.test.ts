@@ -1,0 +1,34 @@
+/** describeAwsError: AWS codes kept, network failures and missing credentials told apart. */
+import { expect } from "chai";
+import { awsCode, describeAwsError, isAwsError } from "../../provider/common/errors";
+
+describe("common/errors", () => {
+    it("keeps the AWS code, the HTTP status and a plain explanation", () => {
+        const err = Object.assign(new Error("The request failed because it didn't meet the preconditions"), {
+            name: "PreconditionFailed",
+            $metadata: { httpStatusCode: 412 },
+        });
+        expect(isAwsError(err, "PreconditionFailed")).to.equal(true);
+        expect(awsCode(err)).to.equal("PreconditionFailed");
+        const d = describeAwsError("updating X", err);
+        expect(d.message).to.equal(
+            "updating X: AWS PreconditionFailed (HTTP 412): The request failed because it didn't meet the preconditions; the resource changed since it was read (stale ETag)",
+        );
+        expect(d.awsCode).to.equal("PreconditionFailed");
+    });
+
+    it("network errors say the request may not have reached AWS", () => {
+        const byName = describeAwsError("deleting X", Object.assign(new Error("socket hang up"), { name: "ECONNRESET" }));
+        expect(byName.message).to.equal("deleting X: could not reach AWS (ECONNRESET: socket hang up)");
+        const bySysCode = describeAwsError("deleting X", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+        expect(bySysCode.message).to.include("could not reach AWS");
+    });
+
+    it("missing credentials and our own bugs are not reported as network trouble", () => {
+        const creds = describeAwsError("reading X", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+        expect(creds.message).to.include("no AWS credentials found").and.include("AWS_PROFILE");
+        const bug = describeAwsError("reading X", new TypeError("Cannot read properties of undefined (reading 'Tags')"));
+        expect(bug.message).to.equal("reading X: failed before AWS answered (TypeError: Cannot read properties of undefined (reading 'Tags'))");
+        expect(bug.message).to.not.include("could not reach AWS");
+    });
+});
