@@ -186,7 +186,10 @@ describe("e2e: programs/ack-handover (engine + emulator + real API server)", fun
 
         ({ stack, root } = await handoverProject(emu.env()));
         await stack.setConfig("kubeconfig", { value: kube.kubeconfigText, secret: true });
-        await stack.setConfig("controllerGraceSeconds", { value: "0" });
+        // Two seconds in which the deleted custom resource still exists (finalizer in place,
+        // annotation visible) before ackless removes the finalizer: the watcher below
+        // cannot miss the retain annotation, however loaded the machine is.
+        await stack.setConfig("controllerGraceSeconds", { value: "2" });
         await emu.resetCalls();
     });
 
