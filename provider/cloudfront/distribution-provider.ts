@@ -28,7 +28,8 @@ import { progress, warn } from "../common/log";
 import {
     adoptionOf,
     adoptMissing,
-    adoptMissingFailure,
+    AdoptMode,
+    findForAdoption,
     checkAdopt,
     hasAdopt,
     isNew,
@@ -555,24 +556,15 @@ function callerReferenceMismatch(live: DistributionConfig, desired: Obj): string
 }
 
 /** Preview of an adoption: a read-only look at the distribution, logged as "will adopt <id>: changes: ...". */
-async function previewAdoption(inputs: Obj, id: string, mode: string, failures: pulumi.dynamic.CheckFailure[]): Promise<void> {
-    let found: FoundDistribution | undefined;
-    let tags: Tags | undefined;
-    try {
-        found = await findDistribution(id);
-        tags = found ? await findTags(found.arn) : undefined;
-    } catch (err) {
-        warn(`CloudFront distribution ${id}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
+async function previewAdoption(inputs: Obj, id: string, mode: AdoptMode, failures: pulumi.dynamic.CheckFailure[]): Promise<void> {
+    const seen = await findForAdoption("CloudFront distribution", id, mode, failures, async () => {
+        const d = await findDistribution(id);
+        return d ? { found: d, tags: await findTags(d.arn) } : undefined;
+    });
+    if (!seen) {
         return;
     }
-    if (!found) {
-        if (mode === "adopt") {
-            failures.push(adoptMissingFailure("CloudFront distribution", id));
-        } else {
-            logWillCreate("CloudFront distribution", id);
-        }
-        return;
-    }
+    const { found, tags } = seen;
     const cfg = isObject(inputs.distributionConfig) ? inputs.distributionConfig : {};
     const mismatch = callerReferenceMismatch(found.config, cfg);
     if (mismatch) {

@@ -36,7 +36,8 @@ import { progress, warn } from "../common/log";
 import {
     adoptionOf,
     adoptMissing,
-    adoptMissingFailure,
+    AdoptMode,
+    findForAdoption,
     checkAdopt,
     isNew,
     logAdoptionPlan,
@@ -323,22 +324,11 @@ export function adoptionChanges(inputs: FunctionInputs, found: ObservedFunction)
 async function previewAdoption(
     inputs: FunctionInputs,
     name: string,
-    mode: string,
+    mode: AdoptMode,
     failures: pulumi.dynamic.CheckFailure[],
 ): Promise<void> {
-    let found: ObservedFunction | undefined;
-    try {
-        found = await findFunction(name);
-    } catch (err) {
-        warn(`CloudFront function ${name}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
-        return;
-    }
+    const found = await findForAdoption("CloudFront function", name, mode, failures, () => findFunction(name));
     if (!found) {
-        if (mode === "adopt") {
-            failures.push(adoptMissingFailure("CloudFront function", name));
-        } else {
-            logWillCreate("CloudFront function", name);
-        }
         return;
     }
     // Known now: keep it among the inputs so dependents see it at preview.
@@ -724,7 +714,6 @@ export async function update(id: string, olds: any, news: any): Promise<pulumi.d
     const inputs = news as FunctionInputs;
     const name = id;
     const changed = diffFields(olds ?? {}, news ?? {}, rules).changed;
-    const cf = cloudfront();
     let etag: string = olds?.etag ?? "";
     let status: string = olds?.status ?? "";
     let contentChanged = false;

@@ -17,7 +17,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { AcklessError } from "./errors";
-import { progress } from "./log";
+import { progress, warn } from "./log";
 
 export type AdoptMode = "adopt" | "adopt-or-create";
 
@@ -137,4 +137,40 @@ export function logWillCreate(what: string, id: string): string {
     const message = `${what}: ${id} does not exist; adopt-or-create will create it`;
     progress(message);
     return message;
+}
+
+/**
+ * The first step of every preview of an adoption: a read-only look for the
+ * resource. Returns what `find` found; when it is missing, records the check
+ * failure (mode `adopt`) or logs that it will be created (`adopt-or-create`)
+ * and returns undefined. A read that fails is not fatal at preview: it is
+ * logged and up will try again. `fatal` picks errors that must fail preview.
+ */
+export async function findForAdoption<T>(
+    what: string,
+    id: string,
+    mode: AdoptMode,
+    failures: pulumi.dynamic.CheckFailure[],
+    find: () => Promise<T | undefined>,
+    fatal: (err: unknown) => boolean = () => false,
+): Promise<T | undefined> {
+    let found: T | undefined;
+    try {
+        found = await find();
+    } catch (err) {
+        if (fatal(err)) {
+            failures.push({ property: "adopt", reason: (err as Error).message });
+        } else {
+            warn(`${what} ${id}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
+        }
+        return undefined;
+    }
+    if (found === undefined) {
+        if (mode === "adopt") {
+            failures.push(adoptMissingFailure(what, id));
+        } else {
+            logWillCreate(what, id);
+        }
+    }
+    return found;
 }

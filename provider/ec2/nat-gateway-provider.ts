@@ -47,7 +47,7 @@ import { progress, warn } from "../common/log";
 import {
     adoptionOf,
     adoptMissing,
-    adoptMissingFailure,
+    findForAdoption,
     checkAdopt,
     isNew,
     logAdoptionPlan,
@@ -509,23 +509,15 @@ async function previewAdoption(inputs: NatGatewayInputs, failures: pulumi.dynami
     if (!adoption) {
         return;
     }
-    let nat: AwsNatGateway | undefined;
-    try {
-        nat = await adoptable(adoption.id);
-    } catch (err) {
-        if (err instanceof AcklessError && err.awsCode === "NatGatewayFailed") {
-            failures.push({ property: "adopt", reason: err.message });
-        } else {
-            warn(`NAT gateway ${adoption.id}: could not read it at preview to plan the adoption (${(err as Error).message}); up will`);
-        }
-        return;
-    }
+    const nat = await findForAdoption(
+        "NAT gateway",
+        adoption.id,
+        adoption.mode,
+        failures,
+        () => adoptable(adoption.id),
+        (err) => err instanceof AcklessError && err.awsCode === "NatGatewayFailed",
+    );
     if (!nat) {
-        if (adoption.mode === "adopt") {
-            failures.push(adoptMissingFailure("NAT gateway", adoption.id));
-        } else {
-            logWillCreate("NAT gateway", adoption.id);
-        }
         return;
     }
     const mismatches = adoptMismatches(nat, inputs);
