@@ -581,8 +581,9 @@ export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.Cre
     } catch (err) {
         if (isAwsError(err, "FunctionAlreadyExists")) {
             throw new AcklessError(
-                `creating CloudFront function "${name}": a function with this name already exists in the account; ` +
-                    `choose another name (or omit name to get a generated one)`,
+                `creating CloudFront function "${name}": a function with this name already exists in the account. ` +
+                    `If it is yours (for example left by an earlier run that was interrupted), take it over with ` +
+                    `adopt: { id: "${name}" }; otherwise choose another name (or omit name to get a generated one)`,
                 "FunctionAlreadyExists",
                 err,
             );

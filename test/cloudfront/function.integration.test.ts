@@ -115,6 +115,20 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect((await stage(id, "LIVE")).code).to.equal(V2);
     });
 
+    it("a name already taken fails with FunctionAlreadyExists, leaves the existing function alone, and points at adopt", async () => {
+        const { inputs } = await createFn();
+        const before = await stage(inputs.name, "DEVELOPMENT");
+        let error: Error | undefined;
+        try {
+            await provider.create(await checked({ name: inputs.name, code: V2 }));
+        } catch (err) {
+            error = err as Error;
+        }
+        expect(error?.message).to.include("already exists").and.include(`adopt: { id: "${inputs.name}" }`);
+        expect((error as any).awsCode).to.equal("FunctionAlreadyExists");
+        expect(await stage(inputs.name, "DEVELOPMENT")).to.deep.equal(before);
+    });
+
     it("a tags-only update calls neither UpdateFunction nor PublishFunction", async () => {
         const { id, inputs, outs } = await createFn({ tags: { a: "1", b: "2" } });
         const news = await checked({ ...inputs, tags: { a: "1", c: "3" } }, inputs);
