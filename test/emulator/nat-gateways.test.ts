@@ -58,6 +58,24 @@ describe("emulator contract: EC2 NAT gateways", function () {
     expect(all.NatGateways!.map((n) => `${n.NatGatewayId}:${n.State}`)).to.include(`${id}:deleted`);
   });
 
+  it("the Elastic IP serves one gateway at a time: reusable only once the old gateway is deleted", async () => {
+    const client = ec2();
+    const { subnetId, allocationId, out } = await createNat(client);
+    const id = out.NatGateway!.NatGatewayId!;
+    const reuse = () => client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }));
+    // In use by an available gateway.
+    await expectAwsError(reuse(), "Resource.AlreadyAssociated", 400);
+    // Still in use while the gateway is deleting.
+    await emu().setConfig({ natSeconds: 2 });
+    await client.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+    expect((await describeOne(client, id)).State).to.equal("deleting");
+    await expectAwsError(reuse(), "Resource.AlreadyAssociated", 400);
+    // Freed once it is deleted.
+    await pollUntil(() => describeOne(client, id), (n) => n.State === "deleted");
+    const second = await reuse();
+    expect(second.NatGateway!.NatGatewayId).to.not.equal(id);
+  });
+
   it("unknown id: 400 NatGatewayNotFound on DescribeNatGateways(NatGatewayIds) and DeleteNatGateway", async () => {
     const client = ec2();
     const id = "nat-0123456789abcdef0";
