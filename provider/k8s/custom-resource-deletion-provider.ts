@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
 import { KubeClient, KubeError } from "./client";
 import { progress, warn } from "../common/log";
-import { Deadline, pollDefaults, waitFor } from "../common/wait";
+import { Deadline, DeadlineExceeded, pollDefaults, waitFor } from "../common/wait";
 import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId } from "./target";
 
 const RETAIN = "retain";
@@ -159,7 +159,10 @@ export async function deleteCustomResource(t: DeletionInputs): Promise<RemovedBy
                 new Deadline(Math.min(graceMs, deadline.remainingMs())),
                 polls,
             );
-        } catch {
+        } catch (err) {
+            if (!(err instanceof DeadlineExceeded)) {
+                throw err; // a failed read (403, network) is not "the controller did not answer"
+            }
             current = await findObject(client, t);
         }
     }
@@ -186,6 +189,9 @@ export async function deleteCustomResource(t: DeletionInputs): Promise<RemovedBy
             polls,
         );
     } catch (err) {
+        if (!(err instanceof DeadlineExceeded)) {
+            throw err;
+        }
         const o = await findObject(client, t);
         throw new Error(
             `${what} is still there after deletion: finalizers [${finalizersOf(o).join(", ")}] are not ACK's; ` +
