@@ -11,8 +11,12 @@
 #      system python3 lacks it)
 #
 # Environment knobs: ACKLESS_CACHE_DIR, ACKLESS_FORCE_BUILD=1 (ignore pulumi
-# on PATH), PULUMI_CONFIG_PASSPHRASE (default: the local-only passphrase).
+# on PATH), ACKLESS_SKIP_KUBE=1 (no Kubernetes pieces), PULUMI_CONFIG_PASSPHRASE
+# (default: the local-only passphrase).
+# `--pulumi-only` runs step 3's Pulumi CLI part alone (node_modules must exist).
 set -euo pipefail
+PULUMI_ONLY=0
+[[ "${1:-}" == "--pulumi-only" ]] && PULUMI_ONLY=1
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -21,6 +25,7 @@ die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
 MOTO_VERSION=5.2.1
 
 # --- 1. npm packages -------------------------------------------------------
+if [[ $PULUMI_ONLY == 0 ]]; then
 command -v node >/dev/null || die "node is not on PATH: install Node.js 20 or later"
 command -v npm >/dev/null || die "npm is not on PATH: install Node.js 20 or later (it ships npm)"
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
@@ -37,6 +42,7 @@ ln -sfn .. node_modules/ackless
 say "compiling TypeScript..."
 node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo >&2 \
   || die "TypeScript compile failed (see above)"
+fi
 
 # --- 3. Pulumi toolchain ----------------------------------------------------
 PULUMI_VERSION="v$(node -p 'require("@pulumi/pulumi/package.json").version')"
@@ -59,10 +65,13 @@ go_build() { # <label> <output> <package> <ldflags> [<module dir>] [<version>]
   ( cd "$moddir" && GOFLAGS=-mod=readonly GOSUMDB=off CGO_ENABLED=0 \
       go build -v -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out.tmp" "$pkg" ) 2>"$log" &
   local pid=$!
+  local next=$((SECONDS + 15))
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 15
-    kill -0 "$pid" 2>/dev/null || break
-    say "  $label: $(grep -vc '^go: downloading' "$log" || true) packages compiled, $(grep -c '^go: downloading' "$log" || true) modules downloaded, $((SECONDS - start)) s"
+    sleep 1
+    if (( SECONDS >= next )) && kill -0 "$pid" 2>/dev/null; then
+      next=$((SECONDS + 15))
+      say "  $label: $(grep -vc '^go: downloading' "$log" || true) packages compiled, $(grep -c '^go: downloading' "$log" || true) modules downloaded, $((SECONDS - start)) s"
+    fi
   done
   if ! wait "$pid"; then
     grep -v '^[a-z0-9./_-]*$' "$log" | tail -20 >&2 || true
@@ -101,6 +110,8 @@ else
     echo "$lh_key" > "$BIN/.language-nodejs.key"
   fi
 fi
+
+[[ $PULUMI_ONLY == 1 ]] && { say "ready: pulumi $PULUMI_VERSION in $BIN"; exit 0; }
 
 # --- 3b. Kubernetes control plane for the Kubernetes tests and programs -------
 # etcd and kube-apiserver, as controller-runtime's envtest runs them.

@@ -38,7 +38,9 @@ tidy() {
     /^Diagnostics:/ { diag = 1; buf = $0 "\n"; keep = 0; next }
     diag && /^Resources:/ { if (keep) printf "%s\n", buf; diag = 0 }
     diag { if ($0 !~ /^ *$/ && $0 !~ /^    info: / && $0 !~ /^  pulumi:pulumi:Stack/) keep = 1; buf = buf $0 "\n"; next }
-    { sub(/ +[0-9]+ warnings?(; [0-9]+ messages?)?$| +[0-9]+ messages?$/, ""); print; fflush() }
+    { sub(/ +[0-9]+ warnings?(; [0-9]+ messages?)?$| +[0-9]+ messages?$/, "") }
+    /^    pulumi:pulumi:Stack [^ ]+ *$/ { next }
+    { print; fflush() }
     END { if (diag) printf "%s", buf }'
 }
 
