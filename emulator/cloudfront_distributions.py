@@ -5,12 +5,20 @@
 * Every successful update issues a new ETag and returns the distribution to InProgress.
 * Status is computed from the time of the last change (no background thread).
 * DeleteDistribution requires Enabled=false and Status=Deployed (409 otherwise).
+* A CallerReference is used once: CreateDistribution(WithTags) with one already
+  sent (its distribution live or deleted) is 409 DistributionAlreadyExists,
+  the message ending with the id of the distribution it made.
 """
 
 from typing import Any
 
 from moto.cloudfront import models as cf_models
-from moto.cloudfront.exceptions import CloudFrontException, InvalidIfMatchVersion, NoSuchDistribution
+from moto.cloudfront.exceptions import (
+    CloudFrontException,
+    DistributionAlreadyExists,
+    InvalidIfMatchVersion,
+    NoSuchDistribution,
+)
 from moto.cloudfront.models import CloudFrontBackend, DefaultCacheBehaviour, Distribution, random_id
 
 from . import state
@@ -144,5 +152,22 @@ def install() -> None:
             self.invalidations.pop(distribution_id, None)
             self.tagger.delete_all_tags_for_resource(dist.arn)
 
+    orig_create_with_tags = CloudFrontBackend.create_distribution_with_tags
+
+    def create_distribution_with_tags(
+        self: CloudFrontBackend, distribution_config: dict[str, Any], tags: list[dict[str, str]]
+    ) -> tuple[Distribution, str, str]:
+        # CloudFront never forgets a CallerReference (moto frees it on delete);
+        # CreateDistribution goes through here too.
+        with state.lock:
+            used: dict[str, str] = self.__dict__.setdefault("_ackless_caller_references", {})
+            reference = (distribution_config or {}).get("CallerReference")
+            if reference in used:
+                raise DistributionAlreadyExists(used[reference])
+            dist, location, etag = orig_create_with_tags(self, distribution_config, tags)
+            used[dist.distribution_config.caller_reference] = dist.distribution_id
+            return dist, location, etag
+
+    CloudFrontBackend.create_distribution_with_tags = create_distribution_with_tags
     CloudFrontBackend.update_distribution = update_distribution
     CloudFrontBackend.delete_distribution = delete_distribution

@@ -6,7 +6,38 @@
  * - find:    findDistribution (one not-found notion: undefined)
  * - wait:    waitDistributionDeployed
  * - delete:  deleteDistribution, a resumable sequence (gone / InProgress / Enabled / disabled)
+ * - create:  createDistribution, idempotent through the CallerReference (below)
  * - provider: check, diff, create, read, update, delete
+ *
+ * The CallerReference. CloudFront creates a new distribution for every new
+ * CallerReference and answers one it has seen before (its distribution live
+ * or deleted) with 409 DistributionAlreadyExists. A `pulumi up` killed while
+ * create waits for Deployed (up to an hour) leaves a distribution Pulumi does
+ * not know about, and the next `pulumi up` creates again (check() with no old
+ * inputs). So when the program does not declare a CallerReference, check()
+ * derives it from the resource's identity (project, stack, parent URN, name:
+ * `__identity`, passed by the public class): `ackless-<hash>`, the same on
+ * every attempt, then kept from the old inputs. On DistributionAlreadyExists
+ * create finds the distribution holding the reference (the id at the end of
+ * AWS's message, else ListDistributions + GetDistributionConfig) and:
+ * - takes it over when it exists, is not being deleted, and still carries
+ *   the `ackless:pending-create` tag with this reference: create sets that
+ *   tag on the new distribution and removes it once the create is done, so
+ *   only an interrupted create's orphan has it. Its configuration and tags
+ *   are reconciled as an adoption's are, then create waits as usual;
+ * - fails when the holder has no such tag: the distribution of another stack
+ *   with the same project, stack and resource names (two local backends
+ *   sharing an AWS account) is never taken over silently. The error names it
+ *   and the two ways out (adopt it, or declare a CallerReference);
+ * - when its distribution is gone (or being deleted), walks to `<ref>.1`,
+ *   `<ref>.2`... (bounded; see ../common/identity.ts). The reference the
+ *   distribution was made with shows in the `distributionConfig` output; the
+ *   inputs keep the base, and diff treats `<ref>.n` as equal to `<ref>`.
+ * A declared CallerReference is never walked: DistributionAlreadyExists then
+ * fails, naming the distribution and suggesting `adopt`.
+ * A forced replacement keeps the reference, so diff asks for
+ * delete-before-replace whenever a derived reference is unchanged: the new
+ * distribution must not find the old one live and take it over.
  */
 import { randomUUID } from "crypto";
 import {
@@ -15,6 +46,7 @@ import {
     DistributionConfig,
     GetDistributionCommand,
     GetDistributionConfigCommand,
+    ListDistributionsCommand,
     ListTagsForResourceCommand,
     TagResourceCommand,
     UntagResourceCommand,
@@ -24,6 +56,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { cloudfront } from "../common/clients";
 import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
+import { identityToken, nthToken, tokenStep } from "../common/identity";
 import { progress, warn } from "../common/log";
 import {
     adoptionOf,
@@ -56,6 +89,8 @@ export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
 export const MAX_PRECONDITION_RETRIES = 5;
 /** 409 DistributionNotDisabled right after Deployed: retry this many times (backoff 0.5 s -> 4 s, about 20 s). */
 export const MAX_NOT_DISABLED_RETRIES = 8;
+/** How many CallerReferences (`<ref>`, `<ref>.1`, ...) create walks past deleted distributions before giving up. */
+export const MAX_CALLER_REFERENCES = 20;
 
 type Obj = Record<string, any>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
@@ -112,13 +147,29 @@ function fillQuantities(value: any): void {
 }
 
 /**
+ * The CallerReference of a resource that declares none: `ackless-<hash>` of
+ * its identity (`__identity`, from the public class), so every attempt to
+ * create it sends the same one; UNKNOWN while the identity is unknown;
+ * `ackless-<uuid>` when there is no identity (the provider used directly).
+ */
+export function derivedCallerReference(identity: unknown): string {
+    if (identity === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (typeof identity !== "string" || identity === "") {
+        return `ackless-${randomUUID()}`;
+    }
+    return identityToken(["ackless:cloudfront:Distribution", identity])!;
+}
+
+/**
  * The configuration ackless sends: the user's, normalized, with
- * CallerReference (generated once, then kept), Comment "", Enabled true and
+ * CallerReference (derived once, then kept), Comment "", Enabled true and
  * every Quantity filled.
  */
-export function fillDefaults(config: Obj, previousCallerReference?: string): Obj {
+export function fillDefaults(config: Obj, previousCallerReference?: string, identity?: unknown): Obj {
     const out = normalizeConfig(config);
-    out.CallerReference = out.CallerReference ?? previousCallerReference ?? `ackless-${randomUUID()}`;
+    out.CallerReference = out.CallerReference ?? previousCallerReference ?? derivedCallerReference(identity);
     out.Comment = out.Comment ?? "";
     out.Enabled = out.Enabled ?? true;
     fillQuantities(out);
@@ -581,10 +632,15 @@ async function previewAdoption(inputs: Obj, id: string, mode: AdoptMode, failure
  * Adoption in create: UpdateDistribution with the declared configuration over
  * the live ETag when they differ (keeping the live CallerReference), user tags
  * reconciled (system tags untouched), then the distribution as observed.
+ * Also how create takes over its own orphan (`takeover`: the distribution an
+ * interrupted earlier create made with this resource's CallerReference).
  */
-async function adoptDistribution(inputs: Obj, found: FoundDistribution): Promise<pulumi.dynamic.CreateResult> {
+async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover = false): Promise<pulumi.dynamic.CreateResult> {
     const id = found.id;
-    const desired = inputs.distributionConfig as Obj;
+    const [adopting, adopted] = takeover ? ["taking over", "taken over"] : ["adopting", "adopted"];
+    const desired = takeover
+        ? { ...(inputs.distributionConfig as Obj), CallerReference: found.config.CallerReference }
+        : (inputs.distributionConfig as Obj);
     const mismatch = callerReferenceMismatch(found.config, desired);
     if (mismatch) {
         throw new AcklessError(mismatch, "AdoptMismatch");
@@ -592,16 +648,16 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution): Promise
     const observedTags = (await findTags(found.arn)) ?? {};
     const changes = configChanges(found.config, desired);
     const tagText = describeTagChanges(observedTags, inputs.tags);
-    progress(`adopting CloudFront distribution ${id}${changes.length > 0 || tagText ? ` (${[...changes, ...(tagText ? [tagText] : [])].join("; ")})` : ""}`);
+    progress(`${adopting} CloudFront distribution ${id}${changes.length > 0 || tagText ? ` (${[...changes, ...(tagText ? [tagText] : [])].join("; ")})` : ""}`);
     let updated = false;
     if (changes.length > 0) {
-        const result = await updateConfig(id, "adopting", (live) =>
+        const result = await updateConfig(id, adopting, (live) =>
             configChanges(live, desired).length === 0 ? false : mergeOntoLive(live, desired),
         ).catch((err) => {
-            throw err instanceof AcklessError ? err : describeAwsError(`adopting CloudFront distribution ${id} (UpdateDistribution)`, err);
+            throw err instanceof AcklessError ? err : describeAwsError(`${adopting} CloudFront distribution ${id} (UpdateDistribution)`, err);
         });
         if (result === false) {
-            throw new AcklessError(`adopting CloudFront distribution ${id}: it disappeared while being adopted`, "NoSuchDistribution");
+            throw new AcklessError(`${adopting} CloudFront distribution ${id}: it disappeared while being ${adopted}`, "NoSuchDistribution");
         }
         updated = result === true;
     }
@@ -609,13 +665,223 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution): Promise
     let current = (await findDistribution(id)) ?? found;
     if (updated || current.status !== "Deployed") {
         try {
-            current = await settle(id, inputs, current, "waiting for the adopted distribution to deploy");
+            current = await settle(id, inputs, current, `waiting for the ${adopted} distribution to deploy`);
         } catch (err) {
-            warn(`CloudFront distribution ${id} was adopted, but waiting for it failed: ${(err as Error).message}`);
+            warn(`CloudFront distribution ${id} was ${adopted}, but waiting for it failed: ${(err as Error).message}`);
         }
     }
-    progress(`CloudFront distribution ${id} adopted`);
+    progress(`CloudFront distribution ${id} ${adopted}`);
     return { id, outs: outputsOf(inputs, current, reconciledTags(observedTags, inputs.tags)) };
+}
+
+// ---------------------------------------------------------------- create
+
+/** The distribution id at the end of a DistributionAlreadyExists message ("... Already exists: E123"), if any. */
+export function idInAlreadyExists(err: unknown): string | undefined {
+    const message = (err as { message?: string } | undefined)?.message ?? "";
+    return /Already exists:\s*([A-Za-z0-9]+)\s*\.?\s*$/.exec(message)?.[1];
+}
+
+/**
+ * Which distribution holds a CallerReference, found by reading every
+ * distribution's configuration (ListDistributions summaries do not carry it):
+ * page by page, remembering what it read, stopping as soon as it is found.
+ */
+class CallerReferenceScan {
+    private readonly holders = new Map<string, string>();
+    private marker: string | undefined;
+    private done = false;
+
+    async holderOf(reference: string): Promise<string | undefined> {
+        const cf = cloudfront();
+        while (!this.holders.has(reference) && !this.done) {
+            let page;
+            try {
+                page = await cf.send(new ListDistributionsCommand({ Marker: this.marker, MaxItems: 100 }));
+            } catch (err) {
+                throw describeAwsError("listing CloudFront distributions (to find the one holding a CallerReference)", err);
+            }
+            const list = page.DistributionList;
+            for (const item of list?.Items ?? []) {
+                if (!item.Id) {
+                    continue;
+                }
+                try {
+                    const cfg = await cf.send(new GetDistributionConfigCommand({ Id: item.Id }));
+                    const ref = cfg.DistributionConfig?.CallerReference;
+                    if (ref !== undefined) {
+                        this.holders.set(ref, item.Id);
+                    }
+                } catch (err) {
+                    if (!isAwsError(err, "NoSuchDistribution")) {
+                        throw describeAwsError(`reading the configuration of CloudFront distribution ${item.Id}`, err);
+                    }
+                }
+            }
+            this.marker = list?.NextMarker;
+            this.done = !list?.IsTruncated || !this.marker;
+        }
+        return this.holders.get(reference);
+    }
+}
+
+/**
+ * The live distribution holding `reference` after CreateDistribution said
+ * DistributionAlreadyExists, or undefined when it is gone (the reference was
+ * used by a distribution since deleted).
+ */
+/**
+ * The tag create puts on a distribution it makes with a derived
+ * CallerReference, and removes once the create is done: only the orphan of an
+ * interrupted create still has it, which is how a retried create knows the
+ * distribution holding its reference is its own.
+ */
+export const PENDING_CREATE_TAG = "ackless:pending-create";
+
+async function clearPendingCreate(id: string, arn: string): Promise<void> {
+    try {
+        await cloudfront().send(new UntagResourceCommand({ Resource: arn, TagKeys: { Items: [PENDING_CREATE_TAG] } }));
+    } catch (err) {
+        // Not fatal: the next update reconciles tags to the program's and drops it.
+        warn(`CloudFront distribution ${id}: could not remove the ${PENDING_CREATE_TAG} tag (${describeAwsError("UntagResource", err).message})`);
+    }
+}
+
+async function findReferenceHolder(reference: string, err: unknown, scan: CallerReferenceScan): Promise<FoundDistribution | undefined> {
+    const named = idInAlreadyExists(err);
+    if (named) {
+        const d = await findDistribution(named);
+        if (!d) {
+            return undefined;
+        }
+        if (d.config.CallerReference === reference) {
+            return d;
+        }
+        // AWS named another distribution than the one holding it: look for ourselves.
+    }
+    progress(`CloudFront: looking for the distribution holding CallerReference ${reference} (ListDistributions + GetDistributionConfig)`);
+    const id = await scan.holderOf(reference);
+    return id ? findDistribution(id) : undefined;
+}
+
+/**
+ * A distribution on its way out: disabled while the program wants it enabled
+ * (ackless never creates it so; the delete sequence disables first).
+ */
+function isBeingDeleted(d: FoundDistribution, desired: Obj): boolean {
+    return !d.enabled && desired?.Enabled !== false;
+}
+
+/**
+ * CreateDistributionWithTags, idempotent across attempts (see the header):
+ * the checked inputs' CallerReference (or, for adopt-or-create, the derived
+ * one) and on DistributionAlreadyExists take over our own orphan, or walk to
+ * the next reference (derived references only).
+ */
+async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
+    const desired = inputs.distributionConfig as Obj;
+    const declared = desired?.CallerReference !== undefined && inputs.__callerReferenceGenerated !== true;
+    const base: string = desired?.CallerReference ?? derivedCallerReference(inputs.__identity);
+    const tags = userTags(inputs.tags);
+    const scan = new CallerReferenceScan();
+    const steps = declared ? 1 : MAX_CALLER_REFERENCES;
+    for (let n = 0; n < steps; n++) {
+        const reference = nthToken(base, n);
+        const config = { ...(desired as DistributionConfig), CallerReference: reference } as DistributionConfig;
+        const sentTags = declared ? tags : { ...tags, [PENDING_CREATE_TAG]: reference };
+        let created;
+        try {
+            created = await cloudfront().send(
+                new CreateDistributionWithTagsCommand({
+                    DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(sentTags) } },
+                }),
+            );
+        } catch (err) {
+            if (!isAwsError(err, "DistributionAlreadyExists")) {
+                throw describeAwsError("creating CloudFront distribution", err);
+            }
+            const holder = await findReferenceHolder(reference, err, scan);
+            if (declared) {
+                throw new AcklessError(
+                    holder
+                        ? `creating CloudFront distribution: distributionConfig.CallerReference ${JSON.stringify(reference)} is already used by ` +
+                              `distribution ${holder.id} (${describeState(holder)}), and CloudFront accepts a CallerReference only once. ` +
+                              `If ${holder.id} is this resource's distribution (made by an interrupted earlier \`pulumi up\`), take it over with ` +
+                              `\`adopt: { id: "${holder.id}" }\`; to create another distribution, declare a new CallerReference or omit it (ackless then derives one)`
+                        : `creating CloudFront distribution: distributionConfig.CallerReference ${JSON.stringify(reference)} was already used by a ` +
+                              `distribution that has since been deleted${idInAlreadyExists(err) ? ` (${idInAlreadyExists(err)})` : ""}, and CloudFront ` +
+                              `accepts a CallerReference only once: declare a new CallerReference or omit it (ackless then derives one)`,
+                    "DistributionAlreadyExists",
+                    err,
+                );
+            }
+            if (holder && !isBeingDeleted(holder, desired)) {
+                const holderTags = (await findTags(holder.arn)) ?? {};
+                if (holderTags[PENDING_CREATE_TAG] !== reference) {
+                    throw new AcklessError(
+                        `creating CloudFront distribution: distribution ${holder.id} (${describeState(holder)}) already holds this resource's ` +
+                            `CallerReference ${reference}, which ackless derives from the project, stack and resource names, and it is not an ` +
+                            `unfinished create of this resource. It probably belongs to another stack with the same names in this AWS account ` +
+                            `(for example another developer's local backend). Give this stack another name, or declare ` +
+                            `distributionConfig.CallerReference; if ${holder.id} really is this resource's, take it over with ` +
+                            `\`adopt: { id: "${holder.id}" }\``,
+                        "DistributionAlreadyExists",
+                        err,
+                    );
+                }
+                progress(
+                    `CloudFront distribution ${holder.id} already holds CallerReference ${reference} and is marked as an unfinished create ` +
+                        `of this resource (an interrupted earlier \`pulumi up\`): taking it over instead of creating a second one`,
+                );
+                return adoptDistribution(inputs, holder, true);
+            }
+            progress(
+                `CloudFront: CallerReference ${reference} belongs to ${holder ? `distribution ${holder.id}, which is being deleted` : "a distribution already deleted"}; ` +
+                    `trying ${nthToken(base, n + 1)}`,
+            );
+            continue;
+        }
+        const dist = created.Distribution!;
+        const id = dist.Id!;
+        progress(`CloudFront distribution ${id} created (${dist.DomainName})`);
+        const initial: FoundDistribution = {
+            id,
+            arn: dist.ARN ?? "",
+            domainName: dist.DomainName ?? "",
+            status: dist.Status ?? "InProgress",
+            enabled: dist.DistributionConfig?.Enabled ?? config.Enabled ?? true,
+            etag: created.ETag ?? "",
+            lastModifiedTime: dist.LastModifiedTime ? new Date(dist.LastModifiedTime).toISOString() : undefined,
+            config: dist.DistributionConfig ?? config,
+        };
+        // Nothing after CreateDistribution may fail the create (the distribution would be orphaned).
+        let final = initial;
+        try {
+            final = await settle(id, inputs, initial, "waiting for the new distribution to deploy");
+        } catch (err) {
+            warn(`CloudFront distribution ${id} was created, but waiting for it failed: ${(err as Error).message}`);
+        }
+        if (!declared) {
+            await clearPendingCreate(id, initial.arn);
+        }
+        return { id, outs: outputsOf(inputs, final, tags) };
+    }
+    throw new AcklessError(
+        `creating CloudFront distribution: the ${MAX_CALLER_REFERENCES} CallerReferences of this resource (${base}, ${nthToken(base, 1)}, ...) ` +
+            `all belong to deleted distributions; declare a new distributionConfig.CallerReference`,
+        "DistributionAlreadyExists",
+    );
+}
+
+/**
+ * Whether an old CallerReference (the one the distribution was made with) is
+ * the new one: equal, or, for a derived reference, a step of its walk.
+ */
+function sameCallerReference(old: unknown, next: unknown, derived: boolean): boolean {
+    if (old === next) {
+        return true;
+    }
+    return derived && typeof old === "string" && typeof next === "string" && tokenStep(next, old) !== undefined;
 }
 
 export const provider = {
@@ -637,7 +903,14 @@ export const provider = {
         } else {
             const declared = normalizeConfig(cfg).CallerReference;
             const previous = olds?.distributionConfig?.CallerReference;
-            inputs.distributionConfig = fillDefaults(cfg, previous);
+            inputs.distributionConfig = fillDefaults(cfg, previous, news.__identity);
+            // A reference the program does not declare is ackless's: create
+            // may walk it (<ref>.1, ...) past deleted distributions.
+            if (declared === undefined) {
+                inputs.__callerReferenceGenerated = true;
+            } else {
+                delete inputs.__callerReferenceGenerated;
+            }
             // An adopted distribution keeps its own CallerReference: none is
             // generated for an adoption, nor later for a resource that was
             // adopted (its inputs never held one).
@@ -681,8 +954,10 @@ export const provider = {
         };
         const keys = new Set([...Object.keys(oc), ...Object.keys(nc)]);
         keys.delete("CallerReference");
+        const derived = news.__callerReferenceGenerated === true;
+        const sameReference = (a: unknown, b: unknown) => sameCallerReference(a, b, derived);
         const rules: FieldRule[] = [
-            { name: "distributionConfig.CallerReference", replaces: true },
+            { name: "distributionConfig.CallerReference", replaces: true, equal: sameReference },
             ...[...keys].sort().map((k) => ({ name: `distributionConfig.${k}` })),
             { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
             { name: "waitForDeployment", equal: (a, b) => (a ?? true) === (b ?? true) },
@@ -690,8 +965,12 @@ export const provider = {
             { name: "deleteTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DELETE_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DELETE_TIMEOUT_MINUTES) },
         ];
         const d = diffFields(flat(olds, oc), flat(news, nc), rules);
+        // A replacement that keeps a derived CallerReference (forced: `--replace`,
+        // replaceOnChanges) deletes first: created first, the new distribution
+        // would find the old one holding the reference and take it over.
+        const deleteBeforeReplace = derived && nc.CallerReference !== undefined && sameReference(oc.CallerReference, nc.CallerReference);
         // The engine takes top-level input names.
-        return { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [] };
+        return { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace };
     },
 
     async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
@@ -706,42 +985,7 @@ export const provider = {
             }
             logWillCreate("CloudFront distribution", adoption.id);
         }
-        const config = {
-            ...(inputs.distributionConfig as DistributionConfig),
-            CallerReference: inputs.distributionConfig?.CallerReference ?? `ackless-${randomUUID()}`,
-        } as DistributionConfig;
-        const tags = userTags(inputs.tags);
-        let created;
-        try {
-            created = await cloudfront().send(
-                new CreateDistributionWithTagsCommand({
-                    DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(tags) } },
-                }),
-            );
-        } catch (err) {
-            throw describeAwsError("creating CloudFront distribution", err);
-        }
-        const dist = created.Distribution!;
-        const id = dist.Id!;
-        progress(`CloudFront distribution ${id} created (${dist.DomainName})`);
-        const initial: FoundDistribution = {
-            id,
-            arn: dist.ARN ?? "",
-            domainName: dist.DomainName ?? "",
-            status: dist.Status ?? "InProgress",
-            enabled: dist.DistributionConfig?.Enabled ?? config.Enabled ?? true,
-            etag: created.ETag ?? "",
-            lastModifiedTime: dist.LastModifiedTime ? new Date(dist.LastModifiedTime).toISOString() : undefined,
-            config: dist.DistributionConfig ?? config,
-        };
-        // Nothing after CreateDistribution may fail the create (the distribution would be orphaned).
-        let final = initial;
-        try {
-            final = await settle(id, inputs, initial, "waiting for the new distribution to deploy");
-        } catch (err) {
-            warn(`CloudFront distribution ${id} was created, but waiting for it failed: ${(err as Error).message}`);
-        }
-        return { id, outs: outputsOf(inputs, final, tags) };
+        return createDistribution(inputs);
     },
 
     async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {
@@ -759,7 +1003,11 @@ export const provider = {
     async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
         const desired = news.distributionConfig as Obj;
         let current: FoundDistribution | undefined;
-        if (!deepEqual(olds.distributionConfig, normalizeConfig(desired))) {
+        // CallerReference cannot change in place (a change replaces); the
+        // stored one may be a step of the walk (<ref>.1) while the inputs keep <ref>.
+        const { CallerReference: _oldRef, ...oldConfig } = (olds.distributionConfig ?? {}) as Obj;
+        const { CallerReference: _newRef, ...newConfig } = normalizeConfig(desired) as Obj;
+        if (!deepEqual(oldConfig, newConfig)) {
             progress(`CloudFront distribution ${id}: updating its configuration`);
             const updated = await updateConfig(id, "updating", (live) =>
                 mergeOntoLive(live, desired, olds.distributionConfig as Obj | undefined),

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import type { AdoptArgs } from "../common/adopt";
+import { resourceIdentity } from "../common/identity";
 import { delegatingProvider } from "../delegate";
 
 /** Fields ackless fills when omitted (see DistributionArgs.distributionConfig). */
@@ -36,8 +37,12 @@ export interface DistributionArgs {
      * (`DistributionConfig`: `Origins`, `DefaultCacheBehavior`, `CacheBehaviors`,
      * `Aliases`, `ViewerCertificate`, `PriceClass`, ...), field names as in the
      * CloudFront API reference. ackless fills:
-     * - `CallerReference`: generated (`ackless-<uuid>`) when omitted and kept
-     *   across updates. Changing it replaces the distribution.
+     * - `CallerReference`: when omitted, derived from the resource's identity
+     *   (`ackless-<hash>` of project, stack, parent and name) and kept across
+     *   updates, so a create retried after an interrupted `pulumi up` finds the
+     *   distribution the first attempt made instead of creating a second one.
+     *   Changing it replaces the distribution. A declared one is used as is:
+     *   CloudFront accepts each CallerReference only once.
      * - `Comment`: `""` when omitted.
      * - `Enabled`: `true` when omitted.
      * - every `Quantity`: computed from the sibling `Items` (an empty or
@@ -108,6 +113,8 @@ export class Distribution extends pulumi.dynamic.Resource {
     declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
 
     constructor(name: string, args: DistributionArgs, opts?: pulumi.CustomResourceOptions) {
+        // Identity for the derived CallerReference (see distribution-provider.ts).
+        const identity = resourceIdentity(name, opts);
         super(
             delegatingProvider("ackless:cloudfront:Distribution"),
             name,
@@ -118,6 +125,7 @@ export class Distribution extends pulumi.dynamic.Resource {
                 deployTimeoutMinutes: args.deployTimeoutMinutes,
                 deleteTimeoutMinutes: args.deleteTimeoutMinutes,
                 adopt: args.adopt,
+                __identity: identity,
                 arn: undefined,
                 domainName: undefined,
                 status: undefined,

@@ -38,9 +38,9 @@ import {
     DescribeNatGatewaysCommand,
     NatGateway as AwsNatGateway,
 } from "@aws-sdk/client-ec2";
-import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ec2 } from "../common/clients";
+import { identityToken, nthToken } from "../common/identity";
 import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { progress, warn } from "../common/log";
@@ -132,24 +132,17 @@ function compact<T extends object>(o: T): T {
 
 /** The base token of a resource with these inputs; undefined while any part is unknown. */
 export function clientToken(inputs: Partial<NatGatewayInputs>): string | undefined {
-    const parts = [
+    return identityToken([
         inputs.__identity ?? "",
         inputs.subnetId ?? "",
         inputs.allocationId ?? "",
         inputs.connectivityType ?? "public",
         inputs.privateIpAddress ?? "",
-    ];
-    if (!parts.every(known)) {
-        return undefined;
-    }
-    const hash = crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
-    return `ackless-${hash.slice(0, 40)}`;
+    ]);
 }
 
 /** The n-th token of the walk (n = 0 is the base). At most 64 characters. */
-export function nthToken(base: string, n: number): string {
-    return n === 0 ? base : `${base}.${n}`;
-}
+export { nthToken };
 
 // ------------------------------------------------------------------- find
 

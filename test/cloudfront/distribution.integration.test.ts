@@ -3,9 +3,17 @@
  * with the CloudFront contract): create/read/diff/update, and delete from
  * every starting state.
  */
-import { CloudFrontClient, GetDistributionCommand, GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import {
+    CloudFrontClient,
+    GetDistributionCommand,
+    GetDistributionConfigCommand,
+    ListDistributionsCommand,
+    ListTagsForResourceCommand,
+    TagResourceCommand,
+    UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { provider } from "../../provider/cloudfront/distribution-provider";
+import { PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
 import { resetClients } from "../../provider/common/clients";
 import { useEmulator } from "../helpers/emulator";
 
@@ -144,6 +152,81 @@ describe("cloudfront.Distribution provider against the emulator", function () {
         expect((await provider.diff(id, read.props, news)).changes).to.equal(false);
         const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
         expect(live.DistributionConfig!.CallerReference).to.equal(ins.distributionConfig.CallerReference);
+    });
+
+    describe("a create retried after an interrupted one (derived CallerReference)", () => {
+        const program = { __identity: "itest/dev//site", distributionConfig: userConfig(), tags: { team: "web" } };
+        const liveTags = async (id: string) => {
+            const arn = (await cf.send(new GetDistributionCommand({ Id: id }))).Distribution!.ARN!;
+            return Object.fromEntries(
+                ((await cf.send(new ListTagsForResourceCommand({ Resource: arn }))).Tags?.Items ?? []).map((t) => [t.Key!, t.Value!]),
+            );
+        };
+        const listed = async () => ((await cf.send(new ListDistributionsCommand({}))).DistributionList!.Items ?? []).map((d) => d.Id);
+
+        it("create again with the same inputs (the retry after a crash) takes over the first distribution: same id, one distribution", async () => {
+            await emu().setConfig({ deploySeconds: 0.5 });
+            const first = await create(program);
+            // The first attempt was killed while the distribution was still deploying: it never
+            // got to remove its unfinished-create marker.
+            expect(await liveTags(first.id)).to.not.have.property(PENDING_CREATE_TAG);
+            await cf.send(new TagResourceCommand({ Resource: (first.outs as any).arn, Tags: { Items: [{ Key: PENDING_CREATE_TAG, Value: first.ins.distributionConfig.CallerReference }] } }));
+            await emu().setDistributionStatus(first.id, "InProgress", 0.5);
+            // The retry: Pulumi stored nothing, so check runs again without old inputs.
+            const again = await inputs(program);
+            expect(again.distributionConfig.CallerReference).to.equal(first.ins.distributionConfig.CallerReference);
+            await emu().resetCalls();
+            const second = await provider.create(again);
+            expect(second.id).to.equal(first.id);
+            expect(await listed()).to.deep.equal([first.id]);
+            const calls = await ops();
+            expect(calls.filter((o) => o === "CreateDistributionWithTags").length).to.equal(1); // refused with 409
+            expect(calls).to.not.include("UpdateDistribution"); // same configuration: nothing to reconcile
+            expect(await liveTags(first.id)).to.deep.equal({ team: "web" }); // the marker is gone
+            expect((second.outs as Record<string, any>).status).to.equal("Deployed"); // waited as create does
+            expect(calls.filter((o) => o === "GetDistribution").length).to.be.greaterThan(1);
+            expect((second.outs as Record<string, any>).tags).to.deep.equal({ team: "web" });
+            // Pulumi then manages it as usual: no drift.
+            const read = await provider.read(second.id, second.outs);
+            expect((await provider.diff(second.id, read.props, again)).changes).to.equal(false);
+        });
+
+        it("another stack's finished distribution with the same derived reference is never taken over: create fails naming it", async () => {
+            const first = await create(program);
+            await emu().resetCalls();
+            let error: Error | undefined;
+            try {
+                await provider.create(await inputs(program));
+            } catch (err) {
+                error = err as Error;
+            }
+            expect(error?.message).to.include(`distribution ${first.id}`).and.include("not an unfinished create of this resource");
+            expect(await listed()).to.deep.equal([first.id]);
+            const calls = await ops();
+            expect(calls.filter((o) => /^(Update|Tag|Untag|Delete)/.test(o))).to.deep.equal([]);
+        });
+
+        it("the reference's distribution was deleted: the next create walks to <ref>.1; diff and update leave it alone", async () => {
+            const first = await create(program);
+            await provider.delete(first.id, first.outs);
+            const ins = await inputs(program);
+            const second = await provider.create(ins);
+            const outs = second.outs as Record<string, any>;
+            expect(second.id).to.not.equal(first.id);
+            expect(await listed()).to.deep.equal([second.id]);
+            const live = await cf.send(new GetDistributionConfigCommand({ Id: second.id }));
+            expect(live.DistributionConfig!.CallerReference).to.equal(`${ins.distributionConfig.CallerReference}.1`);
+            expect(outs.distributionConfig.CallerReference).to.equal(live.DistributionConfig!.CallerReference);
+            const next = await inputs({ ...program, distributionConfig: userConfig({ Comment: "v2" }) }, ins);
+            const d = (await provider.diff(second.id, outs, next)) as any;
+            expect(d.changed).to.deep.equal(["distributionConfig.Comment"]);
+            expect(d.replaces).to.deep.equal([]);
+            const updated = await provider.update(second.id, outs, next);
+            expect(updated.outs!.distributionConfig.Comment).to.equal("v2");
+            expect((await cf.send(new GetDistributionConfigCommand({ Id: second.id }))).DistributionConfig!.CallerReference).to.equal(
+                live.DistributionConfig!.CallerReference,
+            );
+        });
     });
 
     describe("delete from each starting state", () => {

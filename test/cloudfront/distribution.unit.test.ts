@@ -11,6 +11,7 @@ import {
     DeleteDistributionCommand,
     GetDistributionCommand,
     GetDistributionConfigCommand,
+    ListDistributionsCommand,
     ListTagsForResourceCommand,
     TagResourceCommand,
     UntagResourceCommand,
@@ -20,7 +21,7 @@ import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { MAX_PRECONDITION_RETRIES, provider } from "../../provider/cloudfront/distribution-provider";
+import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
 import { resetClients } from "../../provider/common/clients";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -41,11 +42,13 @@ class FakeCloudFront {
     inProgressReads = 1;
     private pending = 0;
     faults: Record<string, (Error | "bump")[]> = {};
+    callerReference = "ref-1";
+    id = "D1";
     extra = { Logging: { Enabled: true, IncludeCookies: false, Bucket: "logs.s3.amazonaws.com", Prefix: "cf/" } };
 
     config() {
         return {
-            CallerReference: "ref-1",
+            CallerReference: this.callerReference,
             Comment: "",
             Enabled: this.enabled,
             Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com" }] },
@@ -76,9 +79,9 @@ class FakeCloudFront {
         return {
             ETag: this.etag,
             Distribution: {
-                Id: "D1",
-                ARN: "arn:aws:cloudfront::123456789012:distribution/D1",
-                DomainName: "d1.cloudfront.net",
+                Id: this.id,
+                ARN: `arn:aws:cloudfront::123456789012:distribution/${this.id}`,
+                DomainName: `${this.id.toLowerCase()}.cloudfront.net`,
                 Status: this.status,
                 LastModifiedTime: new Date("2026-01-01T00:00:00Z"),
                 DistributionConfig: this.config(),
@@ -129,8 +132,9 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
         resetClients();
         cf.reset();
         fake = new FakeCloudFront();
-        cf.on(GetDistributionCommand).callsFake(() => fake.getDistribution());
-        cf.on(GetDistributionConfigCommand).callsFake(() => fake.getConfig());
+        // The fake holds one distribution (D1 unless a test says otherwise); any other id does not exist.
+        cf.on(GetDistributionCommand).callsFake((input) => (input.Id === fake.id ? fake.getDistribution() : Promise.reject(noSuch())));
+        cf.on(GetDistributionConfigCommand).callsFake((input) => (input.Id === fake.id ? fake.getConfig() : Promise.reject(noSuch())));
         cf.on(UpdateDistributionCommand).callsFake((input) => fake.update(input));
         cf.on(DeleteDistributionCommand).callsFake((input) => fake.delete(input));
         cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "aws:cloudformation:stack-name", Value: "legacy" }, { Key: "team", Value: "web" }] } });
@@ -282,10 +286,212 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             const out = await provider.create(checked.inputs);
             expect(out.id).to.equal("D1");
             expect(out.outs.status).to.equal("InProgress");
-            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags).to.deep.equal({ Items: [{ Key: "team", Value: "web" }] });
+            // The user's tags, plus the unfinished-create marker (removed once the create is done).
+            const ref = checked.inputs.distributionConfig.CallerReference;
+            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags).to.deep.equal({
+                Items: [{ Key: "team", Value: "web" }, { Key: PENDING_CREATE_TAG, Value: ref }],
+            });
         });
     });
 
+
+    describe("create retried after an interrupted create (CallerReference)", () => {
+        const identity = "proj/dev//site";
+        const program = (extra: Record<string, unknown> = {}) => ({
+            __identity: identity,
+            distributionConfig: {
+                Origins: { Items: [{ Id: "web", DomainName: "example.com" }] },
+                DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" },
+                ...extra,
+            },
+            tags: { team: "web", env: "prod" },
+        });
+        const alreadyExists = (id?: string) =>
+            awsError(
+                "DistributionAlreadyExists",
+                409,
+                `The caller reference that you are using to create a distribution is associated with another distribution.${id ? ` Already exists: ${id}` : ""}`,
+            );
+        /**
+         * CreateDistributionWithTags: 409 for the references in `used` (naming the id, or not when null);
+         * any other creates D2, which then is the fake's distribution.
+         */
+        function createAnswers(used: Record<string, string | null>) {
+            cf.on(CreateDistributionWithTagsCommand).callsFake((input) => {
+                const config = input.DistributionConfigWithTags.DistributionConfig;
+                if (config.CallerReference in used) {
+                    const id = used[config.CallerReference];
+                    return Promise.reject(alreadyExists(id ?? undefined));
+                }
+                fake = new FakeCloudFront();
+                Object.assign(fake, { id: "D2", callerReference: config.CallerReference, extra: {} });
+                const { ETag, Distribution } = fake.getDistribution();
+                return { ETag, Distribution: { ...Distribution, DistributionConfig: config } };
+            });
+        }
+        /** The holder's tags: an unfinished create's marker with `ref`, as an interrupted create leaves them. */
+        const pendingCreateMarker = (ref: string) =>
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "team", Value: "web" }, { Key: PENDING_CREATE_TAG, Value: ref }] } });
+        const sentReferences = () => calls(CreateDistributionWithTagsCommand).map((c) => c.DistributionConfigWithTags.DistributionConfig.CallerReference);
+
+        it("derives the CallerReference from the resource's identity: the same on every attempt, another for another resource", async () => {
+            const a = (await provider.check({}, program())).inputs.distributionConfig.CallerReference;
+            expect(a).to.match(/^ackless-[0-9a-f]{40}$/);
+            expect((await provider.check({}, program({ Comment: "changed" }))).inputs.distributionConfig.CallerReference).to.equal(a);
+            expect((await provider.check({}, { ...program(), __identity: "proj/dev//other" })).inputs.distributionConfig.CallerReference).to.not.equal(a);
+            expect((await provider.check({}, { ...program(), __identity: UNKNOWN })).inputs.distributionConfig.CallerReference).to.equal(UNKNOWN);
+        });
+
+        it("DistributionAlreadyExists naming our orphan: takes it over (config and tags reconciled), no second distribution", async () => {
+            const checked = (await provider.check({}, program({ Comment: "v2" }))).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            fake.callerReference = ref; // the distribution an interrupted attempt made, still marked as such
+            createAnswers({ [ref]: "D1" });
+            pendingCreateMarker(ref);
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D1");
+            expect(sentReferences()).to.deep.equal([ref]);
+            expect(calls(ListDistributionsCommand)).to.deep.equal([]);
+            const update = calls(UpdateDistributionCommand);
+            expect(update.length).to.equal(1);
+            expect(update[0].DistributionConfig.Comment).to.equal("v2");
+            expect(update[0].DistributionConfig.CallerReference).to.equal(ref);
+            expect(calls(TagResourceCommand)[0].Tags).to.deep.equal({ Items: [{ Key: "env", Value: "prod" }] });
+            expect(out.outs.status).to.equal("Deployed"); // waited as create does
+            expect(out.outs.distributionConfig.CallerReference).to.equal(ref);
+            expect(out.outs.tags).to.deep.equal({ team: "web", env: "prod" });
+        });
+
+        it("a holder without the unfinished-create marker (another stack with the same names) is never taken over: fails naming it", async () => {
+            const checked = (await provider.check({}, program({ Comment: "v2" }))).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            fake.callerReference = ref; // a finished create's distribution: no marker (the default tags)
+            createAnswers({ [ref]: "D1" });
+            const err = await rejection(provider.create(checked));
+            expect(err.message).to.include("distribution D1").and.include("not an unfinished create of this resource");
+            expect(err.message).to.include("declare distributionConfig.CallerReference").and.include('adopt: { id: "D1" }');
+            expect((err as any).awsCode).to.equal("DistributionAlreadyExists");
+            expect(sentReferences()).to.deep.equal([ref]);
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+            expect(calls(TagResourceCommand)).to.deep.equal([]);
+            expect(calls(UntagResourceCommand)).to.deep.equal([]);
+        });
+
+        it("a new distribution carries the unfinished-create marker until the create is done, then loses it", async () => {
+            const checked = (await provider.check({}, program())).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            createAnswers({});
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D2");
+            const sent = calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags.Items;
+            expect(sent).to.deep.include({ Key: PENDING_CREATE_TAG, Value: ref });
+            expect(calls(UntagResourceCommand).map((u) => u.TagKeys.Items)).to.deep.equal([[PENDING_CREATE_TAG]]);
+            expect(out.outs.tags).to.deep.equal({ team: "web", env: "prod" });
+        });
+
+        it("DistributionAlreadyExists without an id: finds the holder through ListDistributions + GetDistributionConfig, page by page", async () => {
+            const checked = (await provider.check({}, program())).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            fake.callerReference = ref;
+            createAnswers({ [ref]: null });
+            pendingCreateMarker(ref);
+            cf.on(ListDistributionsCommand).callsFake((input) =>
+                input.Marker === "page2"
+                    ? { DistributionList: { Items: [{ Id: "D1" }, { Id: "D9" }], IsTruncated: false } }
+                    : { DistributionList: { Items: [{ Id: "D7" }], IsTruncated: true, NextMarker: "page2" } },
+            );
+            cf.on(GetDistributionConfigCommand).callsFake((input) =>
+                input.Id === "D1" ? fake.getConfig() : { ETag: "X", DistributionConfig: { ...fake.config(), CallerReference: `someone-else-${input.Id}` } },
+            );
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D1");
+            expect(sentReferences()).to.deep.equal([ref]);
+            expect(calls(ListDistributionsCommand).map((l) => l.Marker)).to.deep.equal([undefined, "page2"]);
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]); // the orphan already has this config
+        });
+
+        it("the reference's distribution is gone: walks to <ref>.1, <ref>.2 and creates; diff then sees no change", async () => {
+            const checked = (await provider.check({}, program())).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            // <ref> named a deleted distribution; <ref>.1 one AWS does not name (none found by the scan).
+            createAnswers({ [ref]: "EGONE", [`${ref}.1`]: null });
+            cf.on(ListDistributionsCommand).resolves({ DistributionList: { Items: [{ Id: "D1" }], IsTruncated: false } } as any);
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D2");
+            expect(sentReferences()).to.deep.equal([ref, `${ref}.1`, `${ref}.2`]);
+            expect(calls(ListDistributionsCommand).length).to.equal(1);
+            expect(out.outs.distributionConfig.CallerReference).to.equal(`${ref}.2`);
+            // The inputs keep the base; the walked reference is no change and no replacement.
+            const next = (await provider.check(checked, program())).inputs;
+            expect(next.distributionConfig.CallerReference).to.equal(ref);
+            const d = (await provider.diff("D2", out.outs, next)) as any;
+            expect(d.changes).to.equal(false);
+            expect(d.replaces).to.deep.equal([]);
+            expect(d.deleteBeforeReplace).to.equal(true); // a forced replacement must not find this one live
+            await provider.update("D2", out.outs, { ...next, tags: { team: "web" } });
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+        });
+
+        it("a holder being deleted (disabled while the program wants it enabled) is not taken over: walks on", async () => {
+            const checked = (await provider.check({}, program())).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            fake.callerReference = ref;
+            fake.enabled = false;
+            createAnswers({ [ref]: "D1" });
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D2");
+            expect(sentReferences()).to.deep.equal([ref, `${ref}.1`]);
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+        });
+
+        it("the walk is bounded", async () => {
+            const checked = (await provider.check({}, program())).inputs;
+            const ref = checked.distributionConfig.CallerReference;
+            const used: Record<string, string> = {};
+            for (let n = 0; n < MAX_CALLER_REFERENCES; n++) used[n === 0 ? ref : `${ref}.${n}`] = "EGONE";
+            createAnswers(used);
+            const err = await rejection(provider.create(checked));
+            expect(sentReferences().length).to.equal(MAX_CALLER_REFERENCES);
+            expect(err.message).to.include("all belong to deleted distributions");
+            expect(err.message).to.include("CallerReference");
+        });
+
+        it("a declared CallerReference is never walked nor taken over: fails naming the distribution and suggesting adopt", async () => {
+            const checked = (await provider.check({}, program({ CallerReference: "mine" }))).inputs;
+            expect(checked.distributionConfig.CallerReference).to.equal("mine");
+            fake.callerReference = "mine";
+            createAnswers({ mine: "D1", "mine.1": null });
+            const err = await rejection(provider.create(checked));
+            expect(sentReferences()).to.deep.equal(["mine"]);
+            expect(err.name).to.equal("AcklessError");
+            expect(err.awsCode).to.equal("DistributionAlreadyExists");
+            expect(err.message).to.include('"mine" is already used by distribution D1');
+            expect(err.message).to.include('adopt: { id: "D1" }');
+            expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+            expect(calls(TagResourceCommand)).to.deep.equal([]);
+
+            cf.resetHistory();
+            createAnswers({ mine: "EGONE" });
+            const gone = await rejection(provider.create(checked));
+            expect(sentReferences()).to.deep.equal(["mine"]);
+            expect(gone.message).to.include("already used by a distribution that has since been deleted (EGONE)");
+            // A declared reference needs no delete-before-replace (a replacement with it fails before deleting anything).
+            const d = (await provider.diff("D1", { distributionConfig: { CallerReference: "mine" } }, checked)) as any;
+            expect(d.deleteBeforeReplace).to.equal(false);
+        });
+
+        it("adopt-or-create of a missing id creates with the derived reference and walks like any create", async () => {
+            const checked = (await provider.check({}, { ...program(), adopt: { id: "EMISSING", mode: "adopt-or-create" } })).inputs;
+            expect(checked.distributionConfig).to.not.have.property("CallerReference");
+            const ref = (await provider.check({}, program())).inputs.distributionConfig.CallerReference;
+            fake.callerReference = ref;
+            createAnswers({ [ref]: "D1" });
+            pendingCreateMarker(ref);
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D1");
+            expect(sentReferences()).to.deep.equal([ref]);
+        });
+    });
 });
 
 describe("cloudfront.Distribution provider: throttling (real SDK client, local HTTP server)", () => {
@@ -336,7 +542,7 @@ describe("cloudfront.Distribution check and diff", () => {
     it("fills CallerReference (kept across updates), Comment, Enabled and every Quantity", async () => {
         const first = await provider.check({}, { distributionConfig: config({ Aliases: { Items: [] }, CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" }] } }) });
         const c = first.inputs.distributionConfig;
-        expect(c.CallerReference).to.match(/^ackless-[0-9a-f-]{36}$/);
+        expect(c.CallerReference).to.match(/^ackless-[0-9a-f-]{36}$/); // no __identity: random
         expect(c.Comment).to.equal("");
         expect(c.Enabled).to.equal(true);
         expect(c.Origins.Quantity).to.equal(1);

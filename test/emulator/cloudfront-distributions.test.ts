@@ -1,5 +1,6 @@
 // Contract: CloudFront distributions (ETag/IfMatch, InProgress/Deployed, delete rules) as in aws-contract.md.
 import {
+  CreateDistributionCommand,
   CreateDistributionWithTagsCommand,
   DeleteDistributionCommand,
   GetDistributionCommand,
@@ -40,6 +41,35 @@ describe("emulator contract: CloudFront distributions", function () {
     expect((await cf().send(new GetDistributionCommand({ Id: a.id }))).Distribution!.Status).to.equal("InProgress");
     await waitDeployed(cf(), a.id);
     await waitDeployed(cf(), b.Distribution!.Id!);
+  });
+
+  it("a CallerReference already sent: 409 DistributionAlreadyExists naming the distribution, while it lives and after it is deleted", async () => {
+    const config = { ...distributionConfig(), Enabled: false };
+    const first = await cf().send(new CreateDistributionCommand({ DistributionConfig: config }));
+    const id = first.Distribution!.Id!;
+    const count = async () => (await cf().send(new ListDistributionsCommand({}))).DistributionList!.Quantity ?? 0;
+    const before = await count();
+    // GetDistributionConfig carries the reference (ListDistributions summaries do not).
+    expect((await cf().send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig!.CallerReference).to.equal(config.CallerReference);
+    const again = await expectAwsError(cf().send(new CreateDistributionCommand({ DistributionConfig: config })), "DistributionAlreadyExists", 409);
+    expect(again.message).to.match(new RegExp(`Already exists: ${id}$`));
+    // Another configuration under the same reference is refused too, with tags as well.
+    const other = { ...config, Comment: "another configuration" };
+    await expectAwsError(
+      cf().send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: other, Tags: { Items: [] } } })),
+      "DistributionAlreadyExists",
+      409,
+    );
+    expect(await count()).to.equal(before);
+    // Deleting the distribution does not free its reference.
+    await waitDeployed(cf(), id);
+    await cf().send(new DeleteDistributionCommand({ Id: id, IfMatch: first.ETag }));
+    const afterDelete = await expectAwsError(cf().send(new CreateDistributionCommand({ DistributionConfig: config })), "DistributionAlreadyExists", 409);
+    expect(afterDelete.message).to.include(id);
+    expect(await count()).to.equal(before - 1);
+    // A new reference creates.
+    const fresh = await cf().send(new CreateDistributionCommand({ DistributionConfig: { ...config, CallerReference: `${config.CallerReference}.1` } }));
+    expect(fresh.Distribution!.Id).to.not.equal(id);
   });
 
   it("distribution ARNs have the AWS shape arn:aws:cloudfront::ACCOUNT:distribution/ID", async () => {

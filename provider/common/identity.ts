@@ -1,0 +1,62 @@
+/**
+ * Deterministic idempotency tokens, shared by every resource whose create
+ * AWS deduplicates with a caller-chosen token (EC2 ClientToken, CloudFront
+ * CallerReference).
+ *
+ * A retried create must find what an earlier, interrupted attempt made
+ * instead of making a second one. That earlier attempt usually ran in
+ * another process (a `pulumi up` killed while create waited), and Pulumi
+ * stored nothing about it, so the token cannot be random: it is derived from
+ * the resource's identity (project, stack, parent URN, name), which the
+ * public class passes to the provider as the `__identity` input, and from the
+ * inputs that decide what is created.
+ *
+ * A token AWS will not accept again (its resource was deleted, or is being
+ * deleted) is "used up": create walks `<base>`, `<base>.1`, `<base>.2`...
+ * The walk is deterministic too, so a retry walks the same sequence and stops
+ * at the resource its first attempt made.
+ */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Pulumi's marker for a value not known during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The identity a public resource class passes as `__identity`:
+ * `<project>/<stack>/<parent URN>/<name>`. Stable for the resource across
+ * runs, different for any other resource of the stack.
+ */
+export function resourceIdentity(name: string, opts?: pulumi.ResourceOptions): pulumi.Output<string> {
+    const parent = opts?.parent ? opts.parent.urn : pulumi.output("");
+    return pulumi.output(parent).apply((p) => `${pulumi.getProject()}/${pulumi.getStack()}/${p}/${name}`);
+}
+
+/**
+ * `ackless-<40 hex digits>`: a hash of `parts` (the identity first, then the
+ * inputs that decide what is created); undefined while any part is unknown.
+ */
+export function identityToken(parts: unknown[]): string | undefined {
+    if (parts.some((p) => p === UNKNOWN)) {
+        return undefined;
+    }
+    const hash = crypto.createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+    return `ackless-${hash.slice(0, 40)}`;
+}
+
+/** The n-th token of the walk (n = 0 is the base): `<base>.<n>`. */
+export function nthToken(base: string, n: number): string {
+    return n === 0 ? base : `${base}.${n}`;
+}
+
+/** The walk step `token` is at from `base` (0 for the base itself), or undefined when it is not on that walk. */
+export function tokenStep(base: string, token: string): number | undefined {
+    if (token === base) {
+        return 0;
+    }
+    if (!token.startsWith(`${base}.`)) {
+        return undefined;
+    }
+    const rest = token.slice(base.length + 1);
+    return /^[1-9][0-9]{0,5}$/.test(rest) ? Number(rest) : undefined;
+}
