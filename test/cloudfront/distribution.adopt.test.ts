@@ -7,10 +7,10 @@
 import { GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { provider } from "../../provider/cloudfront/distribution-provider";
-import { resetClients } from "../../provider/common/clients";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { useEmulator } from "../helpers/emulator";
 import { clients, createDistribution, waitDeployed } from "../emulator/fixtures";
+import { setProviderEnv } from "../helpers/env";
 
 const SYSTEM = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:logical-id": "Cdn", "AWS:createdBy": "console" };
 
@@ -46,22 +46,14 @@ async function captureLog<T>(fn: () => Promise<T>): Promise<{ result: T; log: st
 describe("cloudfront.Distribution adopt (integration, emulator)", function () {
     const emu = useEmulator();
     const cf = () => clients(emu()).cf;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     beforeEach(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50", ACKLESS_DEBUG: "1" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
     });
     afterEach(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
     });
 
     const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);

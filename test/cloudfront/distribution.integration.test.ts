@@ -14,8 +14,8 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
-import { resetClients } from "../../provider/common/clients";
 import { useEmulator } from "../helpers/emulator";
+import { setProviderEnv } from "../helpers/env";
 
 const userConfig = (extra: Record<string, unknown> = {}) => ({
     Origins: {
@@ -33,24 +33,16 @@ const userConfig = (extra: Record<string, unknown> = {}) => ({
 
 describe("cloudfront.Distribution provider against the emulator", function () {
     const emu = useEmulator();
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
     let cf: CloudFrontClient;
 
     before(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
         cf = new CloudFrontClient({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     });
     after(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
     });
 
     async function inputs(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {

@@ -23,6 +23,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
 import { resetClients } from "../../provider/common/clients";
+import { setProviderEnv } from "../helpers/env";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -497,7 +498,7 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
 describe("cloudfront.Distribution provider: throttling (real SDK client, local HTTP server)", () => {
     let server: http.Server;
     let requests: string[] = [];
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     before(async () => {
         server = http.createServer((req, res) => {
@@ -509,18 +510,10 @@ describe("cloudfront.Distribution provider: throttling (real SDK client, local H
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
     });
     after(async () => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
         await new Promise<void>((r) => server.close(() => r()));
     });
 

@@ -5,11 +5,11 @@
  */
 import { DescribeFunctionCommand, GetFunctionCommand, ListTagsForResourceCommand, TagResourceCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { resetClients } from "../../provider/common/clients";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { provider } from "../../provider/cloudfront/function-provider";
 import { useEmulator } from "../helpers/emulator";
 import { clients, createPublishedFunction, text, unique } from "../emulator/fixtures";
+import { setProviderEnv } from "../helpers/env";
 
 const SYSTEM = { "aws:cloudformation:stack-name": "legacy", "AWS:createdBy": "console" };
 const V2 = "function handler(event) { var r = event.request; r.uri = '/v2'; return r; }";
@@ -17,22 +17,14 @@ const V2 = "function handler(event) { var r = event.request; r.uri = '/v2'; retu
 describe("cloudfront.Function adopt (integration, emulator)", function () {
     const emu = useEmulator();
     const cf = () => clients(emu()).cf;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     beforeEach(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
     });
     afterEach(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
     });
 
     const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);

@@ -11,10 +11,10 @@ import {
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { resetClients } from "../../provider/common/clients";
 import { provider, FunctionOutputs } from "../../provider/cloudfront/function-provider";
 import { useEmulator } from "../helpers/emulator";
 import { clients, code, createDistribution, expectAwsError, text, unique, waitDeployed } from "../emulator/fixtures";
+import { setProviderEnv } from "../helpers/env";
 
 const V1 = "function handler(event) { return event.request; }";
 const V2 = "function handler(event) { var r = event.request; r.uri = '/v2'; return r; }";
@@ -23,22 +23,14 @@ const V3 = "function handler(event) { return { statusCode: 302 }; }";
 describe("cloudfront.Function provider against the emulator", function () {
     const emu = useEmulator();
     const cf = () => clients(emu()).cf;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     beforeEach(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50", ACKLESS_FUNCTION_IN_USE_TIMEOUT_MS: "1500" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
     });
     afterEach(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
     });
 
     async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {

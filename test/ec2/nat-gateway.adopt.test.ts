@@ -6,33 +6,25 @@
  */
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { resetClients } from "../../provider/common/clients";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { provider } from "../../provider/ec2/nat-gateway-provider";
 import { useEmulator } from "../helpers/emulator";
+import { setProviderEnv } from "../helpers/env";
 
 const CFN = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:logical-id": "Nat", "aws:cloudformation:stack-id": "arn:aws:cloudformation:us-east-1:123456789012:stack/legacy/1" };
 
 describe("ec2.NatGateway adopt (integration, emulator)", function () {
     const emu = useEmulator({ natSeconds: 0 });
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
     let aws: EC2Client;
 
     beforeEach(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50" };
-        for (const [k, v] of Object.entries(env)) {
-            saved[k] = process.env[k];
-            process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv = setProviderEnv(env);
         aws = new EC2Client({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     });
     afterEach(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-        resetClients();
+        restoreEnv();
     });
 
     async function outsider() {
