@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { deepEqual } from "../common/diff";
 import { Masker, MaskedStream } from "./mask";
 
 export const EXIT_OK = 0;
@@ -162,6 +163,14 @@ export function nameOf(urn: string): string {
 }
 
 /** Resources the user declared (not the stack itself or default providers). */
+/** The top-level properties that differ between two property bags (Pulumi's internal `__` keys left out), sorted. */
+export function changedKeys(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): string[] {
+    const a = olds ?? {};
+    const b = news ?? {};
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].filter((k) => !k.startsWith("__") && !deepEqual(a[k], b[k])).sort();
+}
+
 export function isUserResource(type: string): boolean {
     return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 }

@@ -13,6 +13,7 @@ import {
     EXIT_DRIFT,
     EXIT_ERROR,
     EXIT_OK,
+    changedKeys,
     isUserResource,
     makeIo,
     nameOf,
@@ -54,10 +55,6 @@ Fix drift with \`ackless apply --refresh\` (or \`pulumi refresh\` to accept it).
 ${COMMON_HELP}
 `;
 
-function changedFields(olds: Record<string, unknown> = {}, news: Record<string, unknown> = {}): string[] {
-    const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-    return [...keys].filter((k) => !k.startsWith("__") && JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
-}
 
 export class DriftCollector {
     readonly resources: Drift[] = [];
@@ -72,7 +69,7 @@ export class DriftCollector {
         if (m.op === "delete") {
             this.resources.push({ kind: "gone", ...base, fields: [] });
         } else if (m.op === "update") {
-            this.resources.push({ kind: "changed", ...base, fields: changedFields(m.old?.outputs, m.new?.outputs) });
+            this.resources.push({ kind: "changed", ...base, fields: changedKeys(m.old?.outputs, m.new?.outputs) });
         } else if (m.op === "same" || m.op === "refresh") {
             this.same++;
         }

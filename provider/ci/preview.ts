@@ -13,6 +13,7 @@ import {
     EXIT_ERROR,
     EXIT_OK,
     Io,
+    changedKeys,
     isUserResource,
     makeIo,
     nameOf,
@@ -57,13 +58,6 @@ Exit: 0 when the preview ran (changes or not), 1 on errors.
 ${COMMON_HELP}
 `;
 
-function changedKeys(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): string[] {
-    if (!olds || !news) {
-        return [];
-    }
-    const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-    return [...keys].filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-}
 
 /** Collects planned changes from the engine's resourcePreEvents. */
 export class ChangeCollector {
@@ -87,7 +81,7 @@ export class ChangeCollector {
         // Dynamic providers report only whether and what forces replacement
         // (no detailedDiff), so the changed fields are also found by comparing
         // the stored inputs with the new ones.
-        const fields = new Set<string>([...(m.diffs ?? []), ...(m.keys ?? []), ...changedKeys(m.old?.inputs, m.new?.inputs)]);
+        const fields = new Set<string>([...(m.diffs ?? []), ...(m.keys ?? []), ...(m.old?.inputs && m.new?.inputs ? changedKeys(m.old.inputs, m.new.inputs) : [])]);
         for (const p of Object.keys(m.detailedDiff ?? {})) {
             fields.add(p.split(/[.[]/)[0]);
         }
