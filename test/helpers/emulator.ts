@@ -77,7 +77,7 @@ export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator
   const args = ["-m", "emulator", "--port", String(port)];
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
-  const child: ChildProcess = spawn("python3", args, {
+  const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
