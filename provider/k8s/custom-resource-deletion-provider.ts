@@ -20,7 +20,7 @@ import { ACK } from "./ack";
 import { KubeClient, KubeError } from "./client";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded, pollDefaults, waitFor } from "../common/wait";
-import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId } from "./target";
+import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
 
 const RETAIN = "retain";
 
@@ -37,14 +37,7 @@ export type RemovedBy = "controller" | "ackless" | "nobody";
 
 function pick(inputs: any): DeletionInputs {
     return {
-        kubeconfig: inputs.kubeconfig,
-        context: inputs.context || undefined,
-        apiVersion: inputs.apiVersion,
-        kind: inputs.kind,
-        plural: inputs.plural,
-        namespace: inputs.namespace || undefined,
-        name: inputs.name,
-        uid: inputs.uid || undefined,
+        ...targetOf(inputs),
         finalizer: inputs.finalizer,
         controllerGraceSeconds: inputs.controllerGraceSeconds ?? undefined,
         timeoutSeconds: inputs.timeoutSeconds ?? undefined,

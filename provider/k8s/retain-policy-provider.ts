@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
 import { KubeClient } from "./client";
 import { progress } from "../common/log";
-import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId } from "./target";
+import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
 
 export const RETAIN = "retain";
 
@@ -47,18 +47,7 @@ export async function setRetain(client: KubeClient, t: ObjectTarget): Promise<st
     return patched?.metadata?.annotations?.[ACK.deletionPolicy] ?? "";
 }
 
-function pick(inputs: any): Inputs {
-    return {
-        kubeconfig: inputs.kubeconfig,
-        context: inputs.context || undefined,
-        apiVersion: inputs.apiVersion,
-        kind: inputs.kind,
-        plural: inputs.plural,
-        namespace: inputs.namespace || undefined,
-        name: inputs.name,
-        uid: inputs.uid || undefined,
-    };
-}
+const pick = (inputs: any): Inputs => targetOf(inputs);
 
 export const provider: Required<
     Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">

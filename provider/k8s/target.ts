@@ -24,6 +24,20 @@ export interface ObjectTarget {
 
 export const TARGET_FIELDS = ["apiVersion", "kind", "plural", "namespace", "name", "uid"] as const;
 
+/** The ObjectTarget part of a resource's inputs or outputs (empty strings read as unset). */
+export function targetOf(inputs: any): ObjectTarget {
+    return {
+        kubeconfig: inputs.kubeconfig,
+        context: inputs.context || undefined,
+        apiVersion: inputs.apiVersion,
+        kind: inputs.kind,
+        plural: inputs.plural,
+        namespace: inputs.namespace || undefined,
+        name: inputs.name,
+        uid: inputs.uid || undefined,
+    };
+}
+
 export function checkTarget(inputs: any): { property: string; reason: string }[] {
     const failures: { property: string; reason: string }[] = [];
     if (typeof inputs.kubeconfig !== "string" || inputs.kubeconfig.trim() === "") {
