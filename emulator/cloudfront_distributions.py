@@ -148,6 +148,10 @@ def install() -> None:
                 raise PreconditionFailed
             if getattr(dist.distribution_config, "Enabled", False) or dist.status != "Deployed":
                 raise DistributionNotDisabled
+            deployed_at = getattr(dist, "_ackless_deploy_at", 0.0)
+            if state.now() < deployed_at + state.not_disabled_seconds():
+                # Deployed, but AWS has not caught up yet: retry briefly.
+                raise DistributionNotDisabled
             del self.distributions[distribution_id]
             self.invalidations.pop(distribution_id, None)
             self.tagger.delete_all_tags_for_resource(dist.arn)

@@ -9,7 +9,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 lock = threading.RLock()
 
-config: dict[str, float] = {"deploySeconds": 0.0, "natSeconds": 0.0}
+# notDisabledSeconds: for this long after a distribution reads Deployed,
+# DeleteDistribution still answers 409 DistributionNotDisabled, as AWS is seen
+# to do just after a disable finishes deploying (0: off).
+config: dict[str, float] = {"deploySeconds": 0.0, "natSeconds": 0.0, "notDisabledSeconds": 0.0}
 
 _calls: list[dict[str, Any]] = []
 _calls_lock = threading.Lock()
@@ -26,6 +29,10 @@ def utcnow() -> datetime:
 
 def deploy_seconds() -> float:
     return float(config["deploySeconds"])
+
+
+def not_disabled_seconds() -> float:
+    return float(config["notDisabledSeconds"])
 
 
 def nat_seconds() -> float:

@@ -265,6 +265,18 @@ describe("cloudfront.Distribution provider against the emulator", function () {
             expect(await exists(id)).to.equal(false);
         });
 
+        it("409 DistributionNotDisabled just after Deployed (as AWS answers) is retried briefly; the delete then succeeds", async () => {
+            const { id, outs } = await create();
+            await emu().setConfig({ deploySeconds: 0.5, notDisabledSeconds: 1 });
+            await emu().resetCalls();
+            await provider.delete(id, outs);
+            const deletes = (await emu().calls()).filter((c) => c.operation === "DeleteDistribution").map((c) => c.status);
+            expect(deletes.length).to.be.greaterThan(1);
+            expect(deletes.slice(0, -1).every((status) => status === 409)).to.equal(true);
+            expect(deletes[deletes.length - 1]).to.be.within(200, 299);
+            expect(await exists(id)).to.equal(false);
+        });
+
         it("already gone: done after one read", async () => {
             const { id, outs } = await create({ distributionConfig: userConfig({ Enabled: false }) });
             await provider.delete(id, outs);

@@ -187,6 +187,19 @@ describe("emulator contract: CloudFront distributions", function () {
     expect((list.DistributionList!.Items ?? []).map((x) => x.Id)).to.not.include(d.id);
   });
 
+  it("just after it reads Deployed, a disabled distribution can still answer 409 DistributionNotDisabled (notDisabledSeconds)", async () => {
+    await emu().setConfig({ notDisabledSeconds: 1 });
+    const d = await createDistribution(cf(), { enabled: false });
+    await waitDeployed(cf(), d.id);
+    await expectAwsError(cf().send(new DeleteDistributionCommand({ Id: d.id, IfMatch: d.etag })), "DistributionNotDisabled", 409);
+    // Once the window has passed, the same call succeeds.
+    await pollUntil(
+      () => cf().send(new DeleteDistributionCommand({ Id: d.id, IfMatch: d.etag })).then(() => true, () => false),
+      (ok) => ok,
+    );
+    await expectAwsError(cf().send(new GetDistributionCommand({ Id: d.id })), "NoSuchDistribution", 404);
+  });
+
   it("unknown id: 404 NoSuchDistribution on Get, GetConfig, Update and Delete", async () => {
     const Id = "E0000000000000";
     await expectAwsError(cf().send(new GetDistributionCommand({ Id })), "NoSuchDistribution", 404);

@@ -8,6 +8,8 @@ import * as path from "path";
 export interface EmulatorConfig {
   deploySeconds?: number;
   natSeconds?: number;
+  /** For this long after a distribution reads Deployed, DeleteDistribution still answers 409 (default 0). */
+  notDisabledSeconds?: number;
 }
 
 export interface EmulatorCall {
@@ -177,7 +179,7 @@ export function useEmulator(opts: EmulatorConfig = {}): () => Emulator {
   });
   beforeEach(async () => {
     await emulator!.reset();
-    await emulator!.setConfig({ deploySeconds: opts.deploySeconds ?? 0, natSeconds: opts.natSeconds ?? 0 });
+    await emulator!.setConfig({ deploySeconds: opts.deploySeconds ?? 0, natSeconds: opts.natSeconds ?? 0, notDisabledSeconds: opts.notDisabledSeconds ?? 0 });
   });
   after(async () => {
     await emulator?.stop();
