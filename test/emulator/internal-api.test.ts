@@ -62,13 +62,13 @@ describe("emulator internal API", function () {
 
   it("reset clears all state (moto's, the functions store and the call log) but keeps transition times", async () => {
     const { cf, ec2 } = clients(emu());
-    await emu().setConfig({ deploySeconds: 7, natSeconds: 3 });
+    await emu().setConfig({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2 });
     await cf.send(new CreateFunctionCommand({ Name: "f", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code("//") }));
     const d = await createDistribution(cf);
     await createSubnet(ec2);
     await emu().reset();
     expect(await emu().calls()).to.deep.equal([]);
-    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3 });
+    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2 });
     const fns = await cf.send(new ListFunctionsCommand({}));
     expect(fns.FunctionList!.Quantity).to.equal(0);
     let err: any;
@@ -83,7 +83,7 @@ describe("emulator internal API", function () {
   it("transition times can be set at start (flags) and read back; env() points SDKs at the emulator", async () => {
     const other = await startEmulator({ deploySeconds: 12, natSeconds: 4 });
     try {
-      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4 });
+      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, notDisabledSeconds: 0 });
       expect(other.env()).to.deep.equal({
         AWS_ENDPOINT_URL: other.endpoint,
         AWS_ACCESS_KEY_ID: "testing",
