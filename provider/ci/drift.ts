@@ -55,7 +55,6 @@ Fix drift with \`ackless apply --refresh\` (or \`pulumi refresh\` to accept it).
 ${COMMON_HELP}
 `;
 
-
 export class DriftCollector {
     readonly resources: Drift[] = [];
     same = 0;

@@ -58,7 +58,6 @@ Exit: 0 when the preview ran (changes or not), 1 on errors.
 ${COMMON_HELP}
 `;
 
-
 /** Collects planned changes from the engine's resourcePreEvents. */
 export class ChangeCollector {
     readonly changes: PlannedChange[] = [];

@@ -17,6 +17,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { AcklessError } from "./errors";
+import { UNKNOWN } from "./diff";
 import { progress, warn } from "./log";
 
 export type AdoptMode = "adopt" | "adopt-or-create";
@@ -30,8 +31,6 @@ export interface AdoptArgs {
 
 export const ADOPT_MODES: readonly AdoptMode[] = ["adopt", "adopt-or-create"];
 
-/** Pulumi's marker for a value not known during preview. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** A checked, fully known adopt input. */
 export interface Adoption {

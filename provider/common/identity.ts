@@ -18,9 +18,8 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "./diff";
 
-/** Pulumi's marker for a value not known during preview. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The identity a public resource class passes as `__identity`:

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../common/adopt";
 import { delegatingProvider } from "../delegate";
+import { resourceIdentity } from "../common/identity";
 
 export interface NatGatewayArgs {
     /** The subnet the NAT gateway lives in (`subnet-...`). Changing it replaces the gateway. */
@@ -67,8 +68,7 @@ export class NatGateway extends pulumi.dynamic.Resource {
     constructor(name: string, args: NatGatewayArgs, opts?: pulumi.CustomResourceOptions) {
         // Identity for the ClientToken (see nat-gateway-provider.ts): stable for
         // this resource across runs, different for another resource.
-        const parent = opts?.parent ? opts.parent.urn : pulumi.output("");
-        const identity = pulumi.output(parent).apply((p) => `${pulumi.getProject()}/${pulumi.getStack()}/${p}/${name}`);
+        const identity = resourceIdentity(name, opts);
         super(
             delegatingProvider("ackless:ec2:NatGateway"),
             name,
