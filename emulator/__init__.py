@@ -10,9 +10,9 @@ def install() -> None:
         return
     import os
 
-    from . import cloudformation, cloudfront_distributions, cloudfront_functions, ec2_nat, tags
+    from . import cloudformation, cloudfront_distributions, cloudfront_functions, consistency, ec2_nat, tags
 
-    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat turns extensions off
+    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat,consistency turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
@@ -21,6 +21,8 @@ def install() -> None:
         "distributions": cloudfront_distributions,
         "functions": cloudfront_functions,
         "nat": ec2_nat,
+        # last: it wraps the handlers the others installed
+        "consistency": consistency,
     }
     for name, module in modules.items():
         if name not in disabled:

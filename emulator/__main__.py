@@ -1,4 +1,4 @@
-"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S]"""
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--not-found-after-create-seconds S]"""
 
 import argparse
 import os
@@ -13,9 +13,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", "-H", default="127.0.0.1")
     parser.add_argument("--deploy-seconds", type=float, default=0.0, help="CloudFront InProgress -> Deployed time")
     parser.add_argument("--nat-seconds", type=float, default=0.0, help="NAT pending/deleting transition time")
+    parser.add_argument(
+        "--not-found-after-create-seconds",
+        type=float,
+        default=0.0,
+        help="reads of a new NAT gateway, distribution or function answer NotFound for this long after its create",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
-    if args.deploy_seconds < 0 or args.nat_seconds < 0:
+    if min(args.deploy_seconds, args.nat_seconds, args.not_found_after_create_seconds) < 0:
         parser.error("transition times must be >= 0")
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
@@ -31,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
     state.config["deploySeconds"] = args.deploy_seconds
     state.config["natSeconds"] = args.nat_seconds
+    state.config["notFoundAfterCreateSeconds"] = args.not_found_after_create_seconds
 
     server = make_server(args.host, args.port, create_app(), threaded=True)
     stopping = threading.Event()

@@ -130,7 +130,7 @@ def api_reset(_: Json) -> Json:
 
 
 def api_config(body: Json) -> Json:
-    for key in ("deploySeconds", "natSeconds", "notDisabledSeconds"):
+    for key in ("deploySeconds", "natSeconds", "notDisabledSeconds", "notFoundAfterCreateSeconds"):
         if key in body and body[key] is not None:
             value = float(body[key])
             if value < 0:

@@ -12,7 +12,14 @@ lock = threading.RLock()
 # notDisabledSeconds: for this long after a distribution reads Deployed,
 # DeleteDistribution still answers 409 DistributionNotDisabled, as AWS is seen
 # to do just after a disable finishes deploying (0: off).
-config: dict[str, float] = {"deploySeconds": 0.0, "natSeconds": 0.0, "notDisabledSeconds": 0.0}
+# notFoundAfterCreateSeconds: for this long after a create, reads of the new
+# resource answer NotFound, as eventually consistent AWS APIs can (0: off).
+config: dict[str, float] = {
+    "deploySeconds": 0.0,
+    "natSeconds": 0.0,
+    "notDisabledSeconds": 0.0,
+    "notFoundAfterCreateSeconds": 0.0,
+}
 
 _calls: list[dict[str, Any]] = []
 _calls_lock = threading.Lock()
@@ -37,6 +44,10 @@ def not_disabled_seconds() -> float:
 
 def nat_seconds() -> float:
     return float(config["natSeconds"])
+
+
+def not_found_after_create_seconds() -> float:
+    return float(config["notFoundAfterCreateSeconds"])
 
 
 def record_call(entry: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@ import { CreateFunctionCommand, ListFunctionsCommand, GetDistributionCommand, Ge
 import { CreateNatGatewayCommand, CreateTagsCommand, DeleteNatGatewayCommand, DeleteTagsCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { startEmulator, useEmulator } from "../helpers/emulator";
-import { clients, code, createDistribution, createSubnet, waitDeployed } from "./fixtures";
+import { clients, code, createDistribution, createSubnet, expectAwsError, waitDeployed } from "./fixtures";
 
 describe("emulator internal API", function () {
   const emu = useEmulator();
@@ -62,13 +62,13 @@ describe("emulator internal API", function () {
 
   it("reset clears all state (moto's, the functions store and the call log) but keeps transition times", async () => {
     const { cf, ec2 } = clients(emu());
-    await emu().setConfig({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2 });
+    await emu().setConfig({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5 });
     await cf.send(new CreateFunctionCommand({ Name: "f", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code("//") }));
     const d = await createDistribution(cf);
     await createSubnet(ec2);
     await emu().reset();
     expect(await emu().calls()).to.deep.equal([]);
-    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2 });
+    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5 });
     const fns = await cf.send(new ListFunctionsCommand({}));
     expect(fns.FunctionList!.Quantity).to.equal(0);
     let err: any;
@@ -81,9 +81,9 @@ describe("emulator internal API", function () {
   });
 
   it("transition times can be set at start (flags) and read back; env() points SDKs at the emulator", async () => {
-    const other = await startEmulator({ deploySeconds: 12, natSeconds: 4 });
+    const other = await startEmulator({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30 });
     try {
-      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, notDisabledSeconds: 0 });
+      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30 });
       expect(other.env()).to.deep.equal({
         AWS_ENDPOINT_URL: other.endpoint,
         AWS_ACCESS_KEY_ID: "testing",
@@ -93,6 +93,8 @@ describe("emulator internal API", function () {
       const { cf } = clients(other);
       const d = await createDistribution(cf);
       expect(d.distribution.Status).to.equal("InProgress");
+      // --not-found-after-create-seconds is in effect: the new distribution does not read yet.
+      await expectAwsError(cf.send(new GetDistributionCommand({ Id: d.id })), "NoSuchDistribution", 404);
     } finally {
       await other.stop();
     }

@@ -10,6 +10,8 @@ export interface EmulatorConfig {
   natSeconds?: number;
   /** For this long after a distribution reads Deployed, DeleteDistribution still answers 409 (default 0). */
   notDisabledSeconds?: number;
+  /** For this long after a create, reads of the new NAT gateway, distribution or function answer NotFound (default 0). */
+  notFoundAfterCreateSeconds?: number;
 }
 
 export interface EmulatorCall {
@@ -79,6 +81,7 @@ export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator
   const args = ["-m", "emulator", "--port", String(port)];
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
+  if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -179,7 +182,12 @@ export function useEmulator(opts: EmulatorConfig = {}): () => Emulator {
   });
   beforeEach(async () => {
     await emulator!.reset();
-    await emulator!.setConfig({ deploySeconds: opts.deploySeconds ?? 0, natSeconds: opts.natSeconds ?? 0, notDisabledSeconds: opts.notDisabledSeconds ?? 0 });
+    await emulator!.setConfig({
+      deploySeconds: opts.deploySeconds ?? 0,
+      natSeconds: opts.natSeconds ?? 0,
+      notDisabledSeconds: opts.notDisabledSeconds ?? 0,
+      notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
+    });
   });
   after(async () => {
     await emulator?.stop();
