@@ -2,6 +2,10 @@
 # ackless bootstrap: installs everything the main job and the tests need,
 # idempotently, and writes .ackless/env.sh for the other scripts to source.
 #
+#   0. Node.js: the machine's own when it is 22 or later; otherwise the newest
+#      24.x (LTS) from the npm registry's node-linux-<arch> package, cached per
+#      user and version in $ACKLESS_CACHE_DIR, and put first on PATH for
+#      everything that follows and everything the other scripts start
 #   1. npm packages (npm ci, skipped while package-lock.json is unchanged)
 #   2. the TypeScript build (tsc, incremental)
 #   3. the Pulumi toolchain at the version of the pinned @pulumi/pulumi:
@@ -11,7 +15,7 @@
 #      system python3 lacks it)
 #
 # Environment knobs: ACKLESS_CACHE_DIR, ACKLESS_FORCE_BUILD=1 (ignore pulumi
-# on PATH), ACKLESS_SKIP_KUBE=1 (no Kubernetes pieces), PULUMI_CONFIG_PASSPHRASE
+# on PATH), ACKLESS_NODE_VERSION=24.x.y (that Node.js, whatever the machine has), ACKLESS_SKIP_KUBE=1 (no Kubernetes pieces), PULUMI_CONFIG_PASSPHRASE
 # (default: the local-only passphrase).
 # `--pulumi-only` runs step 3's Pulumi CLI part alone (node_modules must exist).
 set -euo pipefail
@@ -23,10 +27,54 @@ cd "$ROOT"
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
 MOTO_VERSION=5.2.1
+CACHE="${ACKLESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ackless}"
+
+# --- 0. Node.js --------------------------------------------------------------
+# Node 20 is past its end of life, newer @pulumi/pulumi releases need 22, and
+# Node before 24 can spend ~30 s formatting each program error (nodejs/node
+# #64011): below 22 we bring our own 24.x.
+NODE_DIR=""
+node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [[ -n "${ACKLESS_NODE_VERSION:-}" || "$(node_major)" -lt 22 ]]; then
+  command -v npm >/dev/null || die "npm is not on PATH: install Node.js (it ships npm); the bootstrap then fetches Node.js 24 itself"
+  case "$(uname -m)" in
+    x86_64|amd64) node_arch=x64 ;; aarch64|arm64) node_arch=arm64 ;;
+    *) die "no Node.js 24 package for $(uname -m): install Node.js 22 or later yourself and re-run" ;;
+  esac
+  node_pkg="node-linux-$node_arch"
+  want="${ACKLESS_NODE_VERSION:-}"
+  if [[ -z "$want" ]]; then
+    # The newest 24.x already cached, so a warm run asks no registry.
+    want="$(ls -d "$CACHE"/node-v24.* 2>/dev/null | sed 's|.*/node-v||' | sort -t. -k1,1n -k2,2n -k3,3n | tail -1 || true)"
+    [[ -n "$want" && -x "$CACHE/node-v$want/bin/node" ]] || want=""
+  fi
+  if [[ -z "$want" ]]; then
+    say "the machine's node is $(node --version 2>/dev/null || echo missing); looking up the newest Node.js 24 ($node_pkg)..."
+    want="$(npm view "$node_pkg@24" version --json 2>/dev/null | tr -d '[]" \n' | tr ',' '\n' | sort -t. -k1,1n -k2,2n -k3,3n | tail -1)"
+    [[ "$want" =~ ^24\.[0-9]+\.[0-9]+$ ]] || die "could not find $node_pkg@24 on the npm registry.
+  Fix: check npm's registry access (npm view $node_pkg version), or install Node.js 22 or later and re-run."
+  fi
+  NODE_DIR="$CACHE/node-v$want"
+  if [[ ! -x "$NODE_DIR/bin/node" ]]; then
+    say "installing Node.js $want from the npm package $node_pkg (once; cached in $NODE_DIR)..."
+    tmp="$(mktemp -d)"
+    ( cd "$tmp" && npm pack "$node_pkg@$want" --silent >/dev/null 2>"$tmp/err" ) \
+      || die "npm pack $node_pkg@$want failed: $(tail -3 "$tmp/err")"
+    mkdir -p "$tmp/x" && tar -xzf "$tmp"/"$node_pkg"-*.tgz -C "$tmp/x" \
+      || die "could not unpack $node_pkg@$want (disk full?)"
+    [[ "$("$tmp/x/package/bin/node" --version 2>/dev/null)" == "v$want" ]] \
+      || die "the node in $node_pkg@$want does not run on this machine"
+    mkdir -p "$CACHE" && rm -rf "$NODE_DIR.tmp" && mv "$tmp/x/package" "$NODE_DIR.tmp" && mv "$NODE_DIR.tmp" "$NODE_DIR"
+    rm -rf "$tmp"
+  fi
+  export PATH="$NODE_DIR/bin:$PATH"
+  hash -r
+fi
+command -v node >/dev/null || die "node is not on PATH: install Node.js (any version with npm; the bootstrap brings 24 when it is older than 22)"
+say "using Node.js $(node --version) ($(command -v node))"
 
 # --- 1. npm packages -------------------------------------------------------
 if [[ $PULUMI_ONLY == 0 ]]; then
-command -v node >/dev/null || die "node is not on PATH: install Node.js 20 or later"
 command -v npm >/dev/null || die "npm is not on PATH: install Node.js 20 or later (it ships npm)"
 lock_hash="$(sha256sum package-lock.json | cut -c1-16)"
 if [[ "$(cat node_modules/.ackless-lock 2>/dev/null || true)" != "$lock_hash" ]]; then
@@ -45,8 +93,17 @@ node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsb
 fi
 
 # --- 3. Pulumi toolchain ----------------------------------------------------
-PULUMI_VERSION="v$(node -p 'require("@pulumi/pulumi/package.json").version')"
-CACHE="${ACKLESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ackless}"
+# The SDK is the npm @pulumi/pulumi; the CLI may be any release at or above it
+# (the engine speaks to older SDKs). Ours is built at the pkg/v3 version that
+# tools/pulumi/go.mod pins: the newest the Go module proxy serves.
+SDK_VERSION="v$(node -p 'require("@pulumi/pulumi/package.json").version')"
+PULUMI_VERSION="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi\/pkg\/v3 //p' tools/pulumi/go.mod)"
+[[ -n "$PULUMI_VERSION" ]] || die "tools/pulumi/go.mod does not require github.com/pulumi/pulumi/pkg/v3"
+ver_ge() { # <a> <b>: a >= b, both vX.Y.Z
+  [[ "$(printf '%s\n%s\n' "${1#v}" "${2#v}" | sort -t. -k1,1n -k2,2n -k3,3n | head -1)" == "${2#v}" ]]
+}
+ver_ge "$PULUMI_VERSION" "$SDK_VERSION" \
+  || die "tools/pulumi/go.mod pins the Pulumi CLI at $PULUMI_VERSION, older than @pulumi/pulumi $SDK_VERSION: raise it"
 BIN="$CACHE/pulumi-$PULUMI_VERSION/bin"
 mkdir -p "$BIN"
 
@@ -57,7 +114,7 @@ install -m 0755 node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs "$BIN/
 go_build() { # <label> <output> <package> <ldflags> [<module dir>] [<version>]
   local label="$1" out="$2" pkg="$3" ldflags="$4" moddir="${5:-tools/pulumi}" ver="${6:-$PULUMI_VERSION}" log
   command -v go >/dev/null || die "Go is not on PATH, and $label $PULUMI_VERSION must be built from Go modules.
-  Fix: install Go 1.24 or later (https://go.dev/dl), or put pulumi $PULUMI_VERSION and its
+  Fix: install Go 1.26 or later (https://go.dev/dl), or put a pulumi at or above $SDK_VERSION and its
   pulumi-language-nodejs on PATH and re-run."
   log="$(mktemp)"
   say "building $label $ver from Go modules (first time only; a few minutes on 2 cores)..."
@@ -77,7 +134,7 @@ go_build() { # <label> <output> <package> <ldflags> [<module dir>] [<version>]
     grep -v '^[a-z0-9./_-]*$' "$log" | tail -20 >&2 || true
     if grep -qiE 'proxy|dial tcp|no such host|403|404|410|timeout' "$log"; then
       die "building $label failed while downloading Go modules: the Go module proxy is unreachable or refused a module.
-  Fix: check \`go env GOPROXY\` and network access to it, or put pulumi $PULUMI_VERSION on PATH. Log: $log"
+  Fix: check \`go env GOPROXY\` and network access to it, or put a pulumi at or above $SDK_VERSION on PATH. Log: $log"
     fi
     die "building $label failed (log: $log)"
   fi
@@ -86,13 +143,15 @@ go_build() { # <label> <output> <package> <ldflags> [<module dir>] [<version>]
   say "built $label in $((SECONDS - start)) s -> $out"
 }
 
-# A pulumi already on PATH is used when its version matches (and it brings
-# its own language host); otherwise ours, built once and cached.
+# A pulumi already on PATH is used when its version is at or above the SDK's
+# (and it brings its own language host); otherwise ours, built once and cached.
 path_pulumi="$(command -v pulumi || true)"
+path_version=""
+[[ -n "$path_pulumi" ]] && path_version="$("$path_pulumi" version 2>/dev/null || true)"
 if [[ -z "${ACKLESS_FORCE_BUILD:-}" && -n "$path_pulumi" && "$path_pulumi" != "$BIN/pulumi" ]] \
-   && [[ "$("$path_pulumi" version 2>/dev/null || true)" == "$PULUMI_VERSION" ]] \
+   && [[ "$path_version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] && ver_ge "$path_version" "$SDK_VERSION" \
    && [[ -x "$(dirname "$path_pulumi")/pulumi-language-nodejs" ]]; then
-  say "using pulumi $PULUMI_VERSION from PATH ($path_pulumi)"
+  say "using pulumi $path_version from PATH ($path_pulumi; @pulumi/pulumi is $SDK_VERSION)"
   ln -sf "$path_pulumi" "$BIN/pulumi"
   ln -sf "$(dirname "$path_pulumi")/pulumi-language-nodejs" "$BIN/pulumi-language-nodejs"
 else
@@ -159,7 +218,8 @@ fi
 mkdir -p .ackless/state .ackless/pulumi-home
 cat > .ackless/env.sh <<ENV
 # Written by scripts/bootstrap.sh; source it to use the project's toolchain.
-export PATH="$BIN:$K8S_PROVIDER_BIN:\$PATH"
+export PATH="${NODE_DIR:+$NODE_DIR/bin:}$BIN:$K8S_PROVIDER_BIN:\$PATH"
+export ACKLESS_NODE="$(command -v node)"
 export ACKLESS_PULUMI_ROOT="$(dirname "$BIN")"
 export ACKLESS_PYTHON="$PYTHON"
 export ACKLESS_KUBE_BIN="$KUBE_BIN"

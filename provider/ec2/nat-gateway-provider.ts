@@ -22,13 +22,14 @@
  * gets the same token; a replacement that changes any of those fields gets a
  * new one.
  * A replacement that changes none of them (`pulumi up --replace`, a `failed`
- * gateway) would reuse the token, which AWS would answer with the old
- * gateway. Two things prevent that: such a replacement is always
- * delete-before-replace (diff says so), and create() walks a sequence of
- * tokens `<base>`, `<base>.1`, `<base>.2`...: a token whose gateway is
- * deleted, deleting, gone or already failed is used up, and create moves to
- * the next one. The walk is deterministic too, so a crashed retry walks the
- * same sequence and stops at the gateway its first attempt made.
+ * gateway) reuses the token, which AWS answers with the old gateway. The
+ * shared lifecycle rules (../common/lifecycle.ts) make that safe: create tags
+ * the gateway `ackless:pending-create=<token>` until it is available, and
+ * takes over an existing gateway only while it carries that tag (R1). A
+ * completed gateway, or one deleted, deleting or failed, uses the token up,
+ * and create walks to `<base>.1`, `<base>.2`... The walk is deterministic, so
+ * a crashed retry walks the same sequence and stops at the gateway its first
+ * attempt made, and a replacement makes a new gateway.
  */
 import {
     CreateNatGatewayCommand,
@@ -49,7 +50,6 @@ import {
     adoptMissing,
     findForAdoption,
     checkAdopt,
-    isNew,
     logAdoptionPlan,
     logWillCreate,
 } from "../common/adopt";
@@ -65,6 +65,18 @@ import {
     validateTags,
 } from "../common/tags";
 import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
+import {
+    adoptedOutputs,
+    adoptionAllowed,
+    claim,
+    goneRead,
+    guardedDelete,
+    PENDING_CREATE_TAG,
+    waitVisible,
+    withVanished,
+} from "../common/lifecycle";
+
+const KIND = "ec2:NatGateway";
 
 
 export type ConnectivityType = "public" | "private";
@@ -98,6 +110,10 @@ export interface NatGatewayOutputs {
     vpcId?: string;
     failureCode?: string;
     failureMessage?: string;
+    /** Made by adoption (lifecycle R4). */
+    adopted?: boolean;
+    /** This incarnation's name (lifecycle R2). */
+    incarnation?: string;
     clientToken?: string;
 }
 
@@ -152,6 +168,12 @@ export { nthToken };
  * for about an hour).
  */
 export async function findNatGateway(id: string): Promise<AwsNatGateway | undefined> {
+    const nat = await lookupNatGateway(id);
+    return nat && nat.State !== "deleted" ? nat : undefined;
+}
+
+/** The gateway as AWS shows it, `deleted` included; undefined only when AWS does not know the id (yet). */
+async function lookupNatGateway(id: string): Promise<AwsNatGateway | undefined> {
     let out;
     try {
         out = await ec2().send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }));
@@ -161,11 +183,7 @@ export async function findNatGateway(id: string): Promise<AwsNatGateway | undefi
         }
         throw describeAwsError(`reading NAT gateway ${id}`, err);
     }
-    const nat = (out.NatGateways ?? []).find((n) => n.NatGatewayId === id);
-    if (!nat || nat.State === "deleted") {
-        return undefined;
-    }
-    return nat;
+    return (out.NatGateways ?? []).find((n) => n.NatGatewayId === id);
 }
 
 const stateOf = (nat: AwsNatGateway | undefined) => (nat ? String(nat.State) : "deleted");
@@ -223,7 +241,7 @@ async function deleteAndWait(id: string, deadline: Deadline): Promise<void> {
 function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
     const addresses = nat.NatGatewayAddresses ?? [];
     const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
-    const { tags, systemTags } = splitTags(fromKeyValueList(nat.Tags));
+    const { tags, systemTags } = splitTags(withoutMarker(fromKeyValueList(nat.Tags)));
     const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? known.connectivityType ?? "public";
     return compact({
         subnetId: nat.SubnetId ?? (known.subnetId as string),
@@ -241,8 +259,17 @@ function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGat
         failureCode: nat.FailureCode,
         failureMessage: nat.FailureMessage,
         clientToken: token ?? known.clientToken,
+        adopted: known.adopted === true ? true : undefined,
+        incarnation: known.incarnation,
     });
 }
+
+function withoutMarker(tags: Tags): Tags {
+    const { [PENDING_CREATE_TAG]: _marker, ...rest } = tags;
+    return rest;
+}
+
+const markerOf = (nat: AwsNatGateway) => fromKeyValueList(nat.Tags)[PENDING_CREATE_TAG];
 
 function failureText(nat: AwsNatGateway): string {
     return `${nat.FailureCode ?? "unknown FailureCode"}: ${nat.FailureMessage ?? "no FailureMessage"}`;
@@ -345,9 +372,8 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
                     ConnectivityType: inputs.connectivityType,
                     PrivateIpAddress: inputs.privateIpAddress,
                     ClientToken: token,
-                    TagSpecifications: Object.keys(tags).length
-                        ? [{ ResourceType: "natgateway", Tags: toKeyValueList(tags) }]
-                        : undefined,
+                    // R1: marked as an unfinished create until it is available.
+                    TagSpecifications: [{ ResourceType: "natgateway", Tags: toKeyValueList({ ...tags, [PENDING_CREATE_TAG]: token }) }],
                 }),
             );
         } catch (err) {
@@ -361,29 +387,48 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
         if (!id) {
             throw new AcklessError(`creating NAT gateway in ${inputs.subnetId}: AWS returned no NatGatewayId`);
         }
+        // R5: right after a create, DescribeNatGateways may not know the id yet.
+        const seen = await waitVisible(`NAT gateway ${id}`, () => lookupNatGateway(id), deadline);
+        if (!seen) {
+            throw new AcklessError(
+                `NAT gateway ${id} was created (ClientToken ${token}) but DescribeNatGateways still does not show it; ` +
+                    `run pulumi up again: the same ClientToken finds this gateway, no second one is made`,
+                "NatGatewayNotFound",
+            );
+        }
         // Decide on the state CreateNatGateway answered with: a gateway this
         // call made is `pending`; a token that names an older gateway answers
         // with that gateway's current state. (A describe here could already
         // see this attempt's own gateway `failed`, and mistake it for an old one.)
-        const answered = created.NatGateway?.State ?? (await findNatGateway(id))?.State ?? "deleted";
-        if (answered === "deleted" || answered === "deleting") {
+        const answered = created.NatGateway?.State ?? seen.State ?? "deleted";
+        const ours = markerOf(seen) === token;
+        if (answered === "deleted" || answered === "deleting" || seen.State === "deleted" || seen.State === "deleting") {
             // The token belongs to a gateway already deleted: an earlier instance of this resource.
-            progress(`NAT gateway ${id} (token ${token}) is ${answered}; trying the next token`);
+            progress(`NAT gateway ${id} (token ${token}) is ${seen.State}; trying the next token`);
             continue;
         }
         if (answered === "failed") {
-            // A leftover from an earlier attempt that failed: clean it up, use the next token.
-            const old = await findNatGateway(id);
-            progress(`NAT gateway ${id} (token ${token}) had failed (${old ? failureText(old) : "now gone"}); deleting it and trying the next token`);
-            await deleteAndWait(id, deadline);
+            // An earlier attempt that failed: clean up our own leftover, use the next token.
+            progress(`NAT gateway ${id} (token ${token}) had failed (${failureText(seen)}); ${ours ? "deleting it and " : ""}trying the next token`);
+            if (ours) {
+                await deleteAndWait(id, deadline);
+            }
+            continue;
+        }
+        if (!ours) {
+            // R1: a completed gateway (the one this resource replaces, or one
+            // a previous incarnation made) is never taken over.
+            progress(`NAT gateway ${id} (token ${token}) is a completed gateway, not an unfinished create; trying the next token`);
             continue;
         }
         if (answered === "pending") {
             progress(`NAT gateway ${id}: pending, waiting for available`);
         }
-        let settled: AwsNatGateway | undefined;
+        let settled: AwsNatGateway | undefined = seen;
         try {
-            settled = await waitNatGatewaySettled(id, deadline);
+            if (seen.State === "pending") {
+                settled = await waitNatGatewaySettled(id, deadline);
+            }
         } catch (err) {
             if (err instanceof DeadlineExceeded) {
                 throw new AcklessError(
@@ -396,10 +441,8 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
             throw err;
         }
         if (!settled) {
-            // Gone or deleted by the time we looked: either the token named an
-            // older gateway (AWS may answer a reused token with the original
-            // `pending` state) or someone deleted this one. Either way the token
-            // is used up; the next one makes a new gateway.
+            // It was visible, then gone or deleted: someone deleted it. The
+            // token is used up; the next one makes a new gateway.
             progress(`NAT gateway ${id} (token ${token}) is gone or deleted; trying the next token`);
             continue;
         }
@@ -417,13 +460,24 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
                 settled.FailureCode ?? "NatGatewayFailed",
             );
         }
+        const incarnation = claim(KIND, id, "created");
+        await clearMarker(id);
         progress(`NAT gateway ${id}: available`);
-        return { id, outs: outputsOf(settled, inputs, token) };
+        return { id, outs: { ...outputsOf(settled, inputs, token), incarnation } };
     }
     throw new AcklessError(
-        `creating NAT gateway in ${inputs.subnetId}: the ${MAX_TOKENS} ClientTokens of this resource (${base}...) all name old gateways; ` +
-            `rename the resource or wait an hour for AWS to forget the deleted ones`,
+        `creating NAT gateway in ${inputs.subnetId}: the ${MAX_TOKENS} ClientTokens of this resource (${base}...) all name other gateways ` +
+            `(completed, deleted or failed); rename the resource or wait an hour for AWS to forget the deleted ones`,
     );
+}
+
+/** R1: the create is done; without the marker no later create takes this gateway over. */
+async function clearMarker(id: string): Promise<void> {
+    try {
+        await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: PENDING_CREATE_TAG }] }));
+    } catch (err) {
+        warn(`NAT gateway ${id}: could not remove the ${PENDING_CREATE_TAG} tag (${describeAwsError("DeleteTags", err).message}); remove it by hand`);
+    }
 }
 
 // ------------------------------------------------------------------ tags
@@ -549,7 +603,8 @@ async function adoptNatGateway(id: string, inputs: NatGatewayInputs): Promise<{ 
     await applyTags(id, observed, inputs.tags);
     const after = (await findNatGateway(id)) ?? nat;
     progress(`NAT gateway ${id}: adopted`);
-    return { id, outs: outputsOf(after, inputs) };
+    const incarnation = claim(KIND, id, "adopted");
+    return { id, outs: adoptedOutputs({ ...outputsOf(after, inputs), incarnation }) };
 }
 
 // ------------------------------------------------------------------ provider
@@ -557,9 +612,9 @@ async function adoptNatGateway(id: string, inputs: NatGatewayInputs): Promise<{ 
 export const provider = {
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
         const result = checkInputs(news ?? {});
-        if (!isNew(olds)) {
-            // Only a create adopts: on an existing resource adopt is ignored
-            // (and dropped, so a replacement never adopts a stale id).
+        if (!adoptionAllowed(olds, news?.__identity)) {
+            // R3: only a first create adopts: on an existing resource, or its
+            // replacement, adopt is dropped (a replacement never adopts).
             delete result.inputs.adopt;
         } else if (result.failures.length === 0) {
             await previewAdoption(result.inputs, result.failures);
@@ -568,7 +623,7 @@ export const provider = {
     },
 
     async diff(id: string, olds: any, news: any) {
-        return natDiff(id, olds ?? {}, news ?? {});
+        return withVanished(olds, natDiff(id, olds ?? {}, news ?? {}), "subnetId");
     },
 
     async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
@@ -594,7 +649,7 @@ export const provider = {
             nat = undefined;
         }
         if (!nat) {
-            return { id: "", props: {} };
+            return goneRead("NAT gateway", id, props);
         }
         return { id, props: outputsOf(nat, props ?? {}) };
     },
@@ -609,7 +664,7 @@ export const provider = {
         return { outs: outputsOf(after, { ...olds, ...news }) };
     },
 
-    async delete(id: string, _props: any): Promise<void> {
-        await deleteAndWait(id, deleteDeadline());
+    async delete(id: string, props: any): Promise<void> {
+        await guardedDelete(KIND, "NAT gateway", id, props, () => deleteAndWait(id, deleteDeadline()));
     },
 };

@@ -15,8 +15,10 @@ export interface EchoArgs {
 export class Echo extends pulumi.dynamic.Resource {
     declare readonly path: pulumi.Output<string>;
     declare readonly content: pulumi.Output<string>;
+    /** `process.version` of the dynamic-provider host that last created or updated it. */
+    declare readonly hostNode: pulumi.Output<string>;
     constructor(name: string, args: EchoArgs, opts?: pulumi.CustomResourceOptions) {
-        super(delegatingProvider("ackless:test:Echo"), name, { path: args.path, content: args.content }, opts, "ackless", "Echo");
+        super(delegatingProvider("ackless:test:Echo"), name, { path: args.path, content: args.content, hostNode: undefined }, opts, "ackless", "Echo");
     }
 }
 
@@ -31,7 +33,7 @@ export const provider = {
     },
     async create(inputs: any) {
         fs.writeFileSync(inputs.path, inputs.content);
-        return { id: inputs.path, outs: { path: inputs.path, content: inputs.content } };
+        return { id: inputs.path, outs: { path: inputs.path, content: inputs.content, hostNode: process.version } };
     },
     async read(id: string, props: any) {
         if (!fs.existsSync(id)) {
@@ -41,7 +43,7 @@ export const provider = {
     },
     async update(id: string, _olds: any, news: any) {
         fs.writeFileSync(id, news.content);
-        return { outs: { path: id, content: news.content } };
+        return { outs: { path: id, content: news.content, hostNode: process.version } };
     },
     async delete(id: string) {
         fs.rmSync(id, { force: true });

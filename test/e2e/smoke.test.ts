@@ -4,6 +4,7 @@
  * dynamic-provider host.
  */
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,6 +17,7 @@ describe("e2e: the real Pulumi engine runs an ackless dynamic resource", functio
 const { Echo } = require("ackless/dist/provider/testing/echo");
 const echo = new Echo("echo", { path: ${JSON.stringify(file)}, content: ${JSON.stringify(content)} });
 exports.content = echo.content;
+exports.hostNode = echo.hostNode;
 `;
 
     after(async () => {
@@ -28,6 +30,15 @@ exports.content = echo.content;
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 2 });
         expect(up.outputs.content.value).to.equal("hello");
+        // The dynamic-provider host runs on the Node.js the bootstrap chose (24
+        // from the registry when the machine's own is older than 22).
+        const hostNode: string = up.outputs.hostNode.value;
+        const chosen = execFileSync(process.env.ACKLESS_NODE ?? "node", ["--version"], { encoding: "utf8" }).trim();
+        expect(hostNode).to.equal(chosen);
+        expect(Number(hostNode.slice(1).split(".")[0])).to.be.at.least(22);
+        if (/[/]node-v24\.[^/]+[/]bin[/]node$/.test(process.env.ACKLESS_NODE ?? "")) {
+            expect(hostNode).to.match(/^v24\./);
+        }
         expect(fs.readFileSync(file, "utf8")).to.equal("hello");
         const resources = await project.resources();
         expect(resources.map((r) => r.type)).to.deep.equal(["pulumi-nodejs:dynamic/ackless:Echo"]);

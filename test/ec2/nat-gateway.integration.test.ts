@@ -79,13 +79,35 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect((await provider.read(id, up.outs)).id).to.equal("");
     });
 
-    it("create twice with the same inputs (a retried create) makes one gateway", async () => {
+    it("a create retried after an interrupted one takes over the gateway the first attempt made: one gateway", async () => {
         const net = await network();
         const news = { __identity: "it/retry/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        // The first attempt gives up while the gateway is still pending (as a killed run would leave it).
+        await emu().setConfig({ natSeconds: 3 });
+        process.env.ACKLESS_NAT_CREATE_TIMEOUT_S = "0.2";
+        let err: any;
+        try {
+            await provider.create((await provider.check({}, news)).inputs).catch((e) => (err = e));
+        } finally {
+            delete process.env.ACKLESS_NAT_CREATE_TIMEOUT_S;
+        }
+        expect(err?.message).to.match(/still pending/);
+        const b = await provider.create((await provider.check({}, news)).inputs);
+        expect(await all()).to.have.length(1);
+        expect(b.id).to.equal((await all())[0].NatGatewayId);
+        expect(b.outs.state).to.equal("available");
+    });
+
+    it("a create for a resource whose gateway is complete and live (a forced replacement) makes a new gateway, never takes the original over", async () => {
+        const net = await network();
+        const news = { __identity: "it/replace/nat", connectivityType: "private", subnetId: net.subnetId };
         const a = await provider.create((await provider.check({}, news)).inputs);
         const b = await provider.create((await provider.check({}, news)).inputs);
-        expect(b.id).to.equal(a.id);
-        expect(await all()).to.have.length(1);
+        expect(b.id).to.not.equal(a.id);
+        expect(b.outs.clientToken).to.equal(`${a.outs.clientToken}.1`);
+        // The engine then deletes the original; the new one stays.
+        await provider.delete(a.id, a.outs);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
     });
 
     it("after the gateway was deleted, the same resource's create makes a new one (next ClientToken)", async () => {

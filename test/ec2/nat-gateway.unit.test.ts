@@ -45,6 +45,8 @@ function nat(state: string, extra: Partial<NatGateway> = {}): NatGateway {
 }
 
 const described = (...nats: NatGateway[]) => ({ NatGateways: nats });
+/** A gateway still marked as an unfinished create made with `token` (lifecycle R1). */
+const marked = (n: NatGateway, token: string): NatGateway => ({ ...n, Tags: [...(n.Tags ?? []), { Key: "ackless:pending-create", Value: token }] });
 
 describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     // Mocks EC2Client.prototype.send: only while this file's tests run, so that
@@ -165,12 +167,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             expect(inputs.__clientToken).to.match(/^ackless-[0-9a-f]{40}$/);
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            const tok = inputs.__clientToken;
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(nat("pending")))
-                .resolvesOnce(described(nat("pending")))
-                .resolves(described(nat("available")));
+                .resolvesOnce(described(marked(nat("pending"), tok)))
+                .resolvesOnce(described(marked(nat("pending"), tok)))
+                .resolves(described(marked(nat("available"), tok)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(ID);
+            expect(r.outs.tags).to.deep.equal({ Name: "nat" });
             expect(r.outs.state).to.equal("available");
             expect(r.outs.clientToken).to.equal(inputs.__clientToken);
             const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
@@ -180,8 +184,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 ConnectivityType: "public",
                 PrivateIpAddress: undefined,
                 ClientToken: inputs.__clientToken,
-                TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "Name", Value: "nat" }] }],
+                TagSpecifications: [
+                    { ResourceType: "natgateway", Tags: [{ Key: "Name", Value: "nat" }, { Key: "ackless:pending-create", Value: inputs.__clientToken }] },
+                ],
             });
+            // The create is done: the marker goes (R1).
+            expect(mock.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input)).to.deep.equal([
+                { Resources: [ID], Tags: [{ Key: "ackless:pending-create" }] },
+            ]);
             expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
         });
 
@@ -191,7 +201,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             try {
                 const first = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
                 mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-                mock.on(DescribeNatGatewaysCommand).resolves(described(nat("pending")));
+                mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("pending"), first.inputs.__clientToken)));
                 let err: any;
                 await provider.create(first.inputs).catch((e) => (err = e));
                 expect(err?.message).to.match(/still pending.*same ClientToken/);
@@ -200,7 +210,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             }
             // Second attempt in a new process: check() again from scratch.
             const second = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), second.inputs.__clientToken)));
             const r = await provider.create(second.inputs);
             expect(r.id).to.equal(ID);
             const tokens = mock.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken);
@@ -223,7 +233,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
             mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
@@ -235,7 +245,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
             mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.state).to.equal("available");
@@ -251,11 +261,11 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
             mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
-                .resolvesOnce(described(nat("failed")))
-                .resolvesOnce(described(nat("failed")))
+                .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
+                .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(nat("available", { NatGatewayId: NEW })));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
@@ -265,7 +275,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).rejects(awsError("IdempotentParameterMismatch"));
             mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending") });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), `${inputs.__clientToken}.1`)));
             expect((await provider.create(inputs)).id).to.equal(ID);
         });
 
@@ -273,11 +283,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             const failed = nat("failed", { FailureCode: "InsufficientFreeAddressesInSubnet", FailureMessage: "Subnet has insufficient free addresses" });
+            const tok = inputs.__clientToken;
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(nat("pending")))
-                .resolvesOnce(described(nat("pending")))
-                .resolvesOnce(described(failed))
-                .resolvesOnce(described(failed))
+                .resolvesOnce(described(marked(nat("pending"), tok)))
+                .resolvesOnce(described(marked(nat("pending"), tok)))
+                .resolvesOnce(described(marked(failed, tok)))
+                .resolvesOnce(described(marked(failed, tok)))
                 .resolvesOnce(described(nat("deleting")))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
@@ -294,8 +305,8 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" })))
-                .resolvesOnce(described(nat("failed")))
+                .resolvesOnce(described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)))
+                .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             let err: any;
@@ -305,17 +316,106 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
-        it("a private gateway sends no AllocationId and no TagSpecifications without tags", async () => {
+        it("a private gateway sends no AllocationId, and only the pending-create marker as tags", async () => {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] })));
+            mock.on(DescribeNatGatewaysCommand).resolves(
+                described(marked(nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }), inputs.__clientToken)),
+            );
             const r = await provider.create(inputs);
             const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
             expect(sent.AllocationId).to.equal(undefined);
-            expect(sent.TagSpecifications).to.equal(undefined);
+            expect(sent.TagSpecifications).to.deep.equal([
+                { ResourceType: "natgateway", Tags: [{ Key: "ackless:pending-create", Value: inputs.__clientToken }] },
+            ]);
             expect(sent.PrivateIpAddress).to.equal("10.0.1.20");
             expect(r.outs).to.include({ connectivityType: "private", privateIp: "10.0.1.20", privateIpAddress: "10.0.1.20" });
             expect(r.outs.allocationId).to.equal(undefined);
+        });
+    });
+
+    describe("lifecycle rules (common/lifecycle.ts)", () => {
+        it("R1: a completed gateway holding the token (the original of a replacement) is never taken over: the next token makes a new one", async () => {
+            const inputs = await publicInputs();
+            const NEW = "nat-0cccccccccccccccc";
+            // The original: available, its create finished (no marker).
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("available") });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("available")));
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(NEW);
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            expect(mock.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input.Resources)).to.deep.equal([[NEW]]);
+        });
+
+        it("R5: NatGatewayNotFound right after CreateNatGateway is waited for, never taken as gone (no second gateway)", async () => {
+            const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
+            const tok = inputs.__clientToken;
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+            mock.on(DescribeNatGatewaysCommand)
+                .rejectsOnce(awsError("NatGatewayNotFound"))
+                .rejectsOnce(awsError("NatGatewayNotFound"))
+                .resolvesOnce({ NatGateways: [] })
+                .resolves(described(marked(nat("available", { ConnectivityType: "private" }), tok)));
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(ID);
+            expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+        });
+
+        it("R5: a gateway still invisible after the propagation timeout fails the create, naming the retry (no walk to a second gateway)", async () => {
+            process.env.ACKLESS_PROPAGATION_TIMEOUT_S = "0.05";
+            try {
+                const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
+                mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+                mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+                let err: any;
+                await provider.create(inputs).catch((e) => (err = e));
+                expect(err?.message).to.match(/still does not show it.*same ClientToken finds this gateway/);
+                expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+            } finally {
+                delete process.env.ACKLESS_PROPAGATION_TIMEOUT_S;
+            }
+        });
+
+        it("R2: a delete of a gateway this run created for another incarnation only drops the old entry", async () => {
+            const inputs = await publicInputs();
+            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), inputs.__clientToken)));
+            const created = await provider.create(inputs);
+            expect(created.outs.incarnation).to.be.a("string");
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            await provider.delete(ID, { incarnation: "an-older-one" });
+            await provider.delete(ID, {});
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            // The delete of the incarnation this run made goes ahead.
+            mock.reset();
+            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).resolves(described(nat("deleted")));
+            await provider.delete(ID, created.outs);
+            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+        });
+
+        it("R3: adopt applies to a first create only, not to an existing resource nor to the re-check of its replacement", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            const news = { __identity: "proj/stack//adopted-nat", subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID } };
+            expect((await provider.check({}, news)).inputs.adopt).to.deep.equal({ id: ID });
+            expect((await provider.check({ subnetId: SUBNET }, news)).inputs.adopt).to.equal(undefined);
+            // The engine's re-check for a replacement: no old inputs, same identity.
+            expect((await provider.check({}, news)).inputs.adopt).to.equal(undefined);
+        });
+
+        it("R4: an adopted gateway found gone stays in state marked vanished, and diff replaces it, deleting first", async () => {
+            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
+            const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", adopted: true, state: "available" };
+            const r = await provider.read(ID, olds);
+            expect(r.id).to.equal(ID);
+            expect(r.props).to.include({ vanished: true, adopted: true });
+            const d = await provider.diff(ID, r.props, await publicInputs());
+            expect(d.replaces).to.include("subnetId");
+            expect(d.deleteBeforeReplace).to.equal(true);
+            // A created (not adopted) gateway found gone is dropped, as before.
+            expect((await provider.read(ID, { subnetId: SUBNET })).id).to.equal("");
         });
     });
 

@@ -1,0 +1,207 @@
+/**
+ * The lifecycle rules every ackless resource kind follows, written once.
+ *
+ * Pulumi drives a resource through check / diff / create / read / update /
+ * delete, and some of its commands do so in ways a provider cannot see
+ * directly: a targeted replace (`up --replace`, `state taint`) skips diff and
+ * re-runs check with no old inputs, then creates before it deletes; a refresh
+ * that finds nothing drops the resource, and the next check again has no old
+ * inputs; a killed run forgets a create it started. These rules keep the one
+ * promise that matters: **never delete, orphan or duplicate a live resource**.
+ *
+ * R1. Takeover only of an unfinished create. A create whose idempotency key
+ *     (ClientToken, CallerReference, derived name) already names a resource
+ *     takes it over only when that resource is still marked as an unfinished
+ *     create of this resource (the `ackless:pending-create` tag, or for a
+ *     CloudFront function an unpublished function with this code). A
+ *     completed, live resource is never "found" by a create: the create walks
+ *     to the next key and makes a new one. So a replacement never takes over
+ *     the original, and a retried create never makes a second one.
+ *
+ * R2. A delete never removes what this run created, adopted or took over.
+ *     Every create records the id it returns (`claim`); a delete of a claimed
+ *     id in the same provider process is for an older incarnation of a
+ *     resource that a newer one now owns (a replacement that ended on the
+ *     same id, a re-adoption), so it only drops the old state entry.
+ *
+ * R3. Adoption happens once, on a first create. `adopt` is dropped from the
+ *     inputs of a resource that already has state, and from the re-check the
+ *     engine runs for a replacement of such a resource (recognised by its
+ *     identity, seen with old inputs earlier in this process). A replacement
+ *     therefore creates a new resource; it never adopts, then deletes, the
+ *     live original.
+ *
+ * R4. An adopted resource deleted outside Pulumi stays in state, marked
+ *     vanished (with a warning naming its id), instead of being dropped: a
+ *     dropped one would come back through check with no old inputs, and its
+ *     `adopt` would point at nothing. The next `up` replaces it: it creates a
+ *     new resource from the program (no adoption, R3), deleting first (there
+ *     is nothing left to keep), and the delete of the vanished id is a no-op.
+ *
+ * R5. Eventual consistency. A resource this process has just created may
+ *     read as not found for a while (AWS's read APIs are eventually
+ *     consistent). Such a read is waited for (up to the propagation timeout,
+ *     ACKLESS_PROPAGATION_TIMEOUT_S, default 120 s), never taken as "gone".
+ */
+import { randomUUID } from "crypto";
+import { UNKNOWN } from "./diff";
+import { progress, warn } from "./log";
+import { Deadline, DeadlineExceeded, waitFor } from "./wait";
+
+/** The tag an unfinished create carries (value: the idempotency key it was made with). */
+export const PENDING_CREATE_TAG = "ackless:pending-create";
+
+/** The output that marks a state entry as made by adoption. */
+export const ADOPTED_OUTPUT = "adopted";
+/** The output that marks an adopted resource found gone by a read (R4). */
+export const VANISHED_OUTPUT = "vanished";
+
+// ------------------------------------------------------------- R2: claims
+
+/** The output that names one incarnation: one create, adoption or takeover of a resource. */
+export const INCARNATION_OUTPUT = "incarnation";
+
+const claims = new Map<string, { how: string; incarnation: string }>();
+const claimKey = (kind: string, id: string) => `${kind}\u0000${id}`;
+
+/**
+ * Records that this process's create returned `id` (how: created, adopted,
+ * took over) and returns the new incarnation's name, which create puts in
+ * its outputs (`incarnation`).
+ */
+export function claim(kind: string, id: string, how: "created" | "adopted" | "took over"): string {
+    const incarnation = randomUUID();
+    claims.set(claimKey(kind, id), { how, incarnation });
+    return incarnation;
+}
+
+/** Forgets every claim: for tests that call provider methods directly, one test at a time. */
+export function forgetClaims(): void {
+    claims.clear();
+}
+
+/**
+ * R2: runs `remove` unless this process created, adopted or took over `id`
+ * in this run for another incarnation than the one being deleted (`props`,
+ * the state entry's outputs): that entry is then an older incarnation, and
+ * the resource is left to its new owner. Returns whether it deleted.
+ */
+export async function guardedDelete(
+    kind: string,
+    what: string,
+    id: string,
+    props: Record<string, any> | undefined,
+    remove: () => Promise<void>,
+): Promise<boolean> {
+    const claimed = claims.get(claimKey(kind, id));
+    if (claimed && claimed.incarnation !== props?.[INCARNATION_OUTPUT]) {
+        warn(
+            `${what} ${id}: not deleted: this run ${claimed.how} it for the resource that replaces this one, so it belongs to ` +
+                `the new resource now; only the old state entry is removed`,
+        );
+        return false;
+    }
+    await remove();
+    claims.delete(claimKey(kind, id));
+    return true;
+}
+
+// ---------------------------------------------------------- R3: adoption
+
+const existing = new Set<string>();
+
+/**
+ * R3, called by every check(): whether `adopt` may apply. It may only on a
+ * first create: not when the resource has old inputs, and not on the engine's
+ * re-check (no old inputs) of a replacement of a resource this process saw
+ * with old inputs. Records the resource as existing when it has old inputs.
+ */
+export function adoptionAllowed(olds: unknown, identity: unknown): boolean {
+    const hasOlds = !!olds && typeof olds === "object" && Object.keys(olds as object).length > 0;
+    const key = typeof identity === "string" && identity !== UNKNOWN ? identity : undefined;
+    if (hasOlds) {
+        if (key) {
+            existing.add(key);
+        }
+        return false;
+    }
+    return !(key && existing.has(key));
+}
+
+/** True when check() runs for the replacement of a resource that has state (see adoptionAllowed). */
+export function isReplacementCheck(olds: unknown, identity: unknown): boolean {
+    const hasOlds = !!olds && typeof olds === "object" && Object.keys(olds as object).length > 0;
+    return !hasOlds && typeof identity === "string" && existing.has(identity);
+}
+
+// ------------------------------------------------------- R4: vanished
+
+/**
+ * The read result for a resource found gone: dropped from state, except an
+ * adopted one, which stays marked vanished (R4) so the next up replaces it.
+ */
+export function goneRead(what: string, id: string, props: Record<string, any> | undefined): { id: string; props: Record<string, any> } {
+    if (props && props[ADOPTED_OUTPUT] === true) {
+        warn(
+            `${what} ${id} was adopted and no longer exists (deleted outside Pulumi); it stays in state marked vanished, ` +
+                `and the next pulumi up creates a new one from the program (without adopting)`,
+        );
+        return { id, props: { ...props, [VANISHED_OUTPUT]: true } };
+    }
+    return { id: "", props: {} };
+}
+
+/** True when the old outputs say the resource vanished (R4): diff then replaces, deleting first. */
+export function isVanished(olds: Record<string, any> | undefined): boolean {
+    return !!olds && olds[VANISHED_OUTPUT] === true;
+}
+
+/** Outputs of an adoption: marked so that a later read can apply R4. */
+export function adoptedOutputs<T extends object>(outs: T): T & { adopted: true } {
+    return { ...outs, [ADOPTED_OUTPUT]: true } as T & { adopted: true };
+}
+
+/**
+ * Applies R4 to a diff: a vanished resource is replaced, deleting first
+ * (nothing is left to keep, and a replacement with the same name or key
+ * could not be created beside it).
+ */
+export function withVanished<D extends { changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean; changed?: string[] }>(
+    olds: Record<string, any> | undefined,
+    d: D,
+    field: string,
+): D {
+    if (!isVanished(olds)) {
+        return d;
+    }
+    const replaces = [...(d.replaces ?? [])];
+    if (!replaces.includes(field)) {
+        replaces.push(field);
+    }
+    return { ...d, changes: true, replaces, deleteBeforeReplace: true, changed: [...(d.changed ?? []), VANISHED_OUTPUT] };
+}
+
+// ------------------------------------------------ R5: eventual consistency
+
+export function propagationTimeoutMs(): number {
+    const v = Number(process.env.ACKLESS_PROPAGATION_TIMEOUT_S);
+    return (Number.isFinite(v) && v > 0 ? v : 120) * 1000;
+}
+
+/**
+ * R5: `find` until the resource this process just created is visible. A
+ * not-found answer (undefined) is retried with the usual polling cadence up
+ * to the propagation timeout (or the caller's deadline, if sooner). Returns
+ * the resource, or undefined when it stayed invisible that long.
+ */
+export async function waitVisible<T>(what: string, find: () => Promise<T | undefined>, deadline?: Deadline): Promise<T | undefined> {
+    const limit = new Deadline(Math.min(propagationTimeoutMs(), deadline ? deadline.remainingMs() : Infinity));
+    try {
+        return await waitFor(`${what}: waiting for it to become visible`, find, (v) => v !== undefined, () => "not found yet", limit, { progress });
+    } catch (err) {
+        if (err instanceof DeadlineExceeded) {
+            return undefined;
+        }
+        throw err;
+    }
+}

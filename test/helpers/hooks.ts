@@ -1,0 +1,12 @@
+/**
+ * Mocha root hooks (loaded by .mocharc.json). Tests call provider methods
+ * directly in this one process, which real runs never share across
+ * commands: each test starts with no lifecycle claims (common/lifecycle R2).
+ */
+import { forgetClaims } from "../../provider/common/lifecycle";
+
+export const mochaHooks = {
+    beforeEach(): void {
+        forgetClaims();
+    },
+};
