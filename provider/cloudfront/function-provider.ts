@@ -10,6 +10,16 @@
  *   - publishIfNeeded   : publish only when DEVELOPMENT differs from LIVE
  *   - deleteFunction    : fresh ETag, bounded FunctionInUse retry
  *   - diff via diffFields, tags via common/tags
+ *
+ * Lifecycle (../common/lifecycle.ts). A generated name is derived from the
+ * resource's identity (`<prefix>-<hash>`), so a create retried after a
+ * killed run finds its first attempt. CloudFront functions carry no tags of
+ * their own in AWS's model, so the unfinished-create marker (R1) is the
+ * function's state: create publishes last, and a function with this name
+ * that was never published, holding the declared code (any code, for a
+ * generated name), is an unfinished create and is taken over. A published
+ * one is complete: a generated name walks to `<name>_1`, `<name>_2`...; a
+ * declared name fails with the fix.
  */
 import * as crypto from "crypto";
 import * as vm from "vm";
@@ -39,7 +49,6 @@ import {
     AdoptMode,
     findForAdoption,
     checkAdopt,
-    isNew,
     logAdoptionPlan,
     logWillCreate,
 } from "../common/adopt";
@@ -55,6 +64,12 @@ import {
     validateTags,
 } from "../common/tags";
 import { Deadline, pollDefaults, retrying } from "../common/wait";
+import { identityToken, nthToken, tokenStep } from "../common/identity";
+import { adoptedOutputs, adoptionAllowed, claim, goneRead, guardedDelete, waitVisible, withVanished } from "../common/lifecycle";
+
+const KIND = "cloudfront:Function";
+/** How many generated names create walks past completed functions (lifecycle R1). */
+export const MAX_GENERATED_NAMES = 20;
 
 // ------------------------------------------------------------------ shapes
 
@@ -78,6 +93,10 @@ export interface FunctionInputs {
     /** The Pulumi resource name, set by the public class; the base of the auto-name. */
     autoNamePrefix?: string;
     adopt?: unknown;
+    /** Resource identity from the public class (project/stack/parent/name). */
+    __identity?: string;
+    /** The name was generated (derived from __identity), so create may walk it. */
+    __nameGenerated?: boolean;
 }
 
 /** Outputs kept in state (inputs echoed with observed values, plus computed fields). */
@@ -91,6 +110,10 @@ export interface FunctionOutputs extends FunctionInputs {
     /** LIVE serves the current DEVELOPMENT code and config. */
     published: boolean;
     systemTags: Tags;
+    /** Made by adoption (lifecycle R4). */
+    adopted?: boolean;
+    /** This incarnation's name (lifecycle R2). */
+    incarnation?: string;
 }
 
 /** One stage of a function as AWS reports it. */
@@ -160,9 +183,29 @@ export function syntaxError(code: string): string | undefined {
     }
 }
 
-function autoName(prefix: string): string {
-    const base = (prefix || "function").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 56);
-    return `${base}-${crypto.randomBytes(4).toString("hex").slice(0, 7)}`;
+/**
+ * The generated name: `<prefix>-<7 hex>`, derived from the resource identity
+ * (random only when there is none, as for programs built before it existed).
+ * At most 58 characters, leaving room for the walk's `_<n>`.
+ */
+export function autoName(prefix: string, identity?: unknown): string {
+    const base = (prefix || "function").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 50);
+    const token = typeof identity === "string" && identity ? identityToken([identity]) : undefined;
+    const hash = token ? token.slice("ackless-".length, "ackless-".length + 7) : crypto.randomBytes(4).toString("hex").slice(0, 7);
+    return `${base}-${hash}`;
+}
+
+/** The n-th generated name of the walk: `<name>`, `<name>_1`, ... */
+function nthName(base: string, n: number): string {
+    return nthToken(base, n).replace(/\.(\d+)$/, "_$1");
+}
+
+/** Whether `name` is `base` or a step of its walk. */
+function onNameWalk(base: unknown, name: unknown): boolean {
+    if (typeof base !== "string" || typeof name !== "string") {
+        return false;
+    }
+    return base === name || tokenStep(base, name.replace(/_(\d+)$/, ".$1")) !== undefined;
 }
 
 function sortedArns(v: unknown): string[] {
@@ -176,7 +219,8 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
 
     // adopt: only a create adopts; on an existing resource it is ignored (and
     // dropped from the inputs, so a replacement never adopts a stale name).
-    const creating = isNew(olds);
+    // R3 (common/lifecycle): only a first create adopts; a replacement never does.
+    const creating = adoptionAllowed(olds, news.__identity);
     const adopt = checkAdopt(news.adopt, "a CloudFront function name ([A-Za-z0-9_-]{1,64})", NAME_PATTERN);
     failures.push(...adopt.failures);
     if (!creating) {
@@ -185,15 +229,20 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
 
     // name: explicit, else kept from the previous inputs, else the adopted
     // function's name, else auto-named.
+    delete inputs.__nameGenerated;
     if (inputs.name === undefined || inputs.name === null || inputs.name === "") {
         if (typeof olds?.name === "string" && olds.name) {
             inputs.name = olds.name;
+            if (olds.__nameGenerated === true) {
+                inputs.__nameGenerated = true;
+            }
         } else if (creating && adopt.adoption) {
             inputs.name = adopt.adoption.id;
-        } else if (creating && adopt.unknown) {
+        } else if ((creating && adopt.unknown) || isUnknown(news.__identity)) {
             inputs.name = UNKNOWN;
         } else {
-            inputs.name = autoName(String(news.autoNamePrefix ?? ""));
+            inputs.name = autoName(String(news.autoNamePrefix ?? ""), news.__identity);
+            inputs.__nameGenerated = true;
         }
     } else if (!isUnknown(inputs.name) && (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name))) {
         fail("name", `name "${inputs.name}" is not valid: use 1 to 64 letters, digits, hyphens or underscores ([A-Za-z0-9_-]{1,64})`);
@@ -382,18 +431,21 @@ export async function readStage(name: string, stage: "DEVELOPMENT" | "LIVE"): Pr
     }
 }
 
-/** The DEVELOPMENT stage's current ETag, or undefined when the function is gone. */
-async function devEtag(name: string): Promise<string | undefined> {
+/** A stage's current ETag, or undefined when the function (or that stage) is not there. */
+async function stageEtag(name: string, stage: "DEVELOPMENT" | "LIVE"): Promise<string | undefined> {
     try {
-        const out = await cloudfront().send(new DescribeFunctionCommand({ Name: name, Stage: "DEVELOPMENT" }));
-        return out.ETag;
+        const out = await cloudfront().send(new DescribeFunctionCommand({ Name: name, Stage: stage }));
+        return out.ETag ?? "";
     } catch (err) {
         if (isAwsError(err, "NoSuchFunctionExists")) {
             return undefined;
         }
-        throw describeAwsError(`reading CloudFront function "${name}"`, err);
+        throw describeAwsError(`reading ${stage === "LIVE" ? "the LIVE stage of " : ""}CloudFront function "${name}"`, err);
     }
 }
+
+/** The DEVELOPMENT stage's current ETag, or undefined when the function is gone. */
+const devEtag = (name: string) => stageEtag(name, "DEVELOPMENT");
 
 /** The LIVE stage's ETag, or "" when never published. */
 async function liveEtag(name: string): Promise<string> {
@@ -536,10 +588,10 @@ async function publish(name: string, etag: string): Promise<{ status?: string; e
  * differs from the declared one, publish when asked and LIVE differs, user
  * tags reconciled (system tags untouched), then the function as observed.
  */
-async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction): Promise<pulumi.dynamic.CreateResult> {
+async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction, takeover = false): Promise<pulumi.dynamic.CreateResult> {
     const name = found.name;
     const changes = adoptionChanges(inputs, found);
-    progress(`adopting CloudFront function ${name}${changes.length > 0 ? ` (${changes.join("; ")})` : ""}`);
+    progress(`${takeover ? "taking over" : "adopting"} CloudFront function ${name}${changes.length > 0 ? ` (${changes.join("; ")})` : ""}`);
     const want = desiredContent(inputs);
     let etag = found.dev.etag;
     let contentChanged = false;
@@ -555,24 +607,72 @@ async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction): P
     if (!after) {
         throw new AcklessError(`adopting CloudFront function "${name}": it disappeared while being adopted`, "NoSuchFunctionExists");
     }
-    progress(`CloudFront function ${name} adopted`);
-    return { id: name, outs: outputsOf(inputs, after) };
+    progress(`CloudFront function ${name} ${takeover ? "taken over" : "adopted"}`);
+    const outs = { ...outputsOf(inputs, after), name, incarnation: claim(KIND, name, takeover ? "took over" : "adopted") };
+    return { id: name, outs: takeover ? outs : adoptedOutputs(outs) };
 }
 
 export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.CreateResult> {
-    const cf = cloudfront();
-    const name = inputs.name;
     const adoption = adoptionOf(inputs);
-    if (adoption && adoption.id === name) {
-        const found = await findFunction(name);
+    if (adoption && adoption.id === inputs.name) {
+        const found = await findFunction(inputs.name);
         if (found) {
             return adoptFunction(inputs, found);
         }
         if (adoption.mode === "adopt") {
-            throw adoptMissing("CloudFront function", name);
+            throw adoptMissing("CloudFront function", inputs.name);
         }
-        logWillCreate("CloudFront function", name);
+        logWillCreate("CloudFront function", inputs.name);
     }
+    const generated = inputs.__nameGenerated === true;
+    const steps = generated ? MAX_GENERATED_NAMES : 1;
+    for (let n = 0; n < steps; n++) {
+        const name = nthName(inputs.name, n);
+        const made = await createNamed(name, inputs);
+        if (made) {
+            return made;
+        }
+        // R1: a holder that is not an unfinished create of this resource.
+        const holder = await findFunction(name);
+        if (holder && isUnfinishedCreate(holder, inputs, generated)) {
+            progress(
+                `CloudFront function ${name} already exists, unpublished, as an interrupted earlier create of this resource left it: ` +
+                    `taking it over instead of creating a second one`,
+            );
+            return adoptFunction({ ...inputs, name }, holder, true);
+        }
+        if (!generated) {
+            throw new AcklessError(
+                `creating CloudFront function "${name}": a function with this name already exists in the account` +
+                    `${holder?.live ? " and is published" : ""}, and it is not an unfinished create of this resource. ` +
+                    `If it is yours, take it over with adopt: { id: "${name}" }; if this is a replacement of a function with a declared ` +
+                    `name, the old one must go first: set the deleteBeforeReplace resource option; otherwise choose another name ` +
+                    `(or omit name to get a generated one)`,
+                "FunctionAlreadyExists",
+            );
+        }
+        progress(`CloudFront function ${name} is a completed function (another incarnation of this resource); trying ${nthName(inputs.name, n + 1)}`);
+    }
+    throw new AcklessError(
+        `creating CloudFront function: the ${MAX_GENERATED_NAMES} generated names of this resource (${inputs.name}, ${nthName(inputs.name, 1)}, ...) ` +
+            `are all taken by other functions; declare a name`,
+        "FunctionAlreadyExists",
+    );
+}
+
+/**
+ * R1 for functions: create publishes last, so a function never published is
+ * an unfinished create, when it holds this resource's code (a generated name
+ * is this resource's own, so any code). A function made with publish: false
+ * cannot be told apart, and is never taken over.
+ */
+function isUnfinishedCreate(holder: ObservedFunction, inputs: FunctionInputs, generated: boolean): boolean {
+    return inputs.publish !== false && !holder.live && (generated || holder.dev.code === inputs.code);
+}
+
+/** CreateFunction, publish, tag: the create itself. Undefined when the name is taken (FunctionAlreadyExists). */
+async function createNamed(name: string, inputs: FunctionInputs): Promise<pulumi.dynamic.CreateResult | undefined> {
+    const cf = cloudfront();
     let created;
     try {
         created = await cf.send(
@@ -580,13 +680,7 @@ export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.Cre
         );
     } catch (err) {
         if (isAwsError(err, "FunctionAlreadyExists")) {
-            throw new AcklessError(
-                `creating CloudFront function "${name}": a function with this name already exists in the account. ` +
-                    `If it is yours (for example left by an earlier run that was interrupted), take it over with ` +
-                    `adopt: { id: "${name}" }; otherwise choose another name (or omit name to get a generated one)`,
-                "FunctionAlreadyExists",
-                err,
-            );
+            return undefined;
         }
         throw describeAwsError(`creating CloudFront function "${name}"`, err);
     }
@@ -601,7 +695,8 @@ export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.Cre
             const published = await publish(name, etag);
             status = published.status ?? status;
             etag = published.etag;
-            live = await liveEtag(name);
+            // R5: a just-created function's LIVE stage may read NotFound for a while.
+            live = (await waitVisible(`CloudFront function ${name} (LIVE)`, () => stageEtag(name, "LIVE"))) ?? "";
         }
         await applyTags(arn, {}, tags);
     } catch (err) {
@@ -612,6 +707,7 @@ export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.Cre
     }
     const outs: FunctionOutputs = {
         ...inputs,
+        name,
         tags,
         systemTags: {},
         arn,
@@ -619,6 +715,7 @@ export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.Cre
         etag,
         liveEtag: live,
         published: inputs.publish !== false,
+        incarnation: claim(KIND, name, "created"),
     };
     return { id: name, outs };
 }
@@ -638,9 +735,10 @@ async function rollback(name: string): Promise<void> {
 export async function read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
     const observed = await findFunction(id);
     if (!observed) {
-        return { id: "", props: {} };
+        return goneRead("CloudFront function", id, props);
     }
-    const outs = outputsOf(props as FunctionInputs, observed);
+    const { vanished: _vanished, ...known } = (props ?? {}) as Record<string, any>;
+    const outs = outputsOf(known as FunctionInputs, observed);
     if (typeof props?.code === "string" && props.code !== outs.code) {
         warn(`CloudFront function ${id}: its DEVELOPMENT code was changed outside Pulumi; the next up restores the program's code`);
     }
@@ -656,7 +754,8 @@ export async function read(id: string, props: any): Promise<pulumi.dynamic.ReadR
 const kvsEqual = (a: unknown, b: unknown) => deepEqual(sortedArns(a), sortedArns(b));
 
 const rules: FieldRule[] = [
-    { name: "name", replaces: true },
+    // A generated name may have walked (<name>_1: lifecycle R1); the inputs keep the base.
+    { name: "name", replaces: true, equal: (a, b) => a === b || onNameWalk(b, a) },
     { name: "code" },
     { name: "comment", equal: (a, b) => (a ?? "") === (b ?? "") },
     { name: "runtime", equal: (a, b) => (a ?? DEFAULT_RUNTIME) === (b ?? DEFAULT_RUNTIME) },
@@ -669,7 +768,7 @@ const rules: FieldRule[] = [
 const CONTENT_FIELDS = new Set(["code", "comment", "runtime", "keyValueStoreAssociations"]);
 
 export async function diff(_id: string, olds: any, news: any): Promise<FieldDiff> {
-    const result = diffFields(olds ?? {}, news ?? {}, rules);
+    const result = withVanished(olds, diffFields(olds ?? {}, news ?? {}, rules), "name");
     // Drift: publish is on but LIVE does not serve DEVELOPMENT (updated without
     // publishing, or something else published): the next up publishes.
     if ((news?.publish ?? true) !== false && olds?.published === false && !result.changed.includes("publish")) {
@@ -778,6 +877,8 @@ export async function update(id: string, olds: any, news: any): Promise<pulumi.d
         etag,
         liveEtag: live,
         published,
+        adopted: olds?.adopted === true ? true : undefined,
+        incarnation: olds?.incarnation,
     };
     return { outs };
 }
@@ -803,6 +904,10 @@ export async function distributionsUsing(arn: string): Promise<string[]> {
 }
 
 export async function deleteFunction(id: string, props: any): Promise<void> {
+    await guardedDelete(KIND, "CloudFront function", id, props, () => deleteNamed(id, props));
+}
+
+async function deleteNamed(id: string, props: any): Promise<void> {
     const name = id;
     const deadline = new Deadline(inUseTimeoutMs());
     const started = Date.now();

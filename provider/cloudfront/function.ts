@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../common/adopt";
+import { resourceIdentity } from "../common/identity";
 import { delegatingProvider } from "../delegate";
 
 export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
@@ -94,6 +95,8 @@ export class Function extends pulumi.dynamic.Resource {
                 adopt: args.adopt,
                 // The base of the generated name (check() cannot see the resource name).
                 autoNamePrefix: name,
+                // project/stack/parent/name: the generated name is derived from it (lifecycle R1).
+                __identity: resourceIdentity(name, opts),
                 arn: undefined,
                 status: undefined,
                 etag: undefined,

@@ -176,6 +176,87 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
         });
     });
 
+    describe("lifecycle rules (common/lifecycle.ts)", () => {
+        const ID_A = "proj/stack//edge-fn";
+        /** The function `name` exists: DEVELOPMENT holds `code`; LIVE only when `published`. */
+        const existing = (name: string, code: string, published: boolean) => {
+            for (const stage of ["DEVELOPMENT", "LIVE"]) {
+                const present = stage === "DEVELOPMENT" || published;
+                const describe = cf.on(DescribeFunctionCommand, { Name: name, Stage: stage as any });
+                const get = cf.on(GetFunctionCommand, { Name: name, Stage: stage as any });
+                if (present) {
+                    describe.resolves({ ETag: `${stage[0]}-${name}`, FunctionSummary: { ...summary(stage), Name: name } });
+                    get.resolves({ FunctionCode: enc(code) });
+                } else {
+                    describe.rejects(awsError("NoSuchFunctionExists", 404));
+                    get.rejects(awsError("NoSuchFunctionExists", 404));
+                }
+            }
+            cf.on(CreateFunctionCommand, { Name: name }).rejects(awsError("FunctionAlreadyExists", 409));
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [] } });
+        };
+
+        it("a generated name is derived from the resource identity: the same on every check, another for another resource", async () => {
+            const a = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            const again = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            const other = (await provider.check({}, { __identity: "proj/stack//other", autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            expect(a.name).to.match(/^edge-fn-[0-9a-f]{7}$/);
+            expect(again.name).to.equal(a.name);
+            expect(other.name).to.not.equal(a.name);
+            expect(a.__nameGenerated).to.equal(true);
+        });
+
+        it("R1: a retried create takes over its unpublished first attempt instead of failing or making a second function", async () => {
+            const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            existing(inputs.name, CODE, false);
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [] } });
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(inputs.name);
+            expect(cf.commandCalls(CreateFunctionCommand)).to.have.length(1);
+            expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(1);
+            expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+        });
+
+        it("R1: a published function under the generated name (the original of a replacement) is never taken over: the next name", async () => {
+            const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            existing(inputs.name, CODE, true);
+            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({ ETag: "E9", FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` } });
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "LIVE" }).resolves({ ETag: "L9" });
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(`${inputs.name}_1`);
+            expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.Name)).to.deep.equal([`${inputs.name}_1`]);
+            // The walked name is no change for diff (the inputs keep the base).
+            const d = await provider.diff(r.id, r.outs, inputs);
+            expect(d.replaces).to.deep.equal([]);
+        });
+
+        it("R1: a declared name held by a published function fails, naming adopt and deleteBeforeReplace", async () => {
+            const inputs = (await provider.check({}, { __identity: ID_A, name: "fn", code: CODE })).inputs as any;
+            existing("fn", CODE, true);
+            let err: any;
+            await provider.create(inputs).catch((e) => (err = e));
+            expect(err?.message).to.match(/already exists.*not an unfinished create.*adopt: \{ id: "fn" \}.*deleteBeforeReplace/);
+            expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(0);
+        });
+
+        it("R4: an adopted function found gone stays marked vanished and is replaced, deleting first; R3: its replacement does not adopt", async () => {
+            cf.on(DescribeFunctionCommand).rejects(awsError("NoSuchFunctionExists", 404));
+            const r = await provider.read("fn", { ...olds, adopted: true, adopt: { id: "fn" } });
+            expect(r.id).to.equal("fn");
+            expect(r.props).to.include({ vanished: true });
+            const news = { __identity: "proj/stack//adopted-fn", code: CODE, adopt: { id: "fn" } };
+            const checked = (await provider.check({ ...olds, adopt: { id: "fn" } }, news)).inputs as any;
+            expect(checked.adopt).to.equal(undefined);
+            const d = await provider.diff("fn", r.props, checked);
+            expect(d.replaces).to.include("name");
+            expect(d.deleteBeforeReplace).to.equal(true);
+            // The engine's re-check for the replacement: no old inputs; still no adoption.
+            expect(((await provider.check({}, news)).inputs as any).adopt).to.equal(undefined);
+        });
+    });
+
     describe("delete", () => {
         it("retries FunctionInUse with a fresh ETag and succeeds once the distribution lets go", async () => {
             cf.on(DescribeFunctionCommand).resolvesOnce({ ETag: "E1" }).resolvesOnce({ ETag: "E1" }).resolves({ ETag: "E2" });
