@@ -2,7 +2,8 @@
  * `ackless adopt-stack <stack-name>`: hands a CloudFormation stack's NAT
  * gateways, CloudFront distributions and functions over to a generated
  * Pulumi program that adopts them; `--retire-stack` then makes
- * CloudFormation let go (DeletionPolicy: Retain everywhere, DeleteStack).
+ * CloudFormation let go (DeletionPolicy and UpdateReplacePolicy: Retain
+ * everywhere through a change set that changes nothing else, DeleteStack).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -26,9 +27,13 @@ program needs from them (subnet, Elastic IP allocation) become stack config
 defaulting to their current values.
 
 With --retire-stack, after \`pulumi up\` adopted the resources: sets
-DeletionPolicy: Retain on every resource of the stack (UpdateStack), then
-deletes the stack, so CloudFormation lets go without deleting anything. No
-program is written unless --out is given.
+DeletionPolicy: Retain and UpdateReplacePolicy: Retain on every resource of
+the stack through a change set, and executes it only when it changes nothing
+else (it lists what it found and stops otherwise); then deletes the stack, so
+CloudFormation lets go without deleting anything. The template goes back as
+written (YAML stays YAML, every scalar and comment untouched). A stack with
+nested stacks is refused (hand those over first). No program is written
+unless --out is given.
 
 Options:
   --region R            the stack's region (default: AWS_REGION, else us-east-1)
@@ -38,8 +43,10 @@ Options:
   --timeout-minutes N   how long to wait for the stack update and delete (default 30)
   -h, --help            this help
 
-Exit: 0 done, 1 error (missing stack, stack in a failed or in-progress state,
-missing permission: the message names the IAM action).
+Exit: 0 done, 1 error (missing stack, stack in a failed, in-progress or
+REVIEW_IN_PROGRESS state, nested stacks or a change set that would change a
+resource with --retire-stack, missing permission: the message names the IAM
+action).
 `;
 
 interface Options {
@@ -123,10 +130,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
         }
         process.stdout.write(summaryText(plan, outDir && path.resolve(outDir)));
         if (opts.retire) {
-            const result = await retireStack(stack, { timeoutMs: opts.timeoutMinutes * 60_000, progress: say });
+            const result = await retireStack(stack, { timeoutMs: opts.timeoutMinutes * 60_000, progress: say, resources: plan.resources });
             process.stdout.write(
                 `ackless adopt-stack: stack "${opts.stackName}" deleted; CloudFormation let go of its ${plan.adopted.length + plan.leftOut.length} resource(s) without deleting any` +
-                    `${result.retained.length ? ` (DeletionPolicy: Retain set on ${result.retained.join(", ")})` : ""}.\n`,
+                    `${result.retained.length ? ` (DeletionPolicy and UpdateReplacePolicy: Retain set on ${result.retained.join(", ")})` : ""}.\n`,
             );
         }
         return 0;

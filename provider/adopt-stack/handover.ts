@@ -2,10 +2,10 @@
  * The hand-over plan: every resource of the stack, either taken over (read
  * now, declared in the generated program) or left with the reason.
  */
-import { Stack, StackResource } from "@aws-sdk/client-cloudformation";
+import { Stack, StackResourceSummary } from "@aws-sdk/client-cloudformation";
 import { Adopted, ConfigRef, programFiles, ProgramFiles } from "./program";
 import { CannotAdopt, MANAGED_TYPES, Read, readDistribution, readFunction, readNatGateway } from "./read";
-import { accountOf, stackResources } from "./stack";
+import { accountOf, NESTED_STACK, stackNameOf, stackResources } from "./stack";
 
 export const NOT_MANAGED = "not managed by ackless; keep it in CloudFormation or reference its id as config";
 
@@ -18,6 +18,8 @@ export interface LeftOut {
 
 export interface Plan {
     stackName: string;
+    /** Every resource of the stack, as ListStackResources gave them. */
+    resources: StackResourceSummary[];
     stackId: string;
     region: string;
     adopted: Adopted[];
@@ -26,7 +28,7 @@ export interface Plan {
     files: ProgramFiles;
 }
 
-async function readOne(r: StackResource, stack: Stack): Promise<Read> {
+async function readOne(r: StackResourceSummary, stack: Stack): Promise<Read> {
     const id = r.PhysicalResourceId!;
     switch (r.ResourceType) {
         case "AWS::EC2::NatGateway":
@@ -39,11 +41,16 @@ async function readOne(r: StackResource, stack: Stack): Promise<Read> {
 }
 
 export async function planHandOver(stack: Stack, region: string): Promise<Plan> {
-    const resources = await stackResources(stack.StackName!);
+    const resources = await stackResources(stack.StackId ?? stack.StackName!);
     const adopted: Adopted[] = [];
     const leftOut: LeftOut[] = [];
     for (const r of resources) {
         const base = { logicalId: r.LogicalResourceId ?? "?", type: r.ResourceType ?? "?", physicalId: r.PhysicalResourceId ?? "" };
+        if (base.type === NESTED_STACK) {
+            const nested = stackNameOf(base.physicalId || base.logicalId);
+            leftOut.push({ ...base, reason: `a nested stack: its own resources are not listed here; hand them over with \`ackless adopt-stack ${nested}\`` });
+            continue;
+        }
         if (!MANAGED_TYPES[base.type]) {
             leftOut.push({ ...base, reason: NOT_MANAGED });
             continue;
@@ -70,7 +77,7 @@ export async function planHandOver(stack: Stack, region: string): Promise<Plan> 
             l.reason += `; the program takes it as config ${refs.map((c) => `${c.key} (now ${c.value}, used by ${c.usedBy})`).join(", ")}`;
         }
     }
-    return { stackName: stack.StackName!, stackId: stack.StackId!, region, adopted, leftOut, configRefs, files };
+    return { stackName: stack.StackName!, resources, stackId: stack.StackId!, region, adopted, leftOut, configRefs, files };
 }
 
 /** An Elastic IP's physical id is its public IP: match it to the allocation the NAT gateway uses. */

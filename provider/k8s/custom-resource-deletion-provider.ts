@@ -13,14 +13,17 @@
  *      patch that tests the annotation and the finalizer in the same request,
  *      and say so;
  *   4. wait until the object is gone.
+ * A 409/422 in steps 1 and 3 (the object changed under us) is retried after
+ * reading and verifying again, with a backoff from 100 ms doubling to 3 s,
+ * until the deadline: never a tight loop against the API server.
  * read/delete: nothing to do; the object being gone is the desired state.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
 import { KubeClient, KubeError } from "./client";
 import { progress, warn } from "../common/log";
-import { Deadline, DeadlineExceeded, pollDefaults, waitFor } from "../common/wait";
-import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
+import { Deadline, DeadlineExceeded, pollDefaults, retrying, waitFor } from "../common/wait";
+import { checkTarget, defined, clientFor, describeTarget, findObject, isConflict, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
 
 const RETAIN = "retain";
 
@@ -54,22 +57,33 @@ function refuse(t: DeletionInputs, obj: any): Error {
     );
 }
 
+/** First wait after a conflict, and the cap the doubling stops at. */
+export const CONFLICT_BACKOFF = { delayMs: 100, maxDelayMs: 3000 };
+
+/**
+ * Runs `attempt` (read, verify, write) again while it fails with a conflict
+ * `retryable` accepts and `deadline` has not passed, waiting longer each time.
+ * The last wait can end at most one cap (3 s) after the deadline.
+ */
+function onConflict<T>(deadline: Deadline, retryable: (err: unknown) => boolean, attempt: () => Promise<T>): Promise<T> {
+    return retrying(() => attempt(), (err) => retryable(err) && !deadline.expired(), { maxAttempts: Infinity, deadline, ...CONFLICT_BACKOFF });
+}
+
+const isStatus = (err: unknown, status: number) => err instanceof KubeError && err.status === status;
+
 /** Step 1: DELETE the object exactly as verified. Returns the object as it was verified, or undefined when already gone. */
-async function deleteVerified(client: KubeClient, t: DeletionInputs, deadline: Deadline): Promise<any | undefined> {
-    for (;;) {
+export async function deleteVerified(client: KubeClient, t: DeletionInputs, deadline: Deadline): Promise<any | undefined> {
+    // 409: the preconditions failed (changed since we read it): read and verify again.
+    return onConflict(deadline, (err) => isStatus(err, 409), async () => {
         const obj = await findObject(client, t);
         if (!obj) {
             return undefined;
         }
-        if (obj.metadata?.deletionTimestamp) {
-            // Already being deleted (a previous run). Only go on when it is retained.
-            if (policyOf(obj) !== RETAIN) {
-                throw refuse(t, obj);
-            }
-            return obj;
-        }
         if (policyOf(obj) !== RETAIN) {
             throw refuse(t, obj);
+        }
+        if (obj.metadata?.deletionTimestamp) {
+            return obj; // already being deleted (a previous run), and retained
         }
         try {
             await client.delete(pathOf(t), {
@@ -78,24 +92,21 @@ async function deleteVerified(client: KubeClient, t: DeletionInputs, deadline: D
                 propagationPolicy: "Background",
                 preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
             });
-            progress(`${describeTarget(t)}: deleted (${ACK.deletionPolicy}: ${RETAIN} verified)`);
-            return obj;
         } catch (err) {
-            if (err instanceof KubeError && err.status === 404) {
+            if (isStatus(err, 404)) {
                 return undefined;
-            }
-            if (err instanceof KubeError && err.status === 409 && !deadline.expired()) {
-                // Changed since we read it: read and verify again.
-                continue;
             }
             throw err;
         }
-    }
+        progress(`${describeTarget(t)}: deleted (${ACK.deletionPolicy}: ${RETAIN} verified)`);
+        return obj;
+    });
 }
 
 /** Step 3: remove `finalizer`, in one request that also tests the retain annotation. True when removed. */
 export async function removeFinalizerVerified(client: KubeClient, t: DeletionInputs, deadline: Deadline): Promise<boolean> {
-    for (;;) {
+    // 409/422: changed under us (a test failed): read and verify again.
+    return onConflict(deadline, isConflict, async () => {
         const obj = await findObject(client, t);
         if (!obj) {
             return false;
@@ -114,17 +125,14 @@ export async function removeFinalizerVerified(client: KubeClient, t: DeletionInp
                 { op: "test", path: `/metadata/finalizers/${index}`, value: t.finalizer },
                 { op: "remove", path: `/metadata/finalizers/${index}` },
             ]);
-            return true;
         } catch (err) {
-            if (err instanceof KubeError && err.status === 404) {
+            if (isStatus(err, 404)) {
                 return false;
-            }
-            if (err instanceof KubeError && (err.status === 409 || err.status === 422) && !deadline.expired()) {
-                continue; // changed under us (a test failed): read and verify again
             }
             throw err;
         }
-    }
+        return true;
+    });
 }
 
 export async function deleteCustomResource(t: DeletionInputs): Promise<RemovedBy> {

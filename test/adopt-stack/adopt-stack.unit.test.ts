@@ -1,16 +1,25 @@
 /**
- * adopt-stack, unit level: stack states, missing stacks and permissions
- * (aws-sdk-client-mock), the DeletionPolicy rewrite of JSON and YAML
- * templates, retiring that never deletes a stack still deleting something,
- * and the generated program for each managed kind.
+ * adopt-stack, unit level: stack states (REVIEW_IN_PROGRESS included),
+ * missing stacks and permissions (aws-sdk-client-mock), resource listing over
+ * every page, retiring through a change set that is refused when it changes
+ * anything but the Retain policies, nested stacks refused, retiring that never
+ * deletes a stack still deleting something, and the generated program for
+ * each managed kind.
  */
 import {
+    Change,
     CloudFormationClient,
+    CreateChangeSetCommand,
+    DeleteChangeSetCommand,
     DeleteStackCommand,
+    DescribeChangeSetCommand,
     DescribeStackResourcesCommand,
     DescribeStacksCommand,
+    ExecuteChangeSetCommand,
     GetTemplateCommand,
+    ListStackResourcesCommand,
     Stack,
+    StackResourceSummary,
     UpdateStackCommand,
 } from "@aws-sdk/client-cloudformation";
 import {
@@ -30,8 +39,33 @@ import { variableNames } from "../../provider/adopt-stack/program";
 import { retireStack, settledStack } from "../../provider/adopt-stack/stack";
 import { retainEverything } from "../../provider/adopt-stack/template";
 import { resetClients } from "../../provider/common/clients";
+import { rejection } from "./helpers";
 
 const STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/net/0a1b2c3d";
+const CHANGE_SET_ID = "arn:aws:cloudformation:us-east-1:111122223333:changeSet/ackless-retire-1/5e6f";
+
+function resource(logicalId: string, type: string, physicalId = `${logicalId.toLowerCase()}-1`): StackResourceSummary {
+    return { LogicalResourceId: logicalId, ResourceType: type, PhysicalResourceId: physicalId, ResourceStatus: "CREATE_COMPLETE", LastUpdatedTimestamp: new Date() };
+}
+
+/** A policy-only change, as AWS reports one (Modify, no replacement, scope DeletionPolicy/UpdateReplacePolicy). */
+function policyChange(logicalId: string): Change {
+    return {
+        Type: "Resource",
+        ResourceChange: {
+            Action: "Modify",
+            LogicalResourceId: logicalId,
+            PhysicalResourceId: `${logicalId.toLowerCase()}-1`,
+            ResourceType: "AWS::EC2::VPC",
+            Replacement: "False",
+            Scope: ["DeletionPolicy", "UpdateReplacePolicy"],
+            Details: [
+                { Target: { Attribute: "DeletionPolicy", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" },
+                { Target: { Attribute: "UpdateReplacePolicy", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" },
+            ],
+        },
+    };
+}
 
 function awsError(name: string, message = `${name} message`, status = 400): Error {
     return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -41,14 +75,6 @@ function stack(status: string, extra: Partial<Stack> = {}): Stack {
     return { StackName: "net", StackId: STACK_ID, StackStatus: status as Stack["StackStatus"], CreationTime: new Date(), ...extra };
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-    try {
-        await p;
-    } catch (e) {
-        return e as Error;
-    }
-    throw new Error("expected a rejection");
-}
 
 /** Runs the command in-process, capturing stdout and stderr. */
 async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -106,7 +132,14 @@ describe("adopt-stack (unit)", () => {
             cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack("ROLLBACK_COMPLETE")] });
             const e = await rejection(settledStack("net", "us-east-1"));
             expect(e.message).to.contain("ROLLBACK_COMPLETE").and.contain("creation failed");
-            expect(cfn.commandCalls(DescribeStackResourcesCommand)).to.have.length(0);
+            expect(cfn.commandCalls(ListStackResourcesCommand)).to.have.length(0);
+        });
+
+        it("REVIEW_IN_PROGRESS has its own message: a change set never executed, nothing to wait for", async () => {
+            cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack("REVIEW_IN_PROGRESS")] });
+            const e = await rejection(settledStack("net", "us-east-1"));
+            expect(e.message).to.contain("REVIEW_IN_PROGRESS").and.contain("never executed").and.contain("execute-change-set");
+            expect(e.message).not.to.contain("wait until it finishes");
         });
 
         for (const status of ["UPDATE_IN_PROGRESS", "CREATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS"]) {
@@ -141,95 +174,173 @@ describe("adopt-stack (unit)", () => {
             expect(r.err).to.contain("missing permission cloudformation:DescribeStacks").and.contain("AWS AccessDenied (HTTP 403)");
         });
 
-        it("AccessDenied on DescribeStackResources names that action", async () => {
+        it("AccessDenied on ListStackResources names that action", async () => {
             cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack("CREATE_COMPLETE")] });
-            cfn.on(DescribeStackResourcesCommand).rejects(awsError("AccessDenied", "not authorized", 403));
+            cfn.on(ListStackResourcesCommand).rejects(awsError("AccessDenied", "not authorized", 403));
             const e = await rejection(planHandOver(stack("CREATE_COMPLETE"), "us-east-1"));
-            expect(e.message).to.match(/^missing permission cloudformation:DescribeStackResources/);
+            expect(e.message).to.match(/^missing permission cloudformation:ListStackResources/);
         });
 
         it("UnauthorizedOperation reading a NAT gateway names ec2:DescribeNatGateways", async () => {
-            cfn.on(DescribeStackResourcesCommand).resolves({
-                StackResources: [{ LogicalResourceId: "Nat", ResourceType: "AWS::EC2::NatGateway", PhysicalResourceId: "nat-1", ResourceStatus: "CREATE_COMPLETE", Timestamp: new Date() }],
-            });
+            cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [resource("Nat", "AWS::EC2::NatGateway", "nat-1")] });
             ec2.on(DescribeNatGatewaysCommand).rejects(awsError("UnauthorizedOperation", "You are not authorized", 403));
             const e = await rejection(planHandOver(stack("CREATE_COMPLETE"), "us-east-1"));
             expect(e.message).to.match(/^missing permission ec2:DescribeNatGateways/);
         });
 
-        it("AccessDenied on UpdateStack names it, and nothing is deleted", async () => {
+        it("AccessDenied on CreateChangeSet names it, and nothing is deleted", async () => {
+            cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC")] });
             cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Vpc: { Type: "AWS::EC2::VPC" } } }) });
-            cfn.on(UpdateStackCommand).rejects(awsError("AccessDenied", "not authorized", 403));
+            cfn.on(CreateChangeSetCommand).rejects(awsError("AccessDenied", "not authorized", 403));
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
-            expect(e.message).to.match(/^missing permission cloudformation:UpdateStack/);
+            expect(e.message).to.match(/^missing permission cloudformation:CreateChangeSet/);
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
         });
     });
 
-    describe("templates and retiring", () => {
-        it("adds DeletionPolicy: Retain to every resource of a YAML template with short-form intrinsics", () => {
-            const yamlBody = [
-                "Resources:",
-                "  Vpc:",
-                "    Type: AWS::EC2::VPC",
-                "    Properties: { CidrBlock: 10.0.0.0/16 }",
-                "  Sub:",
-                "    Type: AWS::EC2::Subnet",
-                "    DeletionPolicy: Delete",
-                "    Properties:",
-                "      VpcId: !Ref Vpc",
-                "      CidrBlock: !Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 2, 8]]",
-                "  Kept:",
-                "    Type: AWS::EC2::EIP",
-                "    DeletionPolicy: Retain",
-            ].join("\n");
-            const { body, retained } = retainEverything(yamlBody);
-            expect(retained).to.deep.equal(["Vpc", "Sub"]);
-            const t = JSON.parse(body);
-            expect(Object.values(t.Resources).map((r: any) => r.DeletionPolicy)).to.deep.equal(["Retain", "Retain", "Retain"]);
-            expect(t.Resources.Sub.Properties.VpcId).to.deep.equal({ Ref: "Vpc" });
-            expect(t.Resources.Sub.Properties.CidrBlock).to.deep.equal({
-                "Fn::Select": [0, { "Fn::Cidr": [{ "Fn::GetAtt": ["Vpc", "CidrBlock"] }, 2, 8] }],
-            });
+    describe("listing resources", () => {
+        it("follows NextToken over every page: 250 resources, not the first 100", async () => {
+            const all = Array.from({ length: 250 }, (_, i) => resource(`Bucket${i}`, "AWS::S3::Bucket"));
+            cfn.on(ListStackResourcesCommand, { NextToken: undefined }).resolves({ StackResourceSummaries: all.slice(0, 100), NextToken: "t1" });
+            cfn.on(ListStackResourcesCommand, { NextToken: "t1" }).resolves({ StackResourceSummaries: all.slice(100, 200), NextToken: "t2" });
+            cfn.on(ListStackResourcesCommand, { NextToken: "t2" }).resolves({ StackResourceSummaries: all.slice(200) });
+            const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
+            expect(plan.leftOut.map((l) => l.logicalId)).to.deep.equal(all.map((r) => r.LogicalResourceId));
+            expect(cfn.commandCalls(ListStackResourcesCommand).map((c) => c.args[0].input.NextToken)).to.deep.equal([undefined, "t1", "t2"]);
+            expect(cfn.commandCalls(DescribeStackResourcesCommand)).to.have.length(0);
         });
 
-        it("retires: UpdateStack with the retained template and previous parameters, waits, then deletes", async () => {
-            const template = { Resources: { Vpc: { Type: "AWS::EC2::VPC" }, Nat: { Type: "AWS::EC2::NatGateway" } } };
-            const retainedBody = retainEverything(JSON.stringify(template)).body;
+        it("a nested stack is left out saying which adopt-stack to run", async () => {
+            cfn.on(ListStackResourcesCommand).resolves({
+                StackResourceSummaries: [resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e")],
+            });
+            const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
+            expect(plan.leftOut[0].reason).to.contain("nested stack").and.contain("ackless adopt-stack net-Child-1ABC");
+        });
+    });
+
+    describe("retiring", () => {
+        const template = { Resources: { Vpc: { Type: "AWS::EC2::VPC" }, Nat: { Type: "AWS::EC2::NatGateway" } } };
+        const retained = retainEverything(JSON.stringify(template)).body;
+
+        /** A stack that retires cleanly unless a test overrides a step. */
+        function happyPath(changes: Change[] = [policyChange("Vpc"), policyChange("Nat")]) {
+            cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC"), resource("Nat", "AWS::EC2::NatGateway")] });
             cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: JSON.stringify(template) });
-            cfn.on(GetTemplateCommand, { TemplateStage: "Processed" }).resolves({ TemplateBody: retainedBody });
-            cfn.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
+            cfn.on(GetTemplateCommand, { TemplateStage: "Processed" }).resolves({ TemplateBody: retained });
+            cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+            cfn.on(DescribeChangeSetCommand)
+                .resolvesOnce({ Status: "CREATE_PENDING", ExecutionStatus: "UNAVAILABLE" })
+                .resolvesOnce({ Status: "CREATE_IN_PROGRESS", ExecutionStatus: "UNAVAILABLE" })
+                .resolves({ Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: changes });
+            cfn.on(ExecuteChangeSetCommand).resolves({});
+            cfn.on(DeleteChangeSetCommand).resolves({});
             cfn.on(DescribeStacksCommand)
                 .resolvesOnce({ Stacks: [stack("UPDATE_IN_PROGRESS")] })
                 .resolvesOnce({ Stacks: [stack("UPDATE_COMPLETE")] })
                 .resolvesOnce({ Stacks: [stack("DELETE_IN_PROGRESS")] })
                 .resolves({ Stacks: [stack("DELETE_COMPLETE")] });
+        }
+
+        it("a policy-only change set is executed (never UpdateStack), then the stack is deleted", async () => {
+            happyPath();
             const r = await retireStack(stack("CREATE_COMPLETE", { Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.0.0.0/16" }] }), { timeoutMs: 10_000 });
             expect(r.retained).to.deep.equal(["Vpc", "Nat"]);
-            const update = cfn.commandCalls(UpdateStackCommand)[0].args[0].input;
-            expect(JSON.parse(update.TemplateBody!).Resources.Nat.DeletionPolicy).to.equal("Retain");
-            expect(update.Parameters).to.deep.equal([{ ParameterKey: "Cidr", UsePreviousValue: true }]);
+            const create = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input;
+            expect(create).to.include({ StackName: STACK_ID, ChangeSetType: "UPDATE" });
+            expect(create.ChangeSetName).to.match(/^[a-zA-Z][-a-zA-Z0-9]*$/);
+            expect(JSON.parse(create.TemplateBody!).Resources.Nat).to.include({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+            expect(create.Parameters).to.deep.equal([{ ParameterKey: "Cidr", UsePreviousValue: true }]);
+            expect(cfn.commandCalls(DescribeChangeSetCommand).length).to.be.at.least(3);
+            expect(cfn.commandCalls(ExecuteChangeSetCommand).map((c) => c.args[0].input.ChangeSetName)).to.deep.equal([CHANGE_SET_ID]);
+            expect(cfn.commandCalls(UpdateStackCommand)).to.have.length(0);
+            expect(cfn.commandCalls(DeleteChangeSetCommand)).to.have.length(0);
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(1);
         });
 
+        const unsafe: [string, Change][] = [
+            ["a replacement", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Nat", PhysicalResourceId: "nat-1", ResourceType: "AWS::EC2::NatGateway", Replacement: "True", PolicyAction: "ReplaceAndDelete", Scope: ["Properties"], Details: [{ Target: { Attribute: "Properties", Name: "SubnetId", RequiresRecreation: "Always" }, Evaluation: "Static", ChangeSource: "ParameterReference", CausingEntity: "Subnet" }] } }],
+            ["a conditional replacement", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC", Replacement: "Conditional", Scope: ["Properties"], Details: [{ Target: { Attribute: "Properties", Name: "CidrBlock", RequiresRecreation: "Conditionally" }, Evaluation: "Dynamic", ChangeSource: "DirectModification" }] } }],
+            ["an in-place property modification", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC", Replacement: "False", Scope: ["Properties", "DeletionPolicy"], Details: [{ Target: { Attribute: "Properties", Name: "Tags", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" }] } }],
+            ["a removal", { Type: "Resource", ResourceChange: { Action: "Remove", LogicalResourceId: "Old", PhysicalResourceId: "q-1", ResourceType: "AWS::SQS::Queue", PolicyAction: "Delete", Scope: [], Details: [] } }],
+            ["an addition", { Type: "Resource", ResourceChange: { Action: "Add", LogicalResourceId: "New", ResourceType: "AWS::SQS::Queue", Scope: [], Details: [] } }],
+            ["a dynamic change", { Type: "Resource", ResourceChange: { Action: "Dynamic", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC" } }],
+        ];
+        for (const [what, change] of unsafe) {
+            it(`refuses a change set with ${what}, listing it; deletes the change set; executes, updates and deletes nothing`, async () => {
+                happyPath([policyChange("Vpc"), change]);
+                const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
+                const rc = change.ResourceChange!;
+                expect(e.message).to.contain("would also change 1 resource(s)").and.contain("nothing was changed");
+                expect(e.message).to.contain(`${rc.Action} ${rc.LogicalResourceId} (${rc.ResourceType})`).and.contain(`replacement ${rc.Replacement ?? "n/a"}`);
+                expect(e.message).not.to.contain("Modify Vpc (AWS::EC2::VPC) vpc-1: replacement False, scope DeletionPolicy/UpdateReplacePolicy");
+                expect(cfn.commandCalls(DeleteChangeSetCommand).map((c) => c.args[0].input.ChangeSetName)).to.deep.equal([CHANGE_SET_ID]);
+                expect(cfn.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
+                expect(cfn.commandCalls(UpdateStackCommand)).to.have.length(0);
+                expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
+            });
+        }
+
+        it("a change set that failed for another reason is deleted and nothing else happens", async () => {
+            happyPath();
+            cfn.on(DescribeChangeSetCommand).resolves({ Status: "FAILED", ExecutionStatus: "UNAVAILABLE", StatusReason: "Template format error: bad" });
+            const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
+            expect(e.message).to.contain("Template format error: bad").and.contain("nothing was changed");
+            expect(cfn.commandCalls(DeleteChangeSetCommand)).to.have.length(1);
+            expect(cfn.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
+            expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
+        });
+
+        it("Changes are read over every page of DescribeChangeSet", async () => {
+            happyPath();
+            cfn.on(DescribeChangeSetCommand, { NextToken: undefined }).resolves({ Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: [policyChange("Vpc")], NextToken: "p2" });
+            cfn.on(DescribeChangeSetCommand, { NextToken: "p2" }).resolves({ Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: [unsafe[3][1]] });
+            const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
+            expect(e.message).to.contain("Remove Old (AWS::SQS::Queue)");
+        });
+
+        it("refuses a stack with a nested stack before reading or changing anything, saying what to do", async () => {
+            happyPath();
+            cfn.on(ListStackResourcesCommand).resolves({
+                StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC"), resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e")],
+            });
+            const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
+            expect(e.message).to.contain("nested stack(s) Child (net-Child-1ABC)").and.contain("`ackless adopt-stack net-Child-1ABC`").and.contain("nothing was changed");
+            expect(cfn.commandCalls(GetTemplateCommand)).to.have.length(0);
+            expect(cfn.commandCalls(CreateChangeSetCommand)).to.have.length(0);
+            expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
+        });
+
         it("does not delete the stack when the update rolls back", async () => {
-            cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: { Vpc: { Type: "AWS::EC2::VPC" } } }) });
-            cfn.on(UpdateStackCommand).resolves({ StackId: STACK_ID });
+            happyPath();
             cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack("UPDATE_ROLLBACK_COMPLETE", { StackStatusReason: "denied" })] });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
-            expect(e.message).to.contain("did not take DeletionPolicy: Retain").and.contain("UPDATE_ROLLBACK_COMPLETE").and.contain("nothing was deleted");
+            expect(e.message).to.contain("did not take the Retain policies").and.contain("UPDATE_ROLLBACK_COMPLETE").and.contain("nothing was deleted");
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
         });
 
         it("does not delete the stack when the processed template still deletes a resource (macros)", async () => {
-            cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: JSON.stringify({ Resources: { Vpc: { Type: "AWS::EC2::VPC", DeletionPolicy: "Retain" } } }) });
+            happyPath();
+            const kept = { Type: "AWS::EC2::VPC", DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" };
+            cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: JSON.stringify({ Resources: { Vpc: kept } }) });
             cfn.on(GetTemplateCommand, { TemplateStage: "Processed" }).resolves({
-                TemplateBody: JSON.stringify({ Resources: { Vpc: { Type: "AWS::EC2::VPC", DeletionPolicy: "Retain" }, Generated: { Type: "AWS::Lambda::Function" } } }),
+                TemplateBody: JSON.stringify({ Resources: { Vpc: kept, Generated: { Type: "AWS::Lambda::Function" } } }),
             });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
             expect(e.message).to.contain("Generated").and.contain("not deleted");
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
-            expect(cfn.commandCalls(UpdateStackCommand)).to.have.length(0);
+            expect(cfn.commandCalls(CreateChangeSetCommand)).to.have.length(0);
+        });
+
+        it("sends a YAML template back as YAML with its scalars untouched", async () => {
+            happyPath();
+            const yamlBody = "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n      Version: 1.10\n";
+            cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: yamlBody });
+            await retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 });
+            const sent = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input.TemplateBody!;
+            expect(sent).to.equal(
+                "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      CidrBlock: !Ref Cidr\n      Version: 1.10\n",
+            );
         });
     });
 
@@ -244,12 +355,12 @@ describe("adopt-stack (unit)", () => {
         };
 
         beforeEach(() => {
-            cfn.on(DescribeStackResourcesCommand).resolves({
-                StackResources: [
-                    { LogicalResourceId: "Site", ResourceType: "AWS::CloudFront::Distribution", PhysicalResourceId: "E123", ResourceStatus: "CREATE_COMPLETE", Timestamp: new Date() },
-                    { LogicalResourceId: "Function", ResourceType: "AWS::CloudFront::Function", PhysicalResourceId: "arn:aws:cloudfront::111122223333:function/rewrite", ResourceStatus: "CREATE_COMPLETE", Timestamp: new Date() },
-                    { LogicalResourceId: "Nat", ResourceType: "AWS::EC2::NatGateway", PhysicalResourceId: "nat-gone", ResourceStatus: "CREATE_COMPLETE", Timestamp: new Date() },
-                    { LogicalResourceId: "Bucket", ResourceType: "AWS::S3::Bucket", PhysicalResourceId: "my-bucket", ResourceStatus: "CREATE_COMPLETE", Timestamp: new Date() },
+            cfn.on(ListStackResourcesCommand).resolves({
+                StackResourceSummaries: [
+                    resource("Site", "AWS::CloudFront::Distribution", "E123"),
+                    resource("Function", "AWS::CloudFront::Function", "arn:aws:cloudfront::111122223333:function/rewrite"),
+                    resource("Nat", "AWS::EC2::NatGateway", "nat-gone"),
+                    resource("Bucket", "AWS::S3::Bucket", "my-bucket"),
                 ],
             });
             cf.on(GetDistributionConfigCommand).resolves({ DistributionConfig: distConfig as any, ETag: "E1" });

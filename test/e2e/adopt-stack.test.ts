@@ -4,7 +4,10 @@
  * generated program run by the real Pulumi engine (adoption, a user-tag
  * change that leaves every aws:cloudformation:* tag in place, no-change
  * preview), then `--retire-stack` (stack gone, everything still there), and a
- * destroy that keeps the gateway (retainOnDelete).
+ * destroy that keeps the gateway (retainOnDelete). The stack's template is
+ * YAML as people write it (unquoted 2010-09-09, short-form tags): retiring
+ * sends it back through a change set, and the emulator refuses a template
+ * whose AWSTemplateFormatVersion was turned into a timestamp.
  *
  * Needs emulator/cloudformation.py installed by emulator/__init__.py (moto
  * otherwise fails an update that only adds DeletionPolicy).
@@ -32,6 +35,27 @@ const TEMPLATE = {
         Nat: { Type: "AWS::EC2::NatGateway", Properties: { SubnetId: { Ref: "Sub" }, AllocationId: { "Fn::GetAtt": ["Eip", "AllocationId"] } } },
     },
 };
+
+/** TEMPLATE as YAML: unquoted version date, short-form intrinsics. */
+const YAML_TEMPLATE = `AWSTemplateFormatVersion: 2010-09-09
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16 }
+  Sub:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  Eip:
+    Type: AWS::EC2::EIP
+    Properties: { Domain: vpc }
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties:
+      SubnetId: !Ref Sub
+      AllocationId: !GetAtt Eip.AllocationId
+`;
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
     return new Promise((resolve, reject) => {
@@ -68,7 +92,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         cfn = new CloudFormationClient(opts);
         ec2 = new EC2Client(opts);
         // Stack tags propagate to the resources, as on AWS: the NAT gateway gets team=net.
-        await cfn.send(new CreateStackCommand({ StackName: "net", TemplateBody: JSON.stringify(TEMPLATE), Tags: [{ Key: "team", Value: "net" }] }));
+        await cfn.send(new CreateStackCommand({ StackName: "net", TemplateBody: YAML_TEMPLATE, Tags: [{ Key: "team", Value: "net" }] }));
         const nat = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways!.find((n) => n.State !== "deleted")!;
         ids = { natId: nat.NatGatewayId!, subnetId: nat.SubnetId!, allocationId: nat.NatGatewayAddresses![0].AllocationId!, vpcId: nat.VpcId! };
         outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-"));
@@ -136,7 +160,8 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     it("--retire-stack: the stack is gone, the NAT gateway, EIP, subnet and VPC remain", async () => {
         const r = await cli(["net", "--retire-stack"], emu.env());
         expect(r.code, r.err).to.equal(0);
-        expect(r.out).to.contain('stack "net" deleted');
+        expect(r.out).to.contain('stack "net" deleted').and.contain("DeletionPolicy and UpdateReplacePolicy: Retain set on Vpc, Sub, Eip, Nat");
+        expect(r.err).to.contain("policy-only change(s)");
         const err = await cfn.send(new DescribeStacksCommand({ StackName: "net" })).then(
             () => undefined,
             (e) => e as Error,
