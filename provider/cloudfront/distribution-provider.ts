@@ -25,19 +25,20 @@
  *   tag on the new distribution and removes it once the create is done, so
  *   only an interrupted create's orphan has it. Its configuration and tags
  *   are reconciled as an adoption's are, then create waits as usual;
- * - fails when the holder has no such tag: the distribution of another stack
- *   with the same project, stack and resource names (two local backends
- *   sharing an AWS account) is never taken over silently. The error names it
- *   and the two ways out (adopt it, or declare a CallerReference);
+ * - never takes over a holder without that tag (lifecycle R1): a completed
+ *   distribution, such as the original of a forced replacement, or the
+ *   distribution of another stack with the same project, stack and resource
+ *   names (two local backends sharing an AWS account). Create walks to the
+ *   next reference and makes a new distribution instead;
  * - when its distribution is gone (or being deleted), walks to `<ref>.1`,
  *   `<ref>.2`... (bounded; see ../common/identity.ts). The reference the
  *   distribution was made with shows in the `distributionConfig` output; the
  *   inputs keep the base, and diff treats `<ref>.n` as equal to `<ref>`.
  * A declared CallerReference is never walked: DistributionAlreadyExists then
  * fails, naming the distribution and suggesting `adopt`.
- * A forced replacement keeps the reference, so diff asks for
- * delete-before-replace whenever a derived reference is unchanged: the new
- * distribution must not find the old one live and take it over.
+ * A forced replacement keeps the reference; diff asks for delete-before-
+ * replace when a derived reference is unchanged, and a targeted replace
+ * (which skips diff) walks past the live original (R1).
  */
 import { randomUUID } from "crypto";
 import {
@@ -57,6 +58,16 @@ import { cloudfront } from "../common/clients";
 import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
 import { identityToken, nthToken, tokenStep } from "../common/identity";
+import {
+    adoptedOutputs,
+    adoptionAllowed,
+    claim,
+    goneRead,
+    guardedDelete,
+    PENDING_CREATE_TAG,
+    waitVisible,
+    withVanished,
+} from "../common/lifecycle";
 import { progress, warn } from "../common/log";
 import {
     adoptionOf,
@@ -458,10 +469,13 @@ function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags): Obj {
         enabled: d.enabled,
         lastModifiedTime: d.lastModifiedTime ?? "",
     };
-    for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes"]) {
+    for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes", "incarnation"]) {
         if (inputs[k] !== undefined && inputs[k] !== null) {
             outs[k] = inputs[k];
         }
+    }
+    if (inputs.adopted === true) {
+        outs.adopted = true;
     }
     return outs;
 }
@@ -671,7 +685,9 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover
         }
     }
     progress(`CloudFront distribution ${id} ${adopted}`);
-    return { id, outs: outputsOf(inputs, current, reconciledTags(observedTags, inputs.tags)) };
+    const incarnation = claim(KIND, id, takeover ? "took over" : "adopted");
+    const outs = outputsOf({ ...inputs, incarnation }, current, reconciledTags(observedTags, inputs.tags));
+    return { id, outs: takeover ? outs : adoptedOutputs(outs) };
 }
 
 // ---------------------------------------------------------------- create
@@ -736,7 +752,8 @@ class CallerReferenceScan {
  * interrupted create still has it, which is how a retried create knows the
  * distribution holding its reference is its own.
  */
-export const PENDING_CREATE_TAG = "ackless:pending-create";
+export { PENDING_CREATE_TAG };
+const KIND = "cloudfront:Distribution";
 
 async function clearPendingCreate(id: string, arn: string): Promise<void> {
     try {
@@ -818,16 +835,14 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
             if (holder && !isBeingDeleted(holder, desired)) {
                 const holderTags = (await findTags(holder.arn)) ?? {};
                 if (holderTags[PENDING_CREATE_TAG] !== reference) {
-                    throw new AcklessError(
-                        `creating CloudFront distribution: distribution ${holder.id} (${describeState(holder)}) already holds this resource's ` +
-                            `CallerReference ${reference}, which ackless derives from the project, stack and resource names, and it is not an ` +
-                            `unfinished create of this resource. It probably belongs to another stack with the same names in this AWS account ` +
-                            `(for example another developer's local backend). Give this stack another name, or declare ` +
-                            `distributionConfig.CallerReference; if ${holder.id} really is this resource's, take it over with ` +
-                            `\`adopt: { id: "${holder.id}" }\``,
-                        "DistributionAlreadyExists",
-                        err,
+                    // R1: a completed distribution (the original of a replacement,
+                    // or another stack's with the same names) is never taken over.
+                    progress(
+                        `CloudFront: CallerReference ${reference} belongs to distribution ${holder.id}, a completed distribution ` +
+                            `(the one this resource replaces, or another stack's with the same names), which is never taken over; ` +
+                            `trying ${nthToken(base, n + 1)}`,
                     );
+                    continue;
                 }
                 progress(
                     `CloudFront distribution ${holder.id} already holds CallerReference ${reference} and is marked as an unfinished create ` +
@@ -856,7 +871,10 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
         };
         // Nothing after CreateDistribution may fail the create (the distribution would be orphaned).
         let final = initial;
+        const incarnation = claim(KIND, id, "created");
         try {
+            // R5: GetDistribution may not know a new distribution yet.
+            await waitVisible(`CloudFront distribution ${id}`, () => findDistribution(id));
             final = await settle(id, inputs, initial, "waiting for the new distribution to deploy");
         } catch (err) {
             warn(`CloudFront distribution ${id} was created, but waiting for it failed: ${(err as Error).message}`);
@@ -864,11 +882,11 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
         if (!declared) {
             await clearPendingCreate(id, initial.arn);
         }
-        return { id, outs: outputsOf(inputs, final, tags) };
+        return { id, outs: outputsOf({ ...inputs, incarnation }, final, tags) };
     }
     throw new AcklessError(
         `creating CloudFront distribution: the ${MAX_CALLER_REFERENCES} CallerReferences of this resource (${base}, ${nthToken(base, 1)}, ...) ` +
-            `all belong to deleted distributions; declare a new distributionConfig.CallerReference`,
+            `all belong to other distributions (deleted, or completed ones that are never taken over); declare a new distributionConfig.CallerReference`,
         "DistributionAlreadyExists",
     );
 }
@@ -891,8 +909,10 @@ export const provider = {
         // adopt: only a create adopts; on an existing resource it is ignored
         // (and dropped from the inputs, so a replacement never adopts).
         const creating = isNew(olds);
+        // R3 (common/lifecycle): only a first create adopts; a replacement never does.
+        const adoptOk = adoptionAllowed(olds, news.__identity);
         const adopt = checkAdopt(news.adopt, "a CloudFront distribution id (E...)", /^[A-Za-z0-9]{1,64}$/);
-        if (!creating) {
+        if (!adoptOk) {
             delete inputs.adopt;
         }
         const cfg = news.distributionConfig;
@@ -933,7 +953,7 @@ export const provider = {
             failures.push({ property: "waitForDeployment", reason: "waitForDeployment: must be true or false" });
         }
         failures.push(...adopt.failures);
-        if (failures.length === 0 && creating && adopt.adoption) {
+        if (failures.length === 0 && adoptOk && adopt.adoption) {
             await previewAdoption(inputs, adopt.adoption.id, adopt.adoption.mode, failures);
         }
         return { inputs, failures };
@@ -970,7 +990,7 @@ export const provider = {
         // would find the old one holding the reference and take it over.
         const deleteBeforeReplace = derived && nc.CallerReference !== undefined && sameReference(oc.CallerReference, nc.CallerReference);
         // The engine takes top-level input names.
-        return { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace };
+        return withVanished(olds, { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace }, "distributionConfig");
     },
 
     async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
@@ -990,12 +1010,9 @@ export const provider = {
 
     async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {
         const d = await findDistribution(id);
-        if (!d) {
-            return { id: "", props: {} };
-        }
-        const tags = await findTags(d.arn);
-        if (tags === undefined) {
-            return { id: "", props: {} };
+        const tags = d ? await findTags(d.arn) : undefined;
+        if (!d || tags === undefined) {
+            return goneRead("CloudFront distribution", id, props);
         }
         return { id, props: outputsOf(props ?? {}, d, tags) };
     },
@@ -1026,10 +1043,12 @@ export const provider = {
         if (current.status !== "Deployed") {
             current = await settle(id, news, current, "waiting for the update to deploy");
         }
-        return { outs: outputsOf(news, current, tags) };
+        return { outs: outputsOf({ ...news, adopted: olds.adopted, incarnation: olds.incarnation }, current, tags) };
     },
 
     async delete(id: string, props: Obj): Promise<void> {
-        await deleteDistribution(id, minutes(props?.deleteTimeoutMinutes, DEFAULT_DELETE_TIMEOUT_MINUTES));
+        await guardedDelete(KIND, "CloudFront distribution", id, props, () =>
+            deleteDistribution(id, minutes(props?.deleteTimeoutMinutes, DEFAULT_DELETE_TIMEOUT_MINUTES)),
+        );
     },
 };

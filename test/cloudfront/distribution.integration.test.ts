@@ -183,19 +183,17 @@ describe("cloudfront.Distribution provider against the emulator", function () {
             expect((await provider.diff(second.id, read.props, again)).changes).to.equal(false);
         });
 
-        it("another stack's finished distribution with the same derived reference is never taken over: create fails naming it", async () => {
+        it("a finished distribution with the same derived reference (a replacement's original, or another stack's) is never taken over: a new one is made", async () => {
             const first = await create(program);
             await emu().resetCalls();
-            let error: Error | undefined;
-            try {
-                await provider.create(await inputs(program));
-            } catch (err) {
-                error = err as Error;
-            }
-            expect(error?.message).to.include(`distribution ${first.id}`).and.include("not an unfinished create of this resource");
-            expect(await listed()).to.deep.equal([first.id]);
-            const calls = await ops();
-            expect(calls.filter((o) => /^(Update|Tag|Untag|Delete)/.test(o))).to.deep.equal([]);
+            const second = await provider.create(await inputs(program));
+            expect(second.id).to.not.equal(first.id);
+            expect((await listed()).sort()).to.deep.equal([first.id, second.id].sort());
+            const live = await cf.send(new GetDistributionConfigCommand({ Id: second.id }));
+            expect(live.DistributionConfig!.CallerReference).to.match(/\.1$/);
+            // Nothing touched the first one.
+            const firstConfig = await cf.send(new GetDistributionConfigCommand({ Id: first.id }));
+            expect(firstConfig.ETag).to.equal(first.outs.etag);
         });
 
         it("the reference's distribution was deleted: the next create walks to <ref>.1; diff and update leave it alone", async () => {

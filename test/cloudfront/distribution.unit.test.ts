@@ -363,19 +363,19 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(out.outs.tags).to.deep.equal({ team: "web", env: "prod" });
         });
 
-        it("a holder without the unfinished-create marker (another stack with the same names) is never taken over: fails naming it", async () => {
+        it("a holder without the unfinished-create marker (a replacement's original, or another stack with the same names) is never taken over: the next reference makes a new one", async () => {
             const checked = (await provider.check({}, program({ Comment: "v2" }))).inputs;
             const ref = checked.distributionConfig.CallerReference;
             fake.callerReference = ref; // a finished create's distribution: no marker (the default tags)
+            fake.status = "Deployed";
             createAnswers({ [ref]: "D1" });
-            const err = await rejection(provider.create(checked));
-            expect(err.message).to.include("distribution D1").and.include("not an unfinished create of this resource");
-            expect(err.message).to.include("declare distributionConfig.CallerReference").and.include('adopt: { id: "D1" }');
-            expect((err as any).awsCode).to.equal("DistributionAlreadyExists");
-            expect(sentReferences()).to.deep.equal([ref]);
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D2");
+            expect(sentReferences()).to.deep.equal([ref, `${ref}.1`]);
+            // D1 is left alone: no update, no tag change on it.
             expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
             expect(calls(TagResourceCommand)).to.deep.equal([]);
-            expect(calls(UntagResourceCommand)).to.deep.equal([]);
+            expect(calls(UntagResourceCommand).map((u) => u.Resource)).to.not.include("arn:aws:cloudfront::123456789012:distribution/D1");
         });
 
         it("a new distribution carries the unfinished-create marker until the create is done, then loses it", async () => {
@@ -453,7 +453,7 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             createAnswers(used);
             const err = await rejection(provider.create(checked));
             expect(sentReferences().length).to.equal(MAX_CALLER_REFERENCES);
-            expect(err.message).to.include("all belong to deleted distributions");
+            expect(err.message).to.include("all belong to other distributions");
             expect(err.message).to.include("CallerReference");
         });
 
