@@ -103,6 +103,10 @@ export = async () => {
     const kubeconfig = pulumi.secret(text);
     const namespaces = namespacesOf(cfg);
     const dropAckTags = cfg.getBoolean("dropAckTags") ?? false;
+    // Handed-over resources keep retainOnDelete, as adopt-stack's programs do:
+    // a destroy of this stack, or a resource leaving it, never deletes them.
+    // The one documented opt-out: `pulumi config set retainOnDelete false`, then `pulumi up`.
+    const retainOnDelete = cfg.getBoolean("retainOnDelete") ?? true;
     const controllerGraceSeconds = cfg.getNumber("controllerGraceSeconds") ?? 30;
     const client = KubeClient.fromKubeconfig(text, context);
 
@@ -130,7 +134,7 @@ export = async () => {
         };
         const retain = new RetainPolicy(`retain/${key}`, target);
         const adopt = { id: awsId, mode: "adopt" as const };
-        const opts = { dependsOn: [retain] };
+        const opts = { dependsOn: [retain], retainOnDelete };
         let adopted: pulumi.CustomResource;
         let what: string;
         if (kind.kind === "Distribution") {

@@ -64,6 +64,9 @@ import {
     claim,
     goneRead,
     guardedDelete,
+    INCARNATION_TAG,
+    newIncarnation,
+    ownedByNewerIncarnation,
     PENDING_CREATE_TAG,
     waitVisible,
     withVanished,
@@ -371,8 +374,13 @@ async function updateConfig(
  * re-reads, 409 right after Deployed retries briefly, NoSuchDistribution at
  * any step means done. One deadline for the whole sequence.
  */
-export async function deleteDistribution(id: string, timeoutMinutes: number = DEFAULT_DELETE_TIMEOUT_MINUTES): Promise<void> {
+export async function deleteDistribution(
+    id: string,
+    timeoutMinutes: number = DEFAULT_DELETE_TIMEOUT_MINUTES,
+    props?: Obj,
+): Promise<void> {
     const deadline = new Deadline(timeoutMinutes * 60_000);
+    let ownerChecked = !props?.incarnation;
     let step = "reading the distribution";
     let last: FoundDistribution | undefined;
     let preconditionRetries = 0;
@@ -385,6 +393,13 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
             if (!last) {
                 progress(`CloudFront distribution ${id} is gone`);
                 return;
+            }
+            if (!ownerChecked) {
+                // Lifecycle R2, durable half: never delete a newer incarnation's distribution.
+                ownerChecked = true;
+                if (ownedByNewerIncarnation("CloudFront distribution", id, props, await findTags(last.arn))) {
+                    return;
+                }
             }
             if (last.status !== "Deployed") {
                 step = last.enabled
@@ -675,7 +690,12 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover
         }
         updated = result === true;
     }
-    await applyTags(id, found.arn, observedTags, inputs.tags);
+    // A takeover keeps the incarnation its first attempt tagged; an adoption starts one.
+    const incarnation = (takeover && observedTags[INCARNATION_TAG]) || newIncarnation();
+    await applyTags(id, found.arn, observedTags, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation });
+    if (takeover) {
+        await clearPendingCreate(id, found.arn);
+    }
     let current = (await findDistribution(id)) ?? found;
     if (updated || current.status !== "Deployed") {
         try {
@@ -685,7 +705,7 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover
         }
     }
     progress(`CloudFront distribution ${id} ${adopted}`);
-    const incarnation = claim(KIND, id, takeover ? "took over" : "adopted");
+    claim(KIND, id, takeover ? "took over" : "adopted", incarnation);
     const outs = outputsOf({ ...inputs, incarnation }, current, reconciledTags(observedTags, inputs.tags));
     return { id, outs: takeover ? outs : adoptedOutputs(outs) };
 }
@@ -801,11 +821,12 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
     const base: string = desired?.CallerReference ?? derivedCallerReference(inputs.__identity);
     const tags = userTags(inputs.tags);
     const scan = new CallerReferenceScan();
+    const incarnation = newIncarnation();
     const steps = declared ? 1 : MAX_CALLER_REFERENCES;
     for (let n = 0; n < steps; n++) {
         const reference = nthToken(base, n);
         const config = { ...(desired as DistributionConfig), CallerReference: reference } as DistributionConfig;
-        const sentTags = declared ? tags : { ...tags, [PENDING_CREATE_TAG]: reference };
+        const sentTags = { ...tags, [INCARNATION_TAG]: incarnation, ...(declared ? {} : { [PENDING_CREATE_TAG]: reference }) };
         let created;
         try {
             created = await cloudfront().send(
@@ -871,7 +892,7 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
         };
         // Nothing after CreateDistribution may fail the create (the distribution would be orphaned).
         let final = initial;
-        const incarnation = claim(KIND, id, "created");
+        claim(KIND, id, "created", incarnation);
         try {
             // R5: GetDistribution may not know a new distribution yet.
             await waitVisible(`CloudFront distribution ${id}`, () => findDistribution(id));
@@ -1048,7 +1069,7 @@ export const provider = {
 
     async delete(id: string, props: Obj): Promise<void> {
         await guardedDelete(KIND, "CloudFront distribution", id, props, () =>
-            deleteDistribution(id, minutes(props?.deleteTimeoutMinutes, DEFAULT_DELETE_TIMEOUT_MINUTES)),
+            deleteDistribution(id, minutes(props?.deleteTimeoutMinutes, DEFAULT_DELETE_TIMEOUT_MINUTES), props),
         );
     },
 };

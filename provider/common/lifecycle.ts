@@ -60,6 +60,32 @@ export const VANISHED_OUTPUT = "vanished";
 
 /** The output that names one incarnation: one create, adoption or takeover of a resource. */
 export const INCARNATION_OUTPUT = "incarnation";
+/** The same name on the AWS resource, where its kind has tags (the durable half of R2). */
+export const INCARNATION_TAG = "ackless:incarnation";
+
+/** A new incarnation's name. */
+export function newIncarnation(): string {
+    return randomUUID();
+}
+
+/**
+ * The durable half of R2, for kinds with tags: true (and a warning) when the
+ * live resource carries another incarnation than the state entry being
+ * deleted, i.e. a newer incarnation (a replacement that ended on the same id,
+ * a re-adoption) owns it, possibly made by an earlier, interrupted run.
+ */
+export function ownedByNewerIncarnation(what: string, id: string, props: Record<string, any> | undefined, liveTags: Record<string, string> | undefined): boolean {
+    const live = liveTags?.[INCARNATION_TAG];
+    const mine = props?.[INCARNATION_OUTPUT];
+    if (!live || !mine || live === mine) {
+        return false;
+    }
+    warn(
+        `${what} ${id}: not deleted: it now belongs to a newer incarnation of this resource (${live}; this state entry is ${mine}), ` +
+            `made by a replacement or a re-adoption; only the old state entry is removed`,
+    );
+    return true;
+}
 
 const claims = new Map<string, { how: string; incarnation: string }>();
 const claimKey = (kind: string, id: string) => `${kind}\u0000${id}`;
@@ -69,8 +95,7 @@ const claimKey = (kind: string, id: string) => `${kind}\u0000${id}`;
  * took over) and returns the new incarnation's name, which create puts in
  * its outputs (`incarnation`).
  */
-export function claim(kind: string, id: string, how: "created" | "adopted" | "took over"): string {
-    const incarnation = randomUUID();
+export function claim(kind: string, id: string, how: "created" | "adopted" | "took over", incarnation: string = newIncarnation()): string {
     claims.set(claimKey(kind, id), { how, incarnation });
     return incarnation;
 }

@@ -15,11 +15,22 @@ export function isSystemTagKey(key: string): boolean {
 }
 
 /** Splits observed tags into the user's and the system's. */
+/**
+ * ackless's own bookkeeping tags (`ackless:pending-create`, `ackless:incarnation`:
+ * see lifecycle.ts): never the user's, never shown, never diffed or removed by
+ * tag reconciliation.
+ */
+export function isLifecycleTagKey(key: string): boolean {
+    return key.toLowerCase().startsWith("ackless:");
+}
+
 export function splitTags(observed: Tags | undefined): { tags: Tags; systemTags: Tags } {
     const tags: Tags = {};
     const systemTags: Tags = {};
     for (const [k, v] of Object.entries(observed ?? {})) {
-        (isSystemTagKey(k) ? systemTags : tags)[k] = v;
+        if (!isLifecycleTagKey(k)) {
+            (isSystemTagKey(k) ? systemTags : tags)[k] = v;
+        }
     }
     return { tags, systemTags };
 }
@@ -44,6 +55,8 @@ export function validateTags(field: string, tags: unknown): string[] {
                 `${field}: the key "${k}" starts with "aws:", which AWS reserves for its own system tags; ` +
                     `remove it (system tags are read back as systemTags)`,
             );
+        } else if (isLifecycleTagKey(k)) {
+            errors.push(`${field}: the key "${k}" starts with "ackless:", which ackless reserves for its own bookkeeping; remove it`);
         } else if (k.length === 0 || k.length > 128) {
             errors.push(`${field}: tag keys must be 1 to 128 characters ("${k}")`);
         }
@@ -67,6 +80,12 @@ export function tagChanges(observed: Tags | undefined, desired: Tags | undefined
         }
     }
     const remove = Object.keys(have).filter((k) => !(k in want));
+    // ackless's own tags are set when asked (lifecycle.ts), never removed here.
+    for (const [k, v] of Object.entries(desired ?? {})) {
+        if (isLifecycleTagKey(k) && observed?.[k] !== v) {
+            set[k] = v;
+        }
+    }
     return { set, remove };
 }
 

@@ -71,6 +71,9 @@ import {
     claim,
     goneRead,
     guardedDelete,
+    INCARNATION_TAG,
+    newIncarnation,
+    ownedByNewerIncarnation,
     PENDING_CREATE_TAG,
     waitVisible,
     withVanished,
@@ -214,10 +217,14 @@ export async function waitNatGatewayDeleted(id: string, deadline: Deadline): Pro
     );
 }
 
-/** DeleteNatGateway unless it is already going or gone, then waits for `deleted`. */
-async function deleteAndWait(id: string, deadline: Deadline): Promise<void> {
+/**
+ * DeleteNatGateway unless it is already going or gone, then waits for
+ * `deleted`. With the state entry's outputs (`props`), a gateway that a newer
+ * incarnation owns is left alone (lifecycle R2).
+ */
+async function deleteAndWait(id: string, deadline: Deadline, props?: Record<string, any>): Promise<void> {
     const nat = await findNatGateway(id);
-    if (!nat) {
+    if (!nat || (props && ownedByNewerIncarnation("NAT gateway", id, props, fromKeyValueList(nat.Tags)))) {
         return;
     }
     if (nat.State !== "deleting") {
@@ -361,6 +368,7 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
     const deadline = createDeadline();
     const base = inputs.__clientToken ?? clientToken(inputs)!;
     const tags = userTags(inputs.tags);
+    const incarnation = newIncarnation();
     for (let n = 0; n < MAX_TOKENS; n++) {
         const token = nthToken(base, n);
         let created;
@@ -373,7 +381,9 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
                     PrivateIpAddress: inputs.privateIpAddress,
                     ClientToken: token,
                     // R1: marked as an unfinished create until it is available.
-                    TagSpecifications: [{ ResourceType: "natgateway", Tags: toKeyValueList({ ...tags, [PENDING_CREATE_TAG]: token }) }],
+                    TagSpecifications: [
+                        { ResourceType: "natgateway", Tags: toKeyValueList({ ...tags, [PENDING_CREATE_TAG]: token, [INCARNATION_TAG]: incarnation }) },
+                    ],
                 }),
             );
         } catch (err) {
@@ -460,10 +470,11 @@ async function createNatGateway(inputs: NatGatewayInputs): Promise<{ id: string;
                 settled.FailureCode ?? "NatGatewayFailed",
             );
         }
-        const incarnation = claim(KIND, id, "created");
+        // A takeover keeps the incarnation its first attempt tagged.
+        const named = claim(KIND, id, "created", fromKeyValueList(seen.Tags)[INCARNATION_TAG] ?? incarnation);
         await clearMarker(id);
         progress(`NAT gateway ${id}: available`);
-        return { id, outs: { ...outputsOf(settled, inputs, token), incarnation } };
+        return { id, outs: { ...outputsOf(settled, inputs, token), incarnation: named } };
     }
     throw new AcklessError(
         `creating NAT gateway in ${inputs.subnetId}: the ${MAX_TOKENS} ClientTokens of this resource (${base}...) all name other gateways ` +
@@ -600,10 +611,11 @@ async function adoptNatGateway(id: string, inputs: NatGatewayInputs): Promise<{ 
     const observed = fromKeyValueList(nat.Tags);
     const changes = describeTagChanges(observed, inputs.tags);
     progress(`NAT gateway ${id}: adopting${changes ? ` (${changes})` : ""}`);
-    await applyTags(id, observed, inputs.tags);
+    const incarnation = newIncarnation();
+    await applyTags(id, observed, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation });
     const after = (await findNatGateway(id)) ?? nat;
     progress(`NAT gateway ${id}: adopted`);
-    const incarnation = claim(KIND, id, "adopted");
+    claim(KIND, id, "adopted", incarnation);
     return { id, outs: adoptedOutputs({ ...outputsOf(after, inputs), incarnation }) };
 }
 
@@ -665,6 +677,6 @@ export const provider = {
     },
 
     async delete(id: string, props: any): Promise<void> {
-        await guardedDelete(KIND, "NAT gateway", id, props, () => deleteAndWait(id, deleteDeadline()));
+        await guardedDelete(KIND, "NAT gateway", id, props, () => deleteAndWait(id, deleteDeadline(), props));
     },
 };

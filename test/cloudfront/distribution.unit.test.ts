@@ -287,10 +287,14 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             const out = await provider.create(checked.inputs);
             expect(out.id).to.equal("D1");
             expect(out.outs.status).to.equal("InProgress");
-            // The user's tags, plus the unfinished-create marker (removed once the create is done).
+            // The user's tags, plus the unfinished-create marker (removed once the create is done) and the incarnation.
             const ref = checked.inputs.distributionConfig.CallerReference;
             expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags).to.deep.equal({
-                Items: [{ Key: "team", Value: "web" }, { Key: PENDING_CREATE_TAG, Value: ref }],
+                Items: [
+                    { Key: "team", Value: "web" },
+                    { Key: "ackless:incarnation", Value: out.outs.incarnation },
+                    { Key: PENDING_CREATE_TAG, Value: ref },
+                ],
             });
         });
     });
@@ -357,7 +361,9 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(update.length).to.equal(1);
             expect(update[0].DistributionConfig.Comment).to.equal("v2");
             expect(update[0].DistributionConfig.CallerReference).to.equal(ref);
-            expect(calls(TagResourceCommand)[0].Tags).to.deep.equal({ Items: [{ Key: "env", Value: "prod" }] });
+            // env, and the incarnation the interrupted create tagged (a takeover keeps it) or a new one.
+            expect(calls(TagResourceCommand)[0].Tags.Items[0]).to.deep.equal({ Key: "env", Value: "prod" });
+            expect(calls(TagResourceCommand)[0].Tags.Items.slice(1)).to.deep.equal([{ Key: "ackless:incarnation", Value: out.outs.incarnation }]);
             expect(out.outs.status).to.equal("Deployed"); // waited as create does
             expect(out.outs.distributionConfig.CallerReference).to.equal(ref);
             expect(out.outs.tags).to.deep.equal({ team: "web", env: "prod" });

@@ -316,7 +316,18 @@ describe("e2e: programs/ack-handover (engine + emulator + real API server)", fun
         expect(up.outputs.handOver.value).to.have.length(3);
     });
 
-    it("destroy deletes them the ackless way (the distribution is disabled first)", async () => {
+    it("the handed-over AWS resources are retained on delete until the user opts out; then destroy deletes them the ackless way", async () => {
+        const handedOver = async () =>
+            ((await stack.exportStack()).deployment.resources ?? []).filter((r: any) => /ackless:(Distribution|Function|NatGateway)$/.test(r.type));
+        const retained = await handedOver();
+        expect(retained).to.have.length(3);
+        expect(retained.map((r: any) => r.retainOnDelete === true)).to.deep.equal([true, true, true]);
+        // The one documented opt-out step.
+        await stack.setConfig("retainOnDelete", { value: "false" });
+        await emu.resetCalls();
+        await stack.up();
+        expect(await mutations()).to.deep.equal([]);
+        expect((await handedOver()).map((r: any) => r.retainOnDelete === true)).to.deep.equal([false, false, false]);
         await emu.resetCalls();
         await stack.destroy();
         const ops = (await emu.calls()).map((c) => c.operation);

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../helpers/emulator";
-import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
+import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 
 const ACCESS_KEY = "AKIAACKLESSE2ESECRET";
 const SECRET_KEY = "ackless-e2e-secret-access-key-value";
@@ -157,29 +157,6 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
 });
 
 /** Every live descendant of `pid` (from /proc), deepest last. */
-function descendants(pid: number): number[] {
-    const fs = require("fs") as typeof import("fs");
-    const parents = new Map<number, number[]>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-        } catch {
-            // exited meanwhile
-        }
-    }
-    const out: number[] = [];
-    const walk = (p: number) => {
-        for (const c of parents.get(p) ?? []) {
-            out.push(c);
-            walk(c);
-        }
-    };
-    walk(pid);
-    return out;
-}
 
 describe("e2e: a destroy killed after the disable is finished by the next destroy", function () {
     let emu: Emulator;

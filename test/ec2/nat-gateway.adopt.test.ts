@@ -45,7 +45,9 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
         return { id, subnetId: s1.Subnet!.SubnetId!, subnetId2: s2.Subnet!.SubnetId!, allocationId: eip.AllocationId!, allocationId2: eip2.AllocationId! };
     }
     const gateways = async () => (await aws.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
-    const tagsOf = async (id: string) => fromKeyValueList((await gateways()).find((n) => n.NatGatewayId === id)?.Tags);
+    /** The gateway's tags, ackless's own bookkeeping tags (lifecycle.ts) left out. */
+    const allTagsOf = async (id: string) => fromKeyValueList((await gateways()).find((n) => n.NatGatewayId === id)?.Tags);
+    const tagsOf = async (id: string) => Object.fromEntries(Object.entries(await allTagsOf(id)).filter(([k]) => !k.startsWith("ackless:")));
     const ops = async () => (await emu().calls()).filter((c) => c.service === "ec2").map((c) => c.operation);
     const identity = () => `it/${Math.random()}/nat`;
 
@@ -86,6 +88,8 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
         expect(id).to.equal(o.id);
         expect(await ops()).to.not.include("CreateNatGateway");
         expect(await tagsOf(id)).to.deep.equal({ ...CFN, team: "net", Name: "adopted" });
+        // The adoption's incarnation is on the gateway too (lifecycle R2's durable half).
+        expect((await allTagsOf(id))["ackless:incarnation"]).to.be.a("string").and.not.equal("");
         expect(outs).to.deep.include({ state: "available", subnetId: o.subnetId, allocationId: o.allocationId, tags: { team: "net", Name: "adopted" }, systemTags: CFN });
 
         // Managed: adopt dropped on the next check, no diff even if removed or changed.

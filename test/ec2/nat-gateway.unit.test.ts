@@ -185,7 +185,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 PrivateIpAddress: undefined,
                 ClientToken: inputs.__clientToken,
                 TagSpecifications: [
-                    { ResourceType: "natgateway", Tags: [{ Key: "Name", Value: "nat" }, { Key: "ackless:pending-create", Value: inputs.__clientToken }] },
+                    {
+                        ResourceType: "natgateway",
+                        Tags: [
+                            { Key: "Name", Value: "nat" },
+                            { Key: "ackless:pending-create", Value: inputs.__clientToken },
+                            { Key: "ackless:incarnation", Value: r.outs.incarnation },
+                        ],
+                    },
                 ],
             });
             // The create is done: the marker goes (R1).
@@ -316,7 +323,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
-        it("a private gateway sends no AllocationId, and only the pending-create marker as tags", async () => {
+        it("a private gateway sends no AllocationId, and only ackless's lifecycle tags", async () => {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
             mock.on(DescribeNatGatewaysCommand).resolves(
@@ -326,7 +333,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
             expect(sent.AllocationId).to.equal(undefined);
             expect(sent.TagSpecifications).to.deep.equal([
-                { ResourceType: "natgateway", Tags: [{ Key: "ackless:pending-create", Value: inputs.__clientToken }] },
+                {
+                    ResourceType: "natgateway",
+                    Tags: [
+                        { Key: "ackless:pending-create", Value: inputs.__clientToken },
+                        { Key: "ackless:incarnation", Value: r.outs.incarnation },
+                    ],
+                },
             ]);
             expect(sent.PrivateIpAddress).to.equal("10.0.1.20");
             expect(r.outs).to.include({ connectivityType: "private", privateIp: "10.0.1.20", privateIpAddress: "10.0.1.20" });

@@ -110,3 +110,27 @@ export function changeCounts(summary: Record<string, number> | undefined): Recor
     }
     return out;
 }
+
+/** Every descendant process of `pid` (from /proc), for tests that kill -9 a whole `pulumi` run. */
+export function descendants(pid: number): number[] {
+    const parents = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            // exited meanwhile
+        }
+    }
+    const out: number[] = [];
+    const walk = (p: number) => {
+        for (const c of parents.get(p) ?? []) {
+            out.push(c);
+            walk(c);
+        }
+    };
+    walk(pid);
+    return out;
+}
