@@ -10,12 +10,14 @@ def install() -> None:
         return
     import os
 
-    from . import cloudformation, cloudfront_distributions, cloudfront_functions, consistency, ec2_nat, tags
+    from . import cloudformation, cloudfront_distributions, cloudfront_functions, consistency, ec2_nat, faults, tags
 
-    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat,consistency turns extensions off
+    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat,consistency,faults turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
+        # patches nothing in moto: lets the front (control.py) inject faults
+        "faults": faults,
         "cloudformation": cloudformation,
         "tags": tags,
         "distributions": cloudfront_distributions,

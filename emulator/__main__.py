@@ -1,6 +1,7 @@
-"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--not-found-after-create-seconds S]"""
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--not-found-after-create-seconds S] [--faults JSON]"""
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -19,10 +20,26 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="reads of a new NAT gateway, distribution or function answer NotFound for this long after its create",
     )
+    parser.add_argument(
+        "--faults",
+        metavar="JSON",
+        help='fault injection config, as for POST /ackless/faults, e.g. \'{"seed": 1, "throttle": 0.15, "drop": 0.03}\'',
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     if min(args.deploy_seconds, args.nat_seconds, args.not_found_after_create_seconds) < 0:
         parser.error("transition times must be >= 0")
+    fault_config = None
+    if args.faults:
+        from . import faults
+
+        try:
+            fault_config = json.loads(args.faults)
+            if not isinstance(fault_config, dict):
+                raise ValueError("must be a JSON object")
+            faults.normalize(fault_config)
+        except ValueError as e:
+            parser.error(f"--faults: {e}")
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
 
@@ -38,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     state.config["deploySeconds"] = args.deploy_seconds
     state.config["natSeconds"] = args.nat_seconds
     state.config["notFoundAfterCreateSeconds"] = args.not_found_after_create_seconds
+    if fault_config is not None:
+        from . import faults
+
+        faults.set_config(fault_config)
 
     server = make_server(args.host, args.port, create_app(), threaded=True)
     stopping = threading.Event()

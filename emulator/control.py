@@ -3,11 +3,12 @@
 import io
 import json
 import re
+import time
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
-from . import state
+from . import faults, state
 
 Json = dict[str, Any]
 _SEGMENT_VAR = re.compile(r"\{([^}]+?)(\+?)\}")
@@ -126,6 +127,7 @@ def api_reset(_: Json) -> Json:
     with state.lock:
         moto_api_backend.reset()
         state.reset_calls()
+        faults.restart()
     return {"reset": True}
 
 
@@ -207,14 +209,18 @@ ROUTES: dict[tuple[str, str], Callable[[Json], Json]] = {
     ("POST", "/ackless/nat-fail"): api_nat_fail,
     ("POST", "/ackless/set-distribution"): api_set_distribution,
     ("GET", "/ackless/health"): lambda _: {"ok": True},
+    ("GET", "/ackless/faults"): lambda _: faults.get_config(),
+    ("POST", "/ackless/faults"): faults.set_config,
 }
 
 
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
+
+
 def _json_response(start_response: Any, status: int, payload: Json) -> Iterable[bytes]:
-    reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
     body = json.dumps(payload).encode("utf-8")
     start_response(
-        f"{status} {reasons.get(status, 'Error')}",
+        f"{status} {_REASONS.get(status, 'Error')}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
     )
     return [body]
@@ -234,11 +240,38 @@ class EmulatorApp:
         entry: Json = {"service": service, "operation": operation}
         state.record_call(entry)
 
-        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        decision = faults.decide(service, operation)
+        if decision is not None:
+            entry["fault"] = decision.fault or "latency"
+            if decision.delay > 0:
+                entry["delaySeconds"] = decision.delay
+                time.sleep(decision.delay)
+            if decision.fault in ("throttle", "internal"):
+                status, headers, body = faults.error_response(service, decision.fault)
+                entry["status"] = status
+                start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+                return [body]
+
+        def record_status(status: str) -> None:
             try:
                 entry["status"] = int(status.split(" ", 1)[0])
             except ValueError:
                 pass
+
+        if decision is not None and decision.fault == "drop":
+            # Carried out by moto (status recorded), then the connection is closed unanswered.
+            result = self.moto_app(environ, lambda status, headers, exc_info=None: record_status(status))
+            try:
+                for _ in result:
+                    pass
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            faults.drop_connection(environ)
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            record_status(status)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.moto_app(environ, recording_start_response)

@@ -14,10 +14,45 @@ export interface EmulatorConfig {
   notFoundAfterCreateSeconds?: number;
 }
 
+/**
+ * Fault injection (POST /ackless/faults; see emulator/faults.py). Setting replaces the whole config; {} turns faults off.
+ * Operations are named "CreateFunction" or "cloudfront:CreateFunction".
+ */
+export interface FaultConfig {
+  /** Same seed and same sequence of calls per operation: same faults (default 0). */
+  seed?: number | string;
+  /** Rate in [0, 1]: not carried out; EC2 answers 503 RequestLimitExceeded, CloudFront 400 Throttling. */
+  throttle?: number;
+  /** Rate in [0, 1]: not carried out; 500 InternalError in the service's error shape. */
+  internal?: number;
+  /** Rate in [0, 1]: carried out, then the connection is closed without a response. throttle + internal + drop <= 1. */
+  drop?: number;
+  /** Rate in [0, 1] at which a call waits latencySeconds before it is handled. */
+  latencyRate?: number;
+  latencySeconds?: number;
+  /** Every call of the operation waits this many seconds before it is handled (not limited by `operations`). */
+  latency?: Record<string, number>;
+  /** The operations the rates apply to (default: all). */
+  operations?: string[];
+  /** At most this many throttle/internal/drop faults in all (latency not counted); null: no limit. */
+  maxFaults?: number | null;
+}
+
+export type FaultKind = "throttle" | "internal" | "drop" | "latency";
+
 export interface EmulatorCall {
   service: string;
   operation: string;
   status?: number;
+  /** The fault injected on this call ("latency" only when it was delayed and nothing else). */
+  fault?: FaultKind;
+  /** Seconds the call waited before it was handled. */
+  delaySeconds?: number;
+}
+
+/** startEmulator / useEmulator options: transition times and a fault config (--faults at start; useEmulator sets it before each test). */
+export interface EmulatorOptions extends EmulatorConfig {
+  faults?: FaultConfig;
 }
 
 export interface Emulator {
@@ -33,6 +68,11 @@ export interface Emulator {
   failNat(natGatewayId: string, failureCode?: string, failureMessage?: string): Promise<void>;
   /** Forces a distribution's status. InProgress holds until holdSeconds pass (forever if omitted) or the next change. */
   setDistributionStatus(id: string, status: "InProgress" | "Deployed", holdSeconds?: number): Promise<void>;
+  /** Replaces the fault config (restarting the fault sequence); returns it with every key filled in. */
+  setFaults(faults: FaultConfig): Promise<Required<FaultConfig>>;
+  getFaults(): Promise<Required<FaultConfig>>;
+  /** No faults from now on. */
+  clearFaults(): Promise<void>;
   env(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -75,13 +115,14 @@ async function api<T>(endpoint: string, method: "GET" | "POST", route: string, b
 
 const START_TIMEOUT_MS = 30_000;
 
-export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator> {
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const args = ["-m", "emulator", "--port", String(port)];
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
+  if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -151,6 +192,11 @@ export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator
     async setDistributionStatus(id, status, holdSeconds) {
       await api(endpoint, "POST", "set-distribution", { id, status, holdSeconds });
     },
+    setFaults: (faults) => api(endpoint, "POST", "faults", faults),
+    getFaults: () => api(endpoint, "GET", "faults"),
+    async clearFaults() {
+      await api(endpoint, "POST", "faults", {});
+    },
     env() {
       return {
         AWS_ENDPOINT_URL: endpoint,
@@ -172,9 +218,9 @@ export async function startEmulator(opts: EmulatorConfig = {}): Promise<Emulator
 
 /**
  * Mocha helper: one emulator per describe block (started in before(); before each test it is
- * reset and its transition times set back to opts, default 0; stopped in after()). Returns a getter because the emulator exists only once before() ran.
+ * reset and its transition times and faults set back to opts, default 0 and none; stopped in after()). Returns a getter because the emulator exists only once before() ran.
  */
-export function useEmulator(opts: EmulatorConfig = {}): () => Emulator {
+export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
   let emulator: Emulator | undefined;
   before(async function () {
     this.timeout(START_TIMEOUT_MS + 5_000);
@@ -188,6 +234,7 @@ export function useEmulator(opts: EmulatorConfig = {}): () => Emulator {
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
     });
+    await emulator!.setFaults(opts.faults ?? {});
   });
   after(async () => {
     await emulator?.stop();
