@@ -877,8 +877,9 @@ export async function update(id: string, olds: any, news: any): Promise<pulumi.d
         etag,
         liveEtag: live,
         published,
-        adopted: olds?.adopted === true ? true : undefined,
-        incarnation: olds?.incarnation,
+        // Lifecycle outputs carry over (never as undefined: the engine rejects undefined values).
+        ...(olds?.adopted === true ? { adopted: true } : {}),
+        ...(typeof olds?.incarnation === "string" ? { incarnation: olds.incarnation } : {}),
     };
     return { outs };
 }
