@@ -13,9 +13,10 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 
 const cache = new Map<string, unknown>();
 
-// The AWS SDK warns on every process start that releases after January 2027
-// will need Node.js 22. ackless pins an SDK release that supports Node.js 20,
-// so the warning only repeats noise under every Pulumi resource; set
+// The AWS SDK warns on every process start under a Node.js it will stop
+// supporting (Node.js 20: releases after January 2027 need 22). ackless runs
+// on Node.js 22 or later (its engines field), so under every Pulumi resource
+// the warning would only repeat noise for a user still on 20; set
 // AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
