@@ -128,7 +128,8 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
         const destroy = await project.stack.destroy();
         expect(destroy.summary.resourceChanges?.delete).to.equal(2);
         const calls = (await ops()).filter((o) => o !== "GetDistribution");
-        expect(calls).to.deep.equal(["GetDistributionConfig", "UpdateDistribution", "DeleteDistribution"]);
+        // One ListTagsForResource first: the incarnation check (lifecycle R2), then the delete sequence.
+        expect(calls).to.deep.equal(["ListTagsForResource", "GetDistributionConfig", "UpdateDistribution", "DeleteDistribution"]);
         expect(await project.resources()).to.deep.equal([]);
         expect(await live()).to.deep.equal([]);
         let gone: any;
@@ -227,7 +228,7 @@ describe("e2e: a destroy killed after the disable is finished by the next destro
         const destroy = await project.stack.destroy();
         expect(destroy.summary.result).to.equal("succeeded");
         const ops = (await emu.calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
-        expect(ops.filter((o) => o !== "GetDistribution")).to.deep.equal(["DeleteDistribution"]);
+        expect(ops.filter((o) => o !== "GetDistribution")).to.deep.equal(["ListTagsForResource", "DeleteDistribution"]);
         expect(await project.resources()).to.deep.equal([]);
         expect((await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? []).to.deep.equal([]);
     });
