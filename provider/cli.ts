@@ -21,11 +21,23 @@ const commands: Record<string, () => Command> = {
 
 function usage(): string {
     const lines = Object.keys(commands).map((name) => `  ${name.padEnd(12)} ${commands[name]().description}`);
-    return `Usage: ackless <command> [options]   (ackless <command> --help for its options)\n\nCommands:\n${lines.join("\n")}\n`;
+    return (
+        `Usage: ackless <command> [options]   (ackless <command> --help for its options)\n\nCommands:\n${lines.join("\n")}\n` +
+        `  ${"help".padEnd(12)} this list\n  ${"--version".padEnd(12)} the installed ackless version\n`
+    );
+}
+
+/** The installed package's version (dist/provider/cli.js -> package.json). */
+export function version(): string {
+    return require("../../package.json").version;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
     const [name, ...rest] = argv;
+    if (name === "--version" || name === "-v" || name === "version") {
+        process.stdout.write(`ackless ${version()}\n`);
+        return 0;
+    }
     if (!name || name === "-h" || name === "--help" || name === "help") {
         process.stdout.write(usage());
         return name ? 0 : 1;
