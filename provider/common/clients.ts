@@ -10,6 +10,7 @@
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { AsyncLocalStorage } from "async_hooks";
 
 const cache = new Map<string, unknown>();
 
@@ -20,8 +21,32 @@ const cache = new Map<string, unknown>();
 // AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+/**
+ * The region of the resource a provider call works on (`withRegion`), so
+ * that read, refresh and delete always use the region stored in state, not
+ * whatever the environment says today.
+ */
+const regionScope = new AsyncLocalStorage<string>();
+
+/** Runs `fn` with every regional client of ackless in `region` (when given). */
+export function withRegion<T>(region: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return region ? regionScope.run(region, fn) : fn();
+}
+
 function region(): string {
-    return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
+    return regionScope.getStore() || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
+}
+
+/**
+ * The region the AWS SDK's own chain resolves (AWS_REGION, AWS_DEFAULT_REGION,
+ * the AWS_PROFILE's `region` in the shared config files), or undefined.
+ */
+export async function sdkDefaultRegion(): Promise<string | undefined> {
+    try {
+        return (await new EC2Client({}).config.region()) || undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 const retry = () => ({

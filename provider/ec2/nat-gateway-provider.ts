@@ -40,7 +40,7 @@ import {
     NatGateway as AwsNatGateway,
 } from "@aws-sdk/client-ec2";
 import type * as pulumi from "@pulumi/pulumi";
-import { ec2 } from "../common/clients";
+import { ec2, sdkDefaultRegion, withRegion } from "../common/clients";
 import { identityToken, nthToken } from "../common/identity";
 import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
@@ -92,6 +92,8 @@ export interface NatGatewayInputs {
     privateIpAddress?: string;
     tags?: Tags;
     adopt?: unknown;
+    /** The AWS region (the class fills in aws:region; check() the SDK's default). */
+    region?: string;
     /** Resource identity from the public class (project/stack/parent/name). */
     __identity?: string;
     /** Base idempotency token, derived in check(). */
@@ -268,6 +270,7 @@ function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGat
         clientToken: token ?? known.clientToken,
         adopted: known.adopted === true ? true : undefined,
         incarnation: known.incarnation,
+        region: known.region,
     });
 }
 
@@ -335,6 +338,9 @@ const creationFields = ["subnetId", "allocationId", "connectivityType", "private
 
 const rules: FieldRule[] = [
     ...creationFields.map((name) => ({ name, replaces: true })),
+    // A gateway lives in one region: another region is another gateway. State
+    // written before the region was stored has none: no change.
+    { name: "region", replaces: true, equal: (a, b) => !a || a === b },
     { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
 ];
 
@@ -624,12 +630,13 @@ async function adoptNatGateway(id: string, inputs: NatGatewayInputs): Promise<{ 
 export const provider = {
     async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
         const result = checkInputs(news ?? {});
+        await checkRegion(result.inputs, result.failures);
         if (!adoptionAllowed(olds, news?.__identity)) {
             // R3: only a first create adopts: on an existing resource, or its
             // replacement, adopt is dropped (a replacement never adopts).
             delete result.inputs.adopt;
         } else if (result.failures.length === 0) {
-            await previewAdoption(result.inputs, result.failures);
+            await withRegion(result.inputs.region, () => previewAdoption(result.inputs, result.failures));
         }
         return result;
     },
@@ -638,45 +645,77 @@ export const provider = {
         return withVanished(olds, natDiff(id, olds ?? {}, news ?? {}), "subnetId");
     },
 
-    async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
-        const adoption = adoptionOf(inputs);
-        if (adoption) {
-            const adopted = await adoptNatGateway(adoption.id, inputs as NatGatewayInputs);
-            if (adopted) {
-                return adopted;
-            }
-            if (adoption.mode === "adopt") {
-                throw adoptMissing("NAT gateway", adoption.id);
-            }
-            logWillCreate("NAT gateway", adoption.id);
-        }
-        return createNatGateway(inputs as NatGatewayInputs);
-    },
-
-    async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
-        let nat = await findNatGateway(id);
-        if (nat?.State === "deleting") {
-            progress(`NAT gateway ${id} is deleting; waiting until it is deleted`);
-            await waitNatGatewayDeleted(id, deleteDeadline());
-            nat = undefined;
-        }
-        if (!nat) {
-            return goneRead("NAT gateway", id, props);
-        }
-        return { id, props: outputsOf(nat, props ?? {}) };
-    },
-
-    async update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
-        const live = await findNatGateway(id);
-        if (!live) {
-            throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`);
-        }
-        await applyTags(id, fromKeyValueList(live.Tags), news.tags);
-        const after = (await findNatGateway(id)) ?? live;
-        return { outs: outputsOf(after, { ...olds, ...news }) };
-    },
-
-    async delete(id: string, props: any): Promise<void> {
-        await guardedDelete(KIND, "NAT gateway", id, props, () => deleteAndWait(id, deleteDeadline(), props));
-    },
+    create: (inputs: any) => withRegion(inputs?.region, () => create(inputs)),
+    read: (id: string, props: any) => withRegion(props?.region, () => read(id, props)),
+    update: (id: string, olds: any, news: any) => withRegion(olds?.region || news?.region, () => update(id, olds, news)),
+    delete: (id: string, props: any) => withRegion(props?.region, () => remove(id, props)),
 };
+
+/**
+ * The region: declared (the class fills in `aws:region`), else the AWS SDK's
+ * own resolution, stored in the inputs either way. None at all fails the check
+ * naming the ways to set one.
+ */
+async function checkRegion(inputs: NatGatewayInputs, failures: pulumi.dynamic.CheckFailure[]): Promise<void> {
+    if (inputs.region === UNKNOWN) {
+        return;
+    }
+    if (inputs.region === undefined || inputs.region === null || inputs.region === "") {
+        const resolved = await sdkDefaultRegion();
+        if (!resolved) {
+            failures.push({
+                property: "region",
+                reason:
+                    "no AWS region for this NAT gateway: set one with `pulumi config set aws:region <region>`, " +
+                    "the AWS_REGION environment variable, or a `region` in your AWS profile (or this resource's region input)",
+            });
+            return;
+        }
+        inputs.region = resolved;
+    }
+    if (typeof inputs.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(inputs.region)) {
+        failures.push({ property: "region", reason: `region ${JSON.stringify(inputs.region)} is not an AWS region name (such as us-west-2)` });
+    }
+}
+
+async function create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+    const adoption = adoptionOf(inputs);
+    if (adoption) {
+        const adopted = await adoptNatGateway(adoption.id, inputs as NatGatewayInputs);
+        if (adopted) {
+            return adopted;
+        }
+        if (adoption.mode === "adopt") {
+            throw adoptMissing("NAT gateway", adoption.id);
+        }
+        logWillCreate("NAT gateway", adoption.id);
+    }
+    return createNatGateway(inputs as NatGatewayInputs);
+}
+
+async function read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+    let nat = await findNatGateway(id);
+    if (nat?.State === "deleting") {
+        progress(`NAT gateway ${id} is deleting; waiting until it is deleted`);
+        await waitNatGatewayDeleted(id, deleteDeadline());
+        nat = undefined;
+    }
+    if (!nat) {
+        return goneRead("NAT gateway", id, props);
+    }
+    return { id, props: outputsOf(nat, props ?? {}) };
+}
+
+async function update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+    const live = await findNatGateway(id);
+    if (!live) {
+        throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`);
+    }
+    await applyTags(id, fromKeyValueList(live.Tags), news.tags);
+    const after = (await findNatGateway(id)) ?? live;
+    return { outs: outputsOf(after, { ...olds, ...news }) };
+}
+
+async function remove(id: string, props: any): Promise<void> {
+    await guardedDelete(KIND, "NAT gateway", id, props, () => deleteAndWait(id, deleteDeadline(), props));
+}

@@ -32,6 +32,13 @@ export interface NatGatewayArgs {
      * reconciled to `tags`, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
      */
     adopt?: pulumi.Input<AdoptArgs>;
+    /**
+     * The AWS region of the gateway. Default: the `aws:region` stack config,
+     * then the AWS SDK's own resolution (AWS_REGION, the profile's region).
+     * Stored in state: read, refresh and delete always use it; changing it
+     * replaces the gateway.
+     */
+    region?: pulumi.Input<string>;
 }
 
 export class NatGateway extends pulumi.dynamic.Resource {
@@ -63,6 +70,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
     declare readonly failureMessage: pulumi.Output<string | undefined>;
     /** The CreateNatGateway ClientToken that made this gateway. */
     declare readonly clientToken: pulumi.Output<string>;
+    /** The region the gateway lives in. */
+    declare readonly region: pulumi.Output<string>;
 
     /** The resource's id is the NAT gateway id (`nat-...`). */
     constructor(name: string, args: NatGatewayArgs, opts?: pulumi.CustomResourceOptions) {
@@ -79,6 +88,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 privateIpAddress: args.privateIpAddress,
                 tags: args.tags,
                 adopt: args.adopt,
+                // aws:region, as every @pulumi/aws program sets it; else check() asks the SDK.
+                region: args.region ?? new pulumi.Config("aws").get("region"),
                 __identity: identity,
                 state: undefined,
                 publicIp: undefined,
