@@ -49,10 +49,23 @@ export async function sdkDefaultRegion(): Promise<string | undefined> {
     }
 }
 
-const retry = () => ({
-    retryMode: "adaptive" as const,
-    maxAttempts: Number(process.env.ACKLESS_AWS_MAX_ATTEMPTS) || 8,
-});
+/**
+ * Retries: the SDK's own AWS_MAX_ATTEMPTS and AWS_RETRY_MODE win when set;
+ * otherwise ackless uses the adaptive mode (client-side rate limiting after
+ * throttling) with 8 attempts (ACKLESS_AWS_MAX_ATTEMPTS, the older knob, still
+ * changes that default).
+ */
+export function retryConfig(env: NodeJS.ProcessEnv = process.env): { retryMode?: "adaptive"; maxAttempts?: number } {
+    const out: { retryMode?: "adaptive"; maxAttempts?: number } = {};
+    if (!env.AWS_RETRY_MODE) {
+        out.retryMode = "adaptive";
+    }
+    if (!env.AWS_MAX_ATTEMPTS) {
+        out.maxAttempts = Number(env.ACKLESS_AWS_MAX_ATTEMPTS) || 8;
+    }
+    return out;
+}
+const retry = () => retryConfig();
 
 function cached<T>(key: string, make: () => T): T {
     const k = `${key}|${region()}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_PROFILE ?? ""}`;
