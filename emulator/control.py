@@ -238,6 +238,12 @@ class EmulatorApp:
             return self.moto_app(environ, start_response)
         service, operation = describe_operation(environ)
         entry: Json = {"service": service, "operation": operation}
+        # Who signed it and for which region (SigV4 Credential=AKID/date/region/service/aws4_request),
+        # so tests can check which profile's keys and region a call used.
+        credential = re.search(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        if credential:
+            entry["accessKeyId"] = credential.group(1)
+            entry["region"] = credential.group(2)
         state.record_call(entry)
 
         decision = faults.decide(service, operation)

@@ -3,14 +3,16 @@
  * code (see delegate.ts) inside the dynamic-provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { awsScoped } from "./common/clients";
 
 type Impl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
 
 const loaders: Record<string, () => Impl> = {
     "ackless:test:Echo": () => require("./testing/echo").provider,
-    "ackless:cloudfront:Distribution": () => require("./cloudfront/distribution-provider").provider,
-    "ackless:cloudfront:Function": () => require("./cloudfront/function-provider").provider,
-    "ackless:ec2:NatGateway": () => require("./ec2/nat-gateway-provider").provider,
+    // AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
+    "ackless:cloudfront:Distribution": () => awsScoped(require("./cloudfront/distribution-provider").provider, false),
+    "ackless:cloudfront:Function": () => awsScoped(require("./cloudfront/function-provider").provider, false),
+    "ackless:ec2:NatGateway": () => awsScoped(require("./ec2/nat-gateway-provider").provider, true),
     "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,
     "ackless:k8s:CustomResourceDeletion": () => require("./k8s/custom-resource-deletion-provider").provider,
 };

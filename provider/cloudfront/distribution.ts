@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import type { AdoptArgs } from "../common/adopt";
-import { resourceIdentity } from "../common/identity";
+import { awsProfile, resourceIdentity } from "../common/identity";
 import { delegatingProvider } from "../delegate";
 
 /** Fields ackless fills when omitted (see DistributionArgs.distributionConfig). */
@@ -126,6 +126,7 @@ export class Distribution extends pulumi.dynamic.Resource {
                 deleteTimeoutMinutes: args.deleteTimeoutMinutes,
                 adopt: args.adopt,
                 __identity: identity,
+                __profile: awsProfile(),
                 arn: undefined,
                 domainName: undefined,
                 status: undefined,

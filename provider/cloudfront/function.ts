@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../common/adopt";
-import { resourceIdentity } from "../common/identity";
+import { awsProfile, resourceIdentity } from "../common/identity";
 import { delegatingProvider } from "../delegate";
 
 export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
@@ -97,6 +97,7 @@ export class Function extends pulumi.dynamic.Resource {
                 autoNamePrefix: name,
                 // project/stack/parent/name: the generated name is derived from it (lifecycle R1).
                 __identity: resourceIdentity(name, opts),
+                __profile: awsProfile(),
                 arn: undefined,
                 status: undefined,
                 etag: undefined,

@@ -26,15 +26,31 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * that read, refresh and delete always use the region stored in state, not
  * whatever the environment says today.
  */
-const regionScope = new AsyncLocalStorage<string>();
+interface AwsScope {
+    region?: string;
+    /** The `aws:profile` stack config, as @pulumi/aws honours it. */
+    profile?: string;
+}
+const scope = new AsyncLocalStorage<AwsScope>();
+
+/** Runs `fn` with every client of ackless using this region (regional ones) and profile, when given. */
+export function withAws<T>(where: AwsScope, fn: () => Promise<T>): Promise<T> {
+    const outer = scope.getStore() ?? {};
+    const next = { region: where.region || outer.region, profile: where.profile || outer.profile };
+    return next.region || next.profile ? scope.run(next, fn) : fn();
+}
 
 /** Runs `fn` with every regional client of ackless in `region` (when given). */
 export function withRegion<T>(region: string | undefined, fn: () => Promise<T>): Promise<T> {
-    return region ? regionScope.run(region, fn) : fn();
+    return withAws({ region }, fn);
+}
+
+function profile(): string | undefined {
+    return scope.getStore()?.profile || undefined;
 }
 
 function region(): string {
-    return regionScope.getStore() || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
+    return scope.getStore()?.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
 }
 
 /**
@@ -43,7 +59,7 @@ function region(): string {
  */
 export async function sdkDefaultRegion(): Promise<string | undefined> {
     try {
-        return (await new EC2Client({}).config.region()) || undefined;
+        return (await new EC2Client({ profile: profile() }).config.region()) || undefined;
     } catch {
         return undefined;
     }
@@ -68,7 +84,7 @@ export function retryConfig(env: NodeJS.ProcessEnv = process.env): { retryMode?:
 const retry = () => retryConfig();
 
 function cached<T>(key: string, make: () => T): T {
-    const k = `${key}|${region()}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_PROFILE ?? ""}`;
+    const k = `${key}|${region()}|${process.env.AWS_ENDPOINT_URL ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
     if (!cache.has(k)) {
         cache.set(k, make());
     }
@@ -77,18 +93,62 @@ function cached<T>(key: string, make: () => T): T {
 
 /** CloudFront is global; its API lives in us-east-1. */
 export function cloudfront(): CloudFrontClient {
-    return cached("cloudfront", () => new CloudFrontClient({ region: "us-east-1", ...retry() }));
+    return cached("cloudfront", () => new CloudFrontClient({ region: "us-east-1", profile: profile(), ...retry() }));
 }
 
 export function ec2(): EC2Client {
-    return cached("ec2", () => new EC2Client({ region: region(), ...retry() }));
+    return cached("ec2", () => new EC2Client({ region: region(), profile: profile(), ...retry() }));
 }
 
 export function cloudformation(): CloudFormationClient {
-    return cached("cloudformation", () => new CloudFormationClient({ region: region(), ...retry() }));
+    return cached("cloudformation", () => new CloudFormationClient({ region: region(), profile: profile(), ...retry() }));
 }
 
 /** Test hook: forget cached clients (after changing the environment). */
 export function resetClients(): void {
     cache.clear();
 }
+
+type ProviderMethods = {
+    check(olds: any, news: any): Promise<any>;
+    diff(id: string, olds: any, news: any): Promise<any>;
+    create(inputs: any): Promise<any>;
+    read(id: string, props: any): Promise<any>;
+    update(id: string, olds: any, news: any): Promise<any>;
+    delete(id: string, props: any): Promise<void>;
+};
+
+/**
+ * Every AWS call of a resource's provider method made as that resource says:
+ * its stored `region` (regional kinds) and the `aws:profile` its program set
+ * (`__profile`, kept in the outputs so refresh and destroy use it too).
+ */
+export function awsScoped<P extends ProviderMethods>(p: P, regional: boolean): P {
+    const where = (...sources: any[]): AwsScope => ({
+        region: regional ? sources.map((x) => x?.region).find((r) => typeof r === "string" && r) : undefined,
+        profile: sources.map((x) => x?.__profile).find((r) => typeof r === "string" && r),
+    });
+    const keepProfile = (outs: any, profile: string | undefined) => (profile && outs && typeof outs === "object" ? { ...outs, __profile: profile } : outs);
+    return {
+        ...p,
+        check: (olds, news) => withAws({ profile: where(news).profile }, () => p.check(olds, news)),
+        diff: (id, olds, news) => p.diff(id, olds, news),
+        create: async (inputs) => {
+            const w = where(inputs);
+            const r = await withAws(w, () => p.create(inputs));
+            return { ...r, outs: keepProfile(r.outs, w.profile) };
+        },
+        read: async (id, props) => {
+            const w = where(props);
+            const r = await withAws(w, () => p.read(id, props));
+            return r.id ? { ...r, props: keepProfile(r.props, w.profile) } : r;
+        },
+        update: async (id, olds, news) => {
+            const w = where(olds, news);
+            const r = await withAws(w, () => p.update(id, olds, news));
+            return { ...r, outs: keepProfile(r.outs, where(news, olds).profile) };
+        },
+        delete: (id, props) => withAws(where(props), () => p.delete(id, props)),
+    };
+}
+

@@ -59,3 +59,12 @@ export function tokenStep(base: string, token: string): number | undefined {
     const rest = token.slice(base.length + 1);
     return /^[1-9][0-9]{0,5}$/.test(rest) ? Number(rest) : undefined;
 }
+
+/**
+ * The `aws:profile` stack config (as @pulumi/aws honours it), passed by every
+ * AWS resource class as `__profile`: the provider then makes each AWS call
+ * with that profile's credentials (and region, where none is set).
+ */
+export function awsProfile(): string | undefined {
+    return new pulumi.Config("aws").get("profile") || undefined;
+}

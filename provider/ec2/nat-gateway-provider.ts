@@ -645,10 +645,11 @@ export const provider = {
         return withVanished(olds, natDiff(id, olds ?? {}, news ?? {}), "subnetId");
     },
 
-    create: (inputs: any) => withRegion(inputs?.region, () => create(inputs)),
-    read: (id: string, props: any) => withRegion(props?.region, () => read(id, props)),
-    update: (id: string, olds: any, news: any) => withRegion(olds?.region || news?.region, () => update(id, olds, news)),
-    delete: (id: string, props: any) => withRegion(props?.region, () => remove(id, props)),
+    // Each call runs in the gateway's stored region: the registry wraps this object (common/clients awsScoped).
+    create,
+    read,
+    update,
+    delete: remove,
 };
 
 /**

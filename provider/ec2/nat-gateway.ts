@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../common/adopt";
 import { delegatingProvider } from "../delegate";
-import { resourceIdentity } from "../common/identity";
+import { awsProfile, resourceIdentity } from "../common/identity";
 
 export interface NatGatewayArgs {
     /** The subnet the NAT gateway lives in (`subnet-...`). Changing it replaces the gateway. */
@@ -91,6 +91,7 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 // aws:region, as every @pulumi/aws program sets it; else check() asks the SDK.
                 region: args.region ?? new pulumi.Config("aws").get("region"),
                 __identity: identity,
+                __profile: awsProfile(),
                 state: undefined,
                 publicIp: undefined,
                 privateIp: undefined,

@@ -48,6 +48,9 @@ export interface EmulatorCall {
   fault?: FaultKind;
   /** Seconds the call waited before it was handled. */
   delaySeconds?: number;
+  /** The access key id and region of the call's SigV4 signature. */
+  accessKeyId?: string;
+  region?: string;
 }
 
 /** startEmulator / useEmulator options: transition times and a fault config (--faults at start; useEmulator sets it before each test). */
