@@ -24,21 +24,38 @@ describe("e2e: a user's program that installs ackless from npm pack", function (
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("npm install <tarball>, then up and destroy a distribution", async () => {
+    it("npm pack of a fresh checkout (no dist/: prepare builds it), npm install <tarball> in a TypeScript project, strict type-check, --version, then up and destroy", async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-user-"));
-        const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repoRoot, encoding: "utf8" })
+        // A fresh checkout of the committed tree: no dist/, so only the prepare script can put code in the package.
+        const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-checkout-"));
+        execFileSync("bash", ["-c", `git -C "${repoRoot}" archive HEAD | tar -x -C "${checkout}"`]);
+        expect(fs.existsSync(path.join(checkout, "dist"))).to.equal(false);
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(checkout, "node_modules"));
+        const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: checkout, encoding: "utf8" })
             .trim()
             .split("\n")
             .pop()!;
+        fs.rmSync(checkout, { recursive: true, force: true });
+        const listing = execFileSync("tar", ["-tzf", path.join(dir, tarball)], { encoding: "utf8" });
+        expect(listing).to.include("package/dist/provider/index.js").and.include("package/dist/provider/registry.js");
+        expect(listing).to.not.include("package/dist/test/");
+
         fs.writeFileSync(
             path.join(dir, "package.json"),
             JSON.stringify({ name: "user-app", private: true, dependencies: { ackless: `file:./${tarball}` } }, null, 2),
         );
         execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
         expect(fs.lstatSync(path.join(dir, "node_modules", "ackless")).isSymbolicLink()).to.equal(false);
+        // The peer @pulumi/pulumi was installed beside it, once.
+        expect(fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"))).to.equal(true);
+        expect(fs.existsSync(path.join(dir, "node_modules", "ackless", "node_modules", "@pulumi", "pulumi"))).to.equal(false);
+        expect(execFileSync("npx", ["--no-install", "ackless", "--version"], { cwd: dir, encoding: "utf8" }).trim()).to.equal(
+            `ackless ${require(path.join(repoRoot, "package.json")).version}`,
+        );
 
-        const program = `
-const { cloudfront } = require("ackless");
+        // The user's program, in TypeScript, type-checked under strict against the installed package's types.
+        const source = `import { cloudfront } from "ackless";
+
 const d = new cloudfront.Distribution("site", {
     distributionConfig: {
         Origins: { Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
@@ -46,9 +63,16 @@ const d = new cloudfront.Distribution("site", {
     },
     tags: { team: "web" },
 });
-exports.domainName = d.domainName;
-exports.id = d.id;
+export const domainName = d.domainName;
+export const id = d.id;
 `;
+        fs.writeFileSync(path.join(dir, "index.ts"), source);
+        fs.writeFileSync(
+            path.join(dir, "tsconfig.json"),
+            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", esModuleInterop: true, types: [] }, files: ["index.ts"] }),
+        );
+        execFileSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], { cwd: dir, stdio: "pipe" });
+        const program = fs.readFileSync(path.join(dir, "index.js"), "utf8");
         fs.rmSync(path.join(dir, "Pulumi.yaml"), { force: true });
         project = await newProject("user-app", program, emu().env(), {}, { dir, linkNodeModules: false });
         const up = await project.stack.up();
