@@ -65,7 +65,18 @@ import {
 } from "../common/tags";
 import { Deadline, pollDefaults, retrying } from "../common/wait";
 import { identityToken, nthToken, tokenStep } from "../common/identity";
-import { adoptedOutputs, adoptionAllowed, claim, goneRead, guardedDelete, waitVisible, withVanished } from "../common/lifecycle";
+import {
+    adoptedOutputs,
+    adoptionAllowed,
+    claim,
+    goneRead,
+    guardedDelete,
+    INCARNATION_TAG,
+    newIncarnation,
+    ownedByNewerIncarnation,
+    waitVisible,
+    withVanished,
+} from "../common/lifecycle";
 
 const KIND = "cloudfront:Function";
 /** How many generated names create walks past completed functions (lifecycle R1). */
@@ -602,13 +613,15 @@ async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction, ta
     if (inputs.publish !== false && (contentChanged || !sameContent(want, found.live))) {
         await publish(name, etag);
     }
-    await applyTags(found.dev.arn, found.tags, inputs.tags);
+    // Functions take tags since 2026 (TagResource on the function ARN): the incarnation goes on as a tag (lifecycle R2).
+    const incarnation = newIncarnation();
+    await applyTags(found.dev.arn, found.tags, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation });
     const after = await findFunction(name);
     if (!after) {
         throw new AcklessError(`adopting CloudFront function "${name}": it disappeared while being adopted`, "NoSuchFunctionExists");
     }
     progress(`CloudFront function ${name} ${takeover ? "taken over" : "adopted"}`);
-    const outs = { ...outputsOf(inputs, after), name, incarnation: claim(KIND, name, takeover ? "took over" : "adopted") };
+    const outs = { ...outputsOf(inputs, after), name, incarnation: claim(KIND, name, takeover ? "took over" : "adopted", incarnation) };
     return { id: name, outs: takeover ? outs : adoptedOutputs(outs) };
 }
 
@@ -689,6 +702,7 @@ async function createNamed(name: string, inputs: FunctionInputs): Promise<pulumi
     let status = created.FunctionSummary?.Status ?? "UNPUBLISHED";
     let live = "";
     const tags = userTags(inputs.tags);
+    const incarnation = newIncarnation();
     try {
         if (inputs.publish !== false) {
             // At once, with the ETag CreateFunction just returned: no second pass.
@@ -698,7 +712,7 @@ async function createNamed(name: string, inputs: FunctionInputs): Promise<pulumi
             // R5: a just-created function's LIVE stage may read NotFound for a while.
             live = (await waitVisible(`CloudFront function ${name} (LIVE)`, () => stageEtag(name, "LIVE"))) ?? "";
         }
-        await applyTags(arn, {}, tags);
+        await applyTags(arn, {}, { ...tags, [INCARNATION_TAG]: incarnation });
     } catch (err) {
         // Pulumi records nothing for a failed create: do not leave an orphan
         // behind that would block the next attempt with FunctionAlreadyExists.
@@ -715,7 +729,7 @@ async function createNamed(name: string, inputs: FunctionInputs): Promise<pulumi
         etag,
         liveEtag: live,
         published: inputs.publish !== false,
-        incarnation: claim(KIND, name, "created"),
+        incarnation: claim(KIND, name, "created", incarnation),
     };
     return { id: name, outs };
 }
@@ -910,6 +924,9 @@ export async function deleteFunction(id: string, props: any): Promise<void> {
 
 async function deleteNamed(id: string, props: any): Promise<void> {
     const name = id;
+    if (props?.incarnation && props?.arn && ownedByNewerIncarnation("CloudFront function", name, props, await findTags(props.arn))) {
+        return;
+    }
     const deadline = new Deadline(inUseTimeoutMs());
     const started = Date.now();
     const { minDelayMs, maxDelayMs } = pollDefaults();

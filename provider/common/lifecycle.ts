@@ -60,7 +60,11 @@ export const VANISHED_OUTPUT = "vanished";
 
 /** The output that names one incarnation: one create, adoption or takeover of a resource. */
 export const INCARNATION_OUTPUT = "incarnation";
-/** The same name on the AWS resource, where its kind has tags (the durable half of R2). */
+/**
+ * The same name on the AWS resource (the durable half of R2). NAT gateways and
+ * distributions always took tags; CloudFront functions do since 2026
+ * (TagResource on the function ARN: terraform-provider-aws #47915/#47916).
+ */
 export const INCARNATION_TAG = "ackless:incarnation";
 
 /** A new incarnation's name. */
