@@ -52,9 +52,10 @@ describe("emulator internal API", function () {
     await cf.send(new CreateFunctionCommand({ Name: "f", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code("//") }));
     await cf.send(new ListFunctionsCommand({ Stage: "DEVELOPMENT" }));
     const calls = await emu().calls();
+    // Each entry also names the access key id and region of the call's SigV4 signature.
     expect(calls).to.deep.equal([
-      { service: "cloudfront", operation: "CreateFunction", status: 201 },
-      { service: "cloudfront", operation: "ListFunctions", status: 200 },
+      { service: "cloudfront", operation: "CreateFunction", status: 201, accessKeyId: "testing", region: "us-east-1" },
+      { service: "cloudfront", operation: "ListFunctions", status: 200, accessKeyId: "testing", region: "us-east-1" },
     ]);
     await emu().resetCalls();
     expect(await emu().calls()).to.deep.equal([]);
