@@ -27,9 +27,12 @@
  * R3. Adoption happens once, on a first create. `adopt` is dropped from the
  *     inputs of a resource that already has state, and from the re-check the
  *     engine runs for a replacement of such a resource (recognised by its
- *     identity, seen with old inputs earlier in this process). A replacement
- *     therefore creates a new resource; it never adopts, then deletes, the
- *     live original.
+ *     identity, seen with old inputs earlier in this process): a replacement
+ *     the program forces creates a new resource. A targeted replace
+ *     (`up --replace`, `state taint`) checks only once, with no old inputs, so
+ *     its create adopts the live original again; R2 then keeps the delete of
+ *     the old state entry from removing it. Either way a replacement never
+ *     adopts, then deletes, the live original.
  *
  * R4. An adopted resource deleted outside Pulumi stays in state, marked
  *     vanished (with a warning naming its id), instead of being dropped: a
