@@ -59,6 +59,14 @@ const explanations: Record<string, string> = {
 };
 
 /** An Error that keeps the AWS code visible to the user. */
+/** A credential or token provider's error saying the SSO session (its cached token) has expired or is invalid. */
+function isExpiredSso(code: string | undefined, message: string): boolean {
+    return (
+        (code === "CredentialsProviderError" || code === "TokenProviderError" || code === "UnauthorizedException") &&
+        /\bSSO\b.*(expired|invalid|refresh)|(expired|invalid).*\bSSO\b|token is expired/i.test(message)
+    );
+}
+
 export class AcklessError extends Error {
     constructor(message: string, readonly awsCode?: string, readonly cause?: unknown) {
         super(message);
@@ -78,6 +86,15 @@ export function describeAwsError(what: string, err: unknown): AcklessError {
         const sysCode = (err as { code?: string } | undefined)?.code;
         if (isNetworkError(code) || isNetworkError(sysCode)) {
             return new AcklessError(`${what}: could not reach AWS (${code ?? sysCode}: ${message})`, code, err);
+        }
+        if (isExpiredSso(code, message)) {
+            const profile = process.env.AWS_PROFILE;
+            return new AcklessError(
+                `${what}: your AWS SSO session has expired (${message}); sign in again with ` +
+                    `\`aws sso login${profile ? ` --profile ${profile}` : ""}\`, then run the command again`,
+                code,
+                err,
+            );
         }
         if (code === "CredentialsProviderError") {
             return new AcklessError(

@@ -31,4 +31,26 @@ describe("common/errors", () => {
         expect(bug.message).to.equal("reading X: failed before AWS answered (TypeError: Cannot read properties of undefined (reading 'Tags'))");
         expect(bug.message).to.not.include("could not reach AWS");
     });
+
+    it("an expired SSO session says so and names `aws sso login` with the profile", () => {
+        const saved = process.env.AWS_PROFILE;
+        process.env.AWS_PROFILE = "prod-admin";
+        try {
+            // The SDK's wording (credential-provider-sso / token-providers) for an expired cached SSO token.
+            for (const [name, text] of [
+                ["CredentialsProviderError", "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile."],
+                ["TokenProviderError", "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."],
+            ]) {
+                const e = describeAwsError("creating NAT gateway", Object.assign(new Error(text), { name }));
+                expect(e.message).to.include("your AWS SSO session has expired").and.include("`aws sso login --profile prod-admin`");
+                expect(e.awsCode).to.equal(name);
+            }
+            // Other missing credentials keep their own message.
+            const other = describeAwsError("reading X", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+            expect(other.message).to.not.include("SSO");
+        } finally {
+            if (saved === undefined) delete process.env.AWS_PROFILE;
+            else process.env.AWS_PROFILE = saved;
+        }
+    });
 });
