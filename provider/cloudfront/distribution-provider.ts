@@ -97,6 +97,13 @@ import {
 } from "../common/tags";
 import { Deadline, DeadlineExceeded, retrying, sleep, waitFor } from "../common/wait";
 
+/**
+ * The Route 53 hosted zone of every CloudFront distribution, for alias
+ * records (the AWS Route 53 developer guide; aws-cdk's CloudFrontTarget and
+ * @pulumi/aws's Distribution.hostedZoneId give the same constant).
+ */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+
 export const DEFAULT_DELETE_TIMEOUT_MINUTES = 60;
 export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
 /** 412 PreconditionFailed: re-read the ETag and retry this many times. */
@@ -483,6 +490,8 @@ function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags): Obj {
         etag: d.etag,
         enabled: d.enabled,
         lastModifiedTime: d.lastModifiedTime ?? "",
+        hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
+        callerReference: d.config.CallerReference ?? "",
     };
     for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes", "incarnation"]) {
         if (inputs[k] !== undefined && inputs[k] !== null) {

@@ -108,6 +108,13 @@ export class Distribution extends pulumi.dynamic.Resource {
     declare readonly systemTags: pulumi.Output<Record<string, string>>;
     /** When the distribution was last modified (ISO 8601). */
     declare readonly lastModifiedTime: pulumi.Output<string>;
+    /**
+     * The Route 53 hosted zone id of every CloudFront distribution (Z2FDTNDATAQYW2), for alias records:
+     * `aliases: [{ name: site.domainName, zoneId: site.hostedZoneId, evaluateTargetHealth: false }]`.
+     */
+    declare readonly hostedZoneId: pulumi.Output<string>;
+    /** The CallerReference the distribution was made with (derived by ackless, declared, or the adopted one's). */
+    declare readonly callerReference: pulumi.Output<string>;
     declare readonly waitForDeployment: pulumi.Output<boolean | undefined>;
     declare readonly deployTimeoutMinutes: pulumi.Output<number | undefined>;
     declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
@@ -134,6 +141,8 @@ export class Distribution extends pulumi.dynamic.Resource {
                 enabled: undefined,
                 systemTags: undefined,
                 lastModifiedTime: undefined,
+                hostedZoneId: undefined,
+                callerReference: undefined,
             },
             opts,
             "ackless",

@@ -81,6 +81,10 @@ describe("cloudfront.Distribution provider against the emulator", function () {
         expect(outs.distributionConfig).to.deep.equal(ins.distributionConfig);
         expect(ins.distributionConfig.CallerReference).to.match(/^ackless-/);
         expect(ins.distributionConfig.Origins.Quantity).to.equal(1);
+        // What a migrating user needs: the alias zone for Route 53, and the CallerReference it was made with.
+        expect(outs.hostedZoneId).to.equal("Z2FDTNDATAQYW2");
+        const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+        expect(outs.callerReference).to.equal(live.DistributionConfig!.CallerReference);
     });
 
     it("read after create shows no drift; an out-of-band change shows in diff (in place), a deleted distribution reads as gone", async () => {
