@@ -250,7 +250,8 @@ async function deleteAndWait(id: string, deadline: Deadline, props?: Record<stri
 function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
     const addresses = nat.NatGatewayAddresses ?? [];
     const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
-    const { tags, systemTags } = splitTags(withoutMarker(fromKeyValueList(nat.Tags)));
+    // splitTags leaves ackless's own tags (pending-create, incarnation) out of both.
+    const { tags, systemTags } = splitTags(fromKeyValueList(nat.Tags));
     const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? known.connectivityType ?? "public";
     return compact({
         subnetId: nat.SubnetId ?? (known.subnetId as string),
@@ -272,11 +273,6 @@ function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGat
         incarnation: known.incarnation,
         region: known.region,
     });
-}
-
-function withoutMarker(tags: Tags): Tags {
-    const { [PENDING_CREATE_TAG]: _marker, ...rest } = tags;
-    return rest;
 }
 
 const markerOf = (nat: AwsNatGateway) => fromKeyValueList(nat.Tags)[PENDING_CREATE_TAG];
