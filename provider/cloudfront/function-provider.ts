@@ -459,17 +459,7 @@ async function stageEtag(name: string, stage: "DEVELOPMENT" | "LIVE"): Promise<s
 const devEtag = (name: string) => stageEtag(name, "DEVELOPMENT");
 
 /** The LIVE stage's ETag, or "" when never published. */
-async function liveEtag(name: string): Promise<string> {
-    try {
-        const out = await cloudfront().send(new DescribeFunctionCommand({ Name: name, Stage: "LIVE" }));
-        return out.ETag ?? "";
-    } catch (err) {
-        if (isAwsError(err, "NoSuchFunctionExists")) {
-            return "";
-        }
-        throw describeAwsError(`reading the LIVE stage of CloudFront function "${name}"`, err);
-    }
-}
+const liveEtag = async (name: string) => (await stageEtag(name, "LIVE")) ?? "";
 
 /** The function's tags, all of them (user and system); undefined when the function is gone. */
 async function findTags(arn: string): Promise<Tags | undefined> {

@@ -160,12 +160,6 @@ export function adoptionAllowed(olds: unknown, identity: unknown): boolean {
     return !(key && existing.has(key));
 }
 
-/** True when check() runs for the replacement of a resource that has state (see adoptionAllowed). */
-export function isReplacementCheck(olds: unknown, identity: unknown): boolean {
-    const hasOlds = !!olds && typeof olds === "object" && Object.keys(olds as object).length > 0;
-    return !hasOlds && typeof identity === "string" && existing.has(identity);
-}
-
 // ------------------------------------------------------- R4: vanished
 
 /**
