@@ -10,7 +10,7 @@ type Impl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "c
 const loaders: Record<string, () => Impl> = {
     "ackless:test:Echo": () => require("./testing/echo").provider,
     // AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
-    "ackless:cloudfront:Distribution": () => awsScoped(require("./cloudfront/distribution-provider").provider, false),
+    "ackless:cloudfront:Distribution": () => awsScoped(require("./cloudfront/distribution/manager").provider, false),
     "ackless:cloudfront:Function": () => awsScoped(require("./cloudfront/function-provider").provider, false),
     "ackless:ec2:NatGateway": () => awsScoped(require("./ec2/nat-gateway-provider").provider, true),
     "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,

@@ -6,7 +6,7 @@
  */
 import { GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { provider } from "../../provider/cloudfront/distribution-provider";
+import { provider } from "../../provider/cloudfront/distribution/manager";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { useEmulator } from "../helpers/emulator";
 import { clients, createDistribution, waitDeployed } from "../emulator/fixtures";

@@ -13,7 +13,7 @@ import {
     UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
+import { PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
 

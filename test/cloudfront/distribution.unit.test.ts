@@ -21,7 +21,7 @@ import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution-provider";
+import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
 import { resetClients } from "../../provider/common/clients";
 import { setProviderEnv } from "../helpers/env";
 

@@ -2,13 +2,13 @@
  * cloudfront.Distribution: a CloudFront distribution managed by a Pulumi
  * dynamic provider. The provider code stored in state only delegates to the
  * installed ackless package (see ../delegate.ts); the AWS calls live in
- * ./distribution-provider.ts.
+ * ./manager.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
-import type { AdoptArgs } from "../common/adopt";
-import { awsProfile, resourceIdentity } from "../common/identity";
-import { delegatingProvider } from "../delegate";
+import type { AdoptArgs } from "../../common/adopt";
+import { awsProfile, resourceIdentity } from "../../common/identity";
+import { delegatingProvider } from "../../delegate";
 
 /** Fields ackless fills when omitted (see DistributionArgs.distributionConfig). */
 type FilledKeys = "Quantity" | "CallerReference" | "Comment" | "Enabled";
@@ -120,7 +120,7 @@ export class Distribution extends pulumi.dynamic.Resource {
     declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
 
     constructor(name: string, args: DistributionArgs, opts?: pulumi.CustomResourceOptions) {
-        // Identity for the derived CallerReference (see distribution-provider.ts).
+        // Identity for the derived CallerReference (see manager.ts).
         const identity = resourceIdentity(name, opts);
         super(
             delegatingProvider("ackless:cloudfront:Distribution"),

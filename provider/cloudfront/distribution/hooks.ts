@@ -1,0 +1,228 @@
+/**
+ * cloudfront.Distribution, behaviour of its own: the CallerReference,
+ * updates over the live ETag (412 re-reads), and the delete sequence
+ * (disable, wait for Deployed, delete).
+ */
+import { randomUUID } from "crypto";
+import { DeleteDistributionCommand, DistributionConfig, GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { cloudfront } from "../../common/clients";
+import { UNKNOWN } from "../../common/diff";
+import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
+import { identityToken, tokenStep } from "../../common/identity";
+import { ownedByNewerIncarnation } from "../../common/lifecycle";
+import { progress } from "../../common/log";
+import { Deadline, DeadlineExceeded, retrying, sleep } from "../../common/wait";
+import type { Obj } from "./delta";
+import { describeState, findDistribution, findTags, FoundDistribution } from "./sdk";
+import { DEFAULT_DELETE_TIMEOUT_MINUTES, waitDistributionDeployed } from "./wait";
+
+export const KIND = "cloudfront:Distribution";
+
+/**
+ * The Route 53 hosted zone of every CloudFront distribution, for alias
+ * records (the AWS Route 53 developer guide; aws-cdk's CloudFrontTarget and
+ * @pulumi/aws's Distribution.hostedZoneId give the same constant).
+ */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+
+/** 412 PreconditionFailed: re-read the ETag and retry this many times. */
+export const MAX_PRECONDITION_RETRIES = 5;
+/** 409 DistributionNotDisabled right after Deployed: retry this many times (backoff 0.5 s -> 4 s, about 20 s). */
+export const MAX_NOT_DISABLED_RETRIES = 8;
+/** How many CallerReferences (`<ref>`, `<ref>.1`, ...) create walks past deleted distributions before giving up. */
+export const MAX_CALLER_REFERENCES = 20;
+
+/**
+ * The CallerReference of a resource that declares none: `ackless-<hash>` of
+ * its identity (`__identity`, from the public class), so every attempt to
+ * create it sends the same one; UNKNOWN while the identity is unknown;
+ * `ackless-<uuid>` when there is no identity (the provider used directly).
+ */
+export function derivedCallerReference(identity: unknown): string {
+    if (identity === UNKNOWN) {
+        return UNKNOWN;
+    }
+    if (typeof identity !== "string" || identity === "") {
+        return `ackless-${randomUUID()}`;
+    }
+    return identityToken(["ackless:cloudfront:Distribution", identity])!;
+}
+
+/**
+ * GetDistributionConfig for a fresh ETag, `change` the config, and
+ * UpdateDistribution(IfMatch); 412 re-reads and retries. Returns false when
+ * the distribution is gone, "unchanged" when `change` returned false.
+ */
+export async function updateConfig(
+    id: string,
+    what: string,
+    change: (live: DistributionConfig) => DistributionConfig | false,
+    deadline?: Deadline,
+): Promise<boolean | "unchanged"> {
+    const cf = cloudfront();
+    return retrying(
+        async () => {
+            let live;
+            try {
+                live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            const next = change(live.DistributionConfig!);
+            if (next === false) {
+                return "unchanged";
+            }
+            try {
+                await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: next }));
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            return true;
+        },
+        (err) => isAwsError(err, "PreconditionFailed"),
+        {
+            maxAttempts: MAX_PRECONDITION_RETRIES + 1,
+            deadline,
+            delayMs: 100,
+            maxDelayMs: 1000,
+            onRetry: (_err, n) => progress(`CloudFront distribution ${id}: ${what}: the ETag changed (412), re-reading (retry ${n})`),
+        },
+    ).catch((err) => {
+        throw err instanceof AcklessError ? err : describeAwsError(`${what} CloudFront distribution ${id}`, err);
+    });
+}
+
+/**
+ * Disable, wait, delete, resumable from any state: gone is done; InProgress
+ * waits for Deployed; Enabled flips Enabled on the raw GetDistributionConfig
+ * result and waits; then DeleteDistribution with the ETag just read. 412
+ * re-reads, 409 right after Deployed retries briefly, NoSuchDistribution at
+ * any step means done. One deadline for the whole sequence.
+ */
+export async function deleteDistribution(
+    id: string,
+    timeoutMinutes: number = DEFAULT_DELETE_TIMEOUT_MINUTES,
+    props?: Obj,
+): Promise<void> {
+    const deadline = new Deadline(timeoutMinutes * 60_000);
+    let ownerChecked = !props?.incarnation;
+    let step = "reading the distribution";
+    let last: FoundDistribution | undefined;
+    let preconditionRetries = 0;
+    let notDisabledRetries = 0;
+    const cf = cloudfront();
+    try {
+        for (;;) {
+            step = "reading the distribution";
+            last = await findDistribution(id);
+            if (!last) {
+                progress(`CloudFront distribution ${id} is gone`);
+                return;
+            }
+            if (!ownerChecked) {
+                // Lifecycle R2, durable half: never delete a newer incarnation's distribution.
+                ownerChecked = true;
+                if (ownedByNewerIncarnation("CloudFront distribution", id, props, await findTags(last.arn))) {
+                    return;
+                }
+            }
+            if (last.status !== "Deployed") {
+                step = last.enabled
+                    ? "waiting for a pending change to deploy before disabling"
+                    : "waiting for the disabled distribution to finish deploying";
+                last = await waitDistributionDeployed(id, step, deadline);
+                if (!last) {
+                    return;
+                }
+            }
+            if (last.enabled) {
+                step = "disabling (UpdateDistribution with Enabled=false)";
+                progress(`CloudFront distribution ${id}: disabling`);
+                const disabled = await updateConfig(id, "disabling", (live) => (live.Enabled ? { ...live, Enabled: false } : false), deadline);
+                if (disabled === false) {
+                    return;
+                }
+                step = "waiting for the disabled distribution to finish deploying";
+                last = await waitDistributionDeployed(id, step, deadline);
+                if (!last) {
+                    return;
+                }
+                if (last.enabled) {
+                    continue; // re-enabled behind our back: start over
+                }
+            }
+            step = "deleting (DeleteDistribution)";
+            try {
+                await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: last.etag }));
+                progress(`CloudFront distribution ${id} deleted`);
+                return;
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return;
+                }
+                if (isAwsError(err, "PreconditionFailed") && preconditionRetries < MAX_PRECONDITION_RETRIES) {
+                    preconditionRetries++;
+                    progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${preconditionRetries})`);
+                    continue;
+                }
+                if (isAwsError(err, "DistributionNotDisabled") && notDisabledRetries < MAX_NOT_DISABLED_RETRIES && !deadline.expired()) {
+                    notDisabledRetries++;
+                    const delay = Math.min(4000, 500 * 2 ** (notDisabledRetries - 1));
+                    progress(`CloudFront distribution ${id}: not yet deletable (409 DistributionNotDisabled), retrying in ${delay / 1000} s`);
+                    await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
+                    continue;
+                }
+                throw err;
+            }
+        }
+    } catch (err) {
+        const where = `while ${step}; the distribution was last seen ${describeState(last)}`;
+        const resume = "Run `pulumi destroy` again to resume from where it stopped.";
+        if (err instanceof DeadlineExceeded) {
+            throw new AcklessError(
+                `deleting CloudFront distribution ${id}: the ${timeoutMinutes}-minute deadline (deleteTimeoutMinutes) passed ${where}. ${resume}`,
+                "DeadlineExceeded",
+                err,
+            );
+        }
+        const inner = err instanceof AcklessError ? err : describeAwsError(`${step}`, err);
+        throw new AcklessError(`deleting CloudFront distribution ${id} failed ${where}: ${inner.message}. ${resume}`, inner.awsCode, err);
+    }
+}
+
+/** A declared CallerReference must be the adopted distribution's (it cannot change). */
+export function callerReferenceMismatch(live: DistributionConfig, desired: Obj): string | undefined {
+    const declared = desired?.CallerReference;
+    if (typeof declared === "string" && declared !== live.CallerReference) {
+        return (
+            `adopt: distributionConfig.CallerReference ${JSON.stringify(declared)} differs from the adopted distribution's ` +
+            `${JSON.stringify(live.CallerReference)}; it cannot change: omit CallerReference (the live one is kept) or declare the live one`
+        );
+    }
+    return undefined;
+}
+
+/**
+ * A distribution on its way out: disabled while the program wants it enabled
+ * (ackless never creates it so; the delete sequence disables first).
+ */
+export function isBeingDeleted(d: FoundDistribution, desired: Obj): boolean {
+    return !d.enabled && desired?.Enabled !== false;
+}
+/**
+ * Whether an old CallerReference (the one the distribution was made with) is
+ * the new one: equal, or, for a derived reference, a step of its walk.
+ */
+export function sameCallerReference(old: unknown, next: unknown, derived: boolean): boolean {
+    if (old === next) {
+        return true;
+    }
+    return derived && typeof old === "string" && typeof next === "string" && tokenStep(next, old) !== undefined;
+}
+
