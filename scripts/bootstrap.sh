@@ -2,7 +2,7 @@
 # ackless bootstrap: installs everything the main job and the tests need,
 # idempotently, and writes .ackless/env.sh for the other scripts to source.
 #
-#   0. Node.js: the machine's own when it is 22 or later; otherwise the newest
+#   0. Node.js: the machine's own when it is 22.19 or later; otherwise the newest
 #      24.x (LTS) from the npm registry's node-linux-<arch> package, cached per
 #      user and version in $ACKLESS_CACHE_DIR, and put first on PATH for
 #      everything that follows and everything the other scripts start
@@ -32,14 +32,15 @@ CACHE="${ACKLESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ackless}"
 # --- 0. Node.js --------------------------------------------------------------
 # Node 20 is past its end of life, newer @pulumi/pulumi releases need 22, and
 # Node before 24 can spend ~30 s formatting each program error (nodejs/node
-# #64011): below 22 we bring our own 24.x.
+# #64011): below 22.19 we bring our own 24.x (22.19: what @kubernetes/client-node's
+# undici needs, and require() of ES modules, which that client is, unflagged).
 NODE_DIR=""
-node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-if [[ -n "${ACKLESS_NODE_VERSION:-}" || "$(node_major)" -lt 22 ]]; then
+node_recent() { "${1:-node}" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null; }
+if [[ -n "${ACKLESS_NODE_VERSION:-}" ]] || ! node_recent; then
   command -v npm >/dev/null || die "npm is not on PATH: install Node.js (it ships npm); the bootstrap then fetches Node.js 24 itself"
   case "$(uname -m)" in
     x86_64|amd64) node_arch=x64 ;; aarch64|arm64) node_arch=arm64 ;;
-    *) die "no Node.js 24 package for $(uname -m): install Node.js 22 or later yourself and re-run" ;;
+    *) die "no Node.js 24 package for $(uname -m): install Node.js 22.19 or later yourself and re-run" ;;
   esac
   node_pkg="node-linux-$node_arch"
   want="${ACKLESS_NODE_VERSION:-}"
@@ -52,7 +53,7 @@ if [[ -n "${ACKLESS_NODE_VERSION:-}" || "$(node_major)" -lt 22 ]]; then
     say "the machine's node is $(node --version 2>/dev/null || echo missing); looking up the newest Node.js 24 ($node_pkg)..."
     want="$(npm view "$node_pkg@24" version --json 2>/dev/null | tr -d '[]" \n' | tr ',' '\n' | sort -t. -k1,1n -k2,2n -k3,3n | tail -1)"
     [[ "$want" =~ ^24\.[0-9]+\.[0-9]+$ ]] || die "could not find $node_pkg@24 on the npm registry.
-  Fix: check npm's registry access (npm view $node_pkg version), or install Node.js 22 or later and re-run."
+  Fix: check npm's registry access (npm view $node_pkg version), or install Node.js 22.19 or later and re-run."
   fi
   NODE_DIR="$CACHE/node-v$want"
   if [[ ! -x "$NODE_DIR/bin/node" ]]; then
@@ -70,7 +71,7 @@ if [[ -n "${ACKLESS_NODE_VERSION:-}" || "$(node_major)" -lt 22 ]]; then
   export PATH="$NODE_DIR/bin:$PATH"
   hash -r
 fi
-command -v node >/dev/null || die "node is not on PATH: install Node.js (any version with npm; the bootstrap brings 24 when it is older than 22)"
+command -v node >/dev/null || die "node is not on PATH: install Node.js (any version with npm; the bootstrap brings 24 when it is older than 22.19)"
 say "using Node.js $(node --version) ($(command -v node))"
 
 # --- 1. npm packages -------------------------------------------------------

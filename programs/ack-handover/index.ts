@@ -34,7 +34,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudfront, ec2 } from "../../provider";
-import { ack, CustomResourceDeletion, KubeClient, KubeError, RetainPolicy } from "../../provider/k8s";
+import { ack, CustomResourceDeletion, CustomResources, KubeError, RetainPolicy } from "../../provider/k8s";
 
 type AckObject = ack.AckObject;
 
@@ -67,14 +67,12 @@ function namespacesOf(cfg: pulumi.Config): string[] | undefined {
     return names.length ? names : undefined;
 }
 
-async function listKind(client: KubeClient, kind: ack.AckKind, namespaces: string[] | undefined): Promise<AckObject[]> {
+async function listKind(client: CustomResources, kind: ack.AckKind, namespaces: string[] | undefined): Promise<AckObject[]> {
     const apiVersion = ack.apiVersionOf(kind);
-    const paths = namespaces ? namespaces.map((ns) => ack.resourcePath(apiVersion, kind.plural, ns)) : [ack.resourcePath(apiVersion, kind.plural)];
     const out: AckObject[] = [];
-    for (const p of paths) {
+    for (const namespace of namespaces ?? [undefined]) {
         try {
-            const list = await client.get<{ items?: AckObject[] }>(p);
-            for (const item of list.items ?? []) {
+            for (const item of await client.list<AckObject>({ apiVersion, plural: kind.plural, namespace })) {
                 out.push({ ...item, apiVersion, kind: kind.kind });
             }
         } catch (err) {
@@ -108,7 +106,7 @@ export = async () => {
     // The one documented opt-out: `pulumi config set retainOnDelete false`, then `pulumi up`.
     const retainOnDelete = cfg.getBoolean("retainOnDelete") ?? true;
     const controllerGraceSeconds = cfg.getNumber("controllerGraceSeconds") ?? 30;
-    const client = KubeClient.fromKubeconfig(text, context);
+    const client = CustomResources.load({ kubeconfig: text, context });
 
     const previous = await previousHandOvers();
     const previousByKey = new Map(previous.map((r) => [`${r.kind}/${r.metadata.namespace}/${r.metadata.name}`, r]));

@@ -12,13 +12,14 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { KubeClient } from "./client";
+import { KubeRest } from "./kube";
 
 export interface KubeControlPlane {
     kubeconfig: string; // path
     kubeconfigText: string;
     server: string;
-    client: KubeClient;
+    /** Requests by path as the admin (tests set up objects with it). */
+    client: KubeRest;
     stop(): Promise<void>;
 }
 
@@ -123,7 +124,7 @@ export async function startKube(): Promise<KubeControlPlane> {
     ].join("\n");
     const kubeconfig = path.join(dir, "kubeconfig");
     fs.writeFileSync(kubeconfig, kubeconfigText);
-    const client = KubeClient.fromKubeconfig(kubeconfig);
+    const client = KubeRest.load({ kubeconfig });
 
     const stop = async () => {
         apiserver.kill("SIGTERM");

@@ -20,10 +20,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
-import { KubeClient, KubeError } from "./client";
+import { CustomResources, KubeError } from "./kube";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded, pollDefaults, retrying, waitFor } from "../common/wait";
-import { checkTarget, defined, clientFor, describeTarget, findObject, isConflict, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
+import { checkTarget, defined, clientFor, describeTarget, findObject, isConflict, ObjectTarget, refOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
 
 const RETAIN = "retain";
 
@@ -72,7 +72,7 @@ function onConflict<T>(deadline: Deadline, retryable: (err: unknown) => boolean,
 const isStatus = (err: unknown, status: number) => err instanceof KubeError && err.status === status;
 
 /** Step 1: DELETE the object exactly as verified. Returns the object as it was verified, or undefined when already gone. */
-export async function deleteVerified(client: KubeClient, t: DeletionInputs, deadline: Deadline): Promise<any | undefined> {
+export async function deleteVerified(client: CustomResources, t: DeletionInputs, deadline: Deadline): Promise<any | undefined> {
     // 409: the preconditions failed (changed since we read it): read and verify again.
     return onConflict(deadline, (err) => isStatus(err, 409), async () => {
         const obj = await findObject(client, t);
@@ -86,7 +86,7 @@ export async function deleteVerified(client: KubeClient, t: DeletionInputs, dead
             return obj; // already being deleted (a previous run), and retained
         }
         try {
-            await client.delete(pathOf(t), {
+            await client.delete(refOf(t), {
                 apiVersion: "v1",
                 kind: "DeleteOptions",
                 propagationPolicy: "Background",
@@ -104,7 +104,7 @@ export async function deleteVerified(client: KubeClient, t: DeletionInputs, dead
 }
 
 /** Step 3: remove `finalizer`, in one request that also tests the retain annotation. True when removed. */
-export async function removeFinalizerVerified(client: KubeClient, t: DeletionInputs, deadline: Deadline): Promise<boolean> {
+export async function removeFinalizerVerified(client: CustomResources, t: DeletionInputs, deadline: Deadline): Promise<boolean> {
     // 409/422: changed under us (a test failed): read and verify again.
     return onConflict(deadline, isConflict, async () => {
         const obj = await findObject(client, t);
@@ -119,7 +119,7 @@ export async function removeFinalizerVerified(client: KubeClient, t: DeletionInp
             throw refuse(t, obj);
         }
         try {
-            await client.jsonPatch(pathOf(t), [
+            await client.jsonPatch(refOf(t), [
                 { op: "test", path: "/metadata/uid", value: obj.metadata.uid },
                 { op: "test", path: `/metadata/annotations/${pointer(ACK.deletionPolicy)}`, value: RETAIN },
                 { op: "test", path: `/metadata/finalizers/${index}`, value: t.finalizer },

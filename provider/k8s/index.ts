@@ -1,4 +1,4 @@
 export * from "./retain-policy";
 export * from "./custom-resource-deletion";
 export * as ack from "./ack";
-export { KubeClient, KubeError } from "./client";
+export { CustomResources, CustomResourceRef, CollectionRef, KubeError, KubeRest, KubeconfigSource, loadKubeConfig, RBAC_DOC } from "./kube";

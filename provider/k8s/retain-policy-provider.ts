@@ -13,9 +13,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
-import { KubeClient } from "./client";
+import { CustomResources } from "./kube";
 import { progress } from "../common/log";
-import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, pathOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
+import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, refOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
 
 export const RETAIN = "retain";
 
@@ -26,7 +26,7 @@ interface Outputs extends Inputs {
 }
 
 /** Sets the annotation on the object named by t; returns the object's annotation afterwards. */
-export async function setRetain(client: KubeClient, t: ObjectTarget): Promise<string> {
+export async function setRetain(client: CustomResources, t: ObjectTarget): Promise<string> {
     const obj = await findObject(client, t);
     if (!obj) {
         throw new Error(
@@ -42,7 +42,7 @@ export async function setRetain(client: KubeClient, t: ObjectTarget): Promise<st
         ops.push({ op: "add", path: "/metadata/annotations", value: {} });
     }
     ops.push({ op: "add", path: `/metadata/annotations/${pointer(ACK.deletionPolicy)}`, value: RETAIN });
-    const patched = await client.jsonPatch(pathOf(t), ops);
+    const patched = await client.jsonPatch(refOf(t), ops);
     progress(`${describeTarget(t)}: set ${ACK.deletionPolicy}: ${RETAIN} (was ${annotations?.[ACK.deletionPolicy] ?? "unset"})`);
     return patched?.metadata?.annotations?.[ACK.deletionPolicy] ?? "";
 }

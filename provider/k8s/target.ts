@@ -4,8 +4,7 @@
  * public classes list it in additionalSecretOutputs); the client is built
  * inside each provider method and never stored.
  */
-import { KubeClient, KubeError } from "./client";
-import { resourcePath } from "./ack";
+import { CustomResourceRef, CustomResources, KubeError } from "./kube";
 
 export interface ObjectTarget {
     /** Kubeconfig text (secret). */
@@ -51,14 +50,14 @@ export function checkTarget(inputs: any): { property: string; reason: string }[]
     return failures;
 }
 
-export const clientFor = (t: ObjectTarget) => KubeClient.fromKubeconfig(t.kubeconfig, t.context);
-export const pathOf = (t: ObjectTarget) => resourcePath(t.apiVersion, t.plural, t.namespace, t.name);
+export const clientFor = (t: ObjectTarget) => CustomResources.load({ kubeconfig: t.kubeconfig, context: t.context });
+export const refOf = (t: ObjectTarget): CustomResourceRef => ({ apiVersion: t.apiVersion, plural: t.plural, namespace: t.namespace, name: t.name });
 export const describeTarget = (t: ObjectTarget) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ""}${t.name}`;
 export const targetId = (t: ObjectTarget) => `${t.apiVersion}/${t.kind}/${t.namespace ?? ""}/${t.name}`;
 
 /** The object, or undefined when it is gone (or a different object now has its name). */
-export async function findObject(client: KubeClient, t: ObjectTarget): Promise<any | undefined> {
-    const obj = await client.getOrUndefined(pathOf(t));
+export async function findObject(client: CustomResources, t: ObjectTarget): Promise<any | undefined> {
+    const obj = await client.getOrUndefined(refOf(t));
     if (!obj || (t.uid && obj.metadata?.uid !== t.uid)) {
         return undefined;
     }

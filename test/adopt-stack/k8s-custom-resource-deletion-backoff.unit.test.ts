@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { ACK } from "../../provider/k8s/ack";
-import { KubeClient, KubeError } from "../../provider/k8s/client";
+import { CustomResources, KubeError } from "../../provider/k8s/kube";
 import { CONFLICT_BACKOFF, DeletionInputs, deleteVerified, removeFinalizerVerified } from "../../provider/k8s/custom-resource-deletion-provider";
 import { Deadline } from "../../provider/common/wait";
 import { rejection } from "./helpers";
@@ -37,7 +37,7 @@ function fakeClient(status: number, failures = Infinity) {
         }
         return {};
     };
-    const client = { getOrUndefined: async () => object(), delete: answer, jsonPatch: answer } as unknown as KubeClient;
+    const client = { getOrUndefined: async () => object(), delete: answer, jsonPatch: answer } as unknown as CustomResources;
     return { client, writes };
 }
 

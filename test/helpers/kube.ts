@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { KubeClient } from "../../provider/k8s/client";
+import { KubeRest } from "../../provider/k8s/kube";
 
 export { KubeControlPlane, kubeBinDir, startKube } from "../../provider/k8s/control-plane";
 
@@ -24,7 +24,7 @@ export function ackCrdFiles(): string[] {
 }
 
 /** Creates CRDs from YAML files and waits until each is Established (served). */
-export async function installCrds(client: KubeClient, files: string[] = ackCrdFiles()): Promise<string[]> {
+export async function installCrds(client: KubeRest, files: string[] = ackCrdFiles()): Promise<string[]> {
     const yaml = await import("js-yaml");
     const names: string[] = [];
     for (const file of files) {
@@ -49,7 +49,7 @@ export async function installCrds(client: KubeClient, files: string[] = ackCrdFi
 }
 
 /** Creates a namespace (unique names per test: namespaces never finish terminating here). */
-export async function createNamespace(client: KubeClient, name: string): Promise<void> {
+export async function createNamespace(client: KubeRest, name: string): Promise<void> {
     await client.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
 }
 
@@ -59,7 +59,7 @@ export async function createNamespace(client: KubeClient, name: string): Promise
  * /status subresource. Returns the object as stored.
  */
 export async function createWithStatus(
-    client: KubeClient,
+    client: KubeRest,
     apiVersion: string,
     plural: string,
     namespace: string,
