@@ -11,7 +11,7 @@ import {
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { provider, FunctionOutputs } from "../../provider/cloudfront/function-provider";
+import { provider, FunctionOutputs } from "../../provider/cloudfront/function/manager";
 import { useEmulator } from "../helpers/emulator";
 import { clients, code, createDistribution, expectAwsError, text, unique, waitDeployed } from "../emulator/fixtures";
 import { setProviderEnv } from "../helpers/env";

@@ -16,7 +16,7 @@ import {
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
-import { provider, syntaxError } from "../../provider/cloudfront/function-provider";
+import { provider, syntaxError } from "../../provider/cloudfront/function/manager";
 
 const ARN = "arn:aws:cloudfront::123456789012:function/fn";
 const CODE = "function handler(event) { return event.request; }";

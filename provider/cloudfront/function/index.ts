@@ -3,12 +3,12 @@
  * update, with both stages (DEVELOPMENT and LIVE) visible in its outputs.
  *
  * This file holds only the public API; the implementation lives in
- * function-provider.ts and is reached through the delegating provider.
+ * manager.ts and is reached through the delegating provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AdoptArgs } from "../common/adopt";
-import { awsProfile, resourceIdentity } from "../common/identity";
-import { delegatingProvider } from "../delegate";
+import type { AdoptArgs } from "../../common/adopt";
+import { awsProfile, resourceIdentity } from "../../common/identity";
+import { delegatingProvider } from "../../delegate";
 
 export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
 
