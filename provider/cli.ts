@@ -27,6 +27,25 @@ function usage(): string {
     );
 }
 
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) {
+            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        row = next;
+    }
+    return row[b.length];
+}
+
+/** What an unknown command probably meant, and where the list is. */
+export function suggestion(name: string): string {
+    const close = [...Object.keys(commands), "help", "--version"].filter((c) => distance(name, c) <= Math.max(1, Math.floor(c.length / 4)));
+    return (close.length > 0 ? `Did you mean ${close.map((c) => `"ackless ${c}"`).join(" or ")}? ` : "") + "Run \"ackless help\" for every command.\n";
+}
+
 /** The installed package's version (dist/provider/cli.js -> package.json). */
 export function version(): string {
     return require("../../package.json").version;
@@ -44,7 +63,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const load = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
     if (!load) {
-        process.stderr.write(`ackless: unknown command "${name}"\n\n${usage()}`);
+        process.stderr.write(`ackless: unknown command "${name}". ${suggestion(name)}\n${usage()}`);
         return 1;
     }
     try {

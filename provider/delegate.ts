@@ -7,6 +7,13 @@
  * package installed beside the program: it holds no clients, no credentials,
  * stays around 1 KB, and a fix to the installed package reaches existing
  * stacks' read and delete.
+ *
+ * So `ackless/dist/provider/registry` is public API for as long as any stack
+ * exists: every resource's stored code `require`s exactly that path for
+ * refresh and destroy. package.json's `exports` map keeps it resolvable (next
+ * to the public entry points `ackless` and `ackless/k8s`), and
+ * test/e2e/installed-package.test.ts checks it from an installed tarball.
+ * Never move or rename registry.ts or the kind names it maps.
  */
 import * as pulumi from "@pulumi/pulumi";
 

@@ -32,6 +32,14 @@ describe("the ackless command", () => {
     it("an unknown command names itself, shows the list and exits 1", () => {
         const r = run("frobnicate");
         expect(r.code).to.equal(1);
-        expect(r.err).to.include('unknown command "frobnicate"').and.include("adopt-stack");
+        expect(r.err).to.include('unknown command "frobnicate"').and.include('Run "ackless help"').and.include("adopt-stack");
+        expect(r.err).to.not.include("Did you mean");
+    });
+
+    it("a misspelt command is suggested", () => {
+        const r = run("adopt-stak");
+        expect(r.code).to.equal(1);
+        expect(r.err).to.include('Did you mean "ackless adopt-stack"?');
+        expect(run("--verison").err).to.include('Did you mean "ackless --version"?');
     });
 });

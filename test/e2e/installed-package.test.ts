@@ -14,6 +14,34 @@ import { CloudFrontClient, ListDistributionsCommand } from "@aws-sdk/client-clou
 import { useEmulator } from "../helpers/emulator";
 import { newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
+function readmeSection(): string {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    return readme.split(/^## /m).find((s) => s.startsWith("Use ackless in your project\n")) ?? "";
+}
+
+/** The ```ts block of the README section "Use ackless in your project". */
+function readmeProgram(): string {
+    const block = /```ts\n([\s\S]*?)```/.exec(readmeSection());
+    if (!block) {
+        throw new Error('README.md has no ```ts block under "## Use ackless in your project"');
+    }
+    return block[1];
+}
+
+/**
+ * The provider kinds the code stored in existing stacks' state passes to
+ * `require("ackless/dist/provider/registry").provider(kind)`. A contract with
+ * every stack ever deployed: never remove or rename one.
+ */
+const STORED_KINDS = [
+    "ackless:cloudfront:Distribution",
+    "ackless:cloudfront:Function",
+    "ackless:ec2:NatGateway",
+    "ackless:k8s:RetainPolicy",
+    "ackless:k8s:CustomResourceDeletion",
+    "ackless:test:Echo",
+];
+
 describe("e2e: a user's program that installs ackless from npm pack", function () {
     const emu = useEmulator({ deploySeconds: 1 });
     let project: TestProject | undefined;
@@ -24,7 +52,7 @@ describe("e2e: a user's program that installs ackless from npm pack", function (
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("npm pack of a fresh checkout (no dist/: prepare builds it), npm install <tarball> in a TypeScript project, strict type-check, --version, then up and destroy", async () => {
+    it("npm pack of a fresh checkout (no dist/: prepare builds it), npm install <tarball> in a TypeScript project, exports map, help and --version, the README's program type-checked under strict, then up and destroy", async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-user-"));
         // A fresh checkout of the committed tree: no dist/, so only the prepare script can put code in the package.
         const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-checkout-"));
@@ -37,12 +65,28 @@ describe("e2e: a user's program that installs ackless from npm pack", function (
             .pop()!;
         fs.rmSync(checkout, { recursive: true, force: true });
         const listing = execFileSync("tar", ["-tzf", path.join(dir, tarball)], { encoding: "utf8" });
+        expect(tarball).to.equal(`ackless-${require(path.join(repoRoot, "package.json")).version}.tgz`);
+        expect(readmeSection()).to.include(tarball);
         expect(listing).to.include("package/dist/provider/index.js").and.include("package/dist/provider/registry.js");
-        expect(listing).to.not.include("package/dist/test/");
+        expect(listing).to.include("package/LICENSE").and.include("package/CHANGELOG.md").and.include("package/dist/provider/cli.js");
+        expect(listing).to.not.include("package/dist/test/").and.not.include("package/programs/").and.not.include("package/emulator/");
 
+        // The README's installs: @pulumi/pulumi and the tarball, typescript and @types/node for development
+        // (at this repository's versions, so the npm cache serves them).
+        const ours = require(path.join(repoRoot, "package.json"));
+        const installed = (name: string) => require(path.join(repoRoot, "node_modules", name, "package.json")).version;
         fs.writeFileSync(
             path.join(dir, "package.json"),
-            JSON.stringify({ name: "user-app", private: true, dependencies: { ackless: `file:./${tarball}` } }, null, 2),
+            JSON.stringify(
+                {
+                    name: "user-app",
+                    private: true,
+                    dependencies: { "@pulumi/pulumi": installed("@pulumi/pulumi"), ackless: `file:./${tarball}` },
+                    devDependencies: { typescript: installed("typescript"), "@types/node": ours.devDependencies["@types/node"] },
+                },
+                null,
+                2,
+            ),
         );
         execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
         expect(fs.lstatSync(path.join(dir, "node_modules", "ackless")).isSymbolicLink()).to.equal(false);
@@ -52,35 +96,59 @@ describe("e2e: a user's program that installs ackless from npm pack", function (
         expect(execFileSync("npx", ["--no-install", "ackless", "--version"], { cwd: dir, encoding: "utf8" }).trim()).to.equal(
             `ackless ${require(path.join(repoRoot, "package.json")).version}`,
         );
+        expect(execFileSync("npx", ["--no-install", "ackless", "help"], { cwd: dir, encoding: "utf8" })).to.match(/^Usage: ackless <command>/).and.include("adopt-stack");
 
-        // The user's program, in TypeScript, type-checked under strict against the installed package's types.
-        const source = `import { cloudfront } from "ackless";
+        // The exports map, as the installed package resolves it from the user's project: the path stored
+        // provider code requires (with every kind it names), the public entry points, and nothing else.
+        const resolved = JSON.parse(
+            execFileSync(
+                process.execPath,
+                [
+                    "-e",
+                    `const kinds = ${JSON.stringify(STORED_KINDS)};
+const registry = require("ackless/dist/provider/registry");
+const blocked = (p) => { try { require.resolve(p); return "resolved"; } catch (e) { return e.code; } };
+console.log(JSON.stringify({
+    registry: require.resolve("ackless/dist/provider/registry"),
+    kinds: Object.fromEntries(kinds.map((k) => [k, ["check", "diff", "create", "read", "update", "delete"].filter((m) => typeof registry.provider(k)[m] === "function")])),
+    root: Object.keys(require("ackless")).sort(),
+    k8s: ["RetainPolicy", "CustomResourceDeletion"].filter((n) => typeof require("ackless/k8s")[n] === "function"),
+    internal: blocked("ackless/dist/provider/cloudfront/distribution-provider"),
+}));`,
+                ],
+                { cwd: dir, encoding: "utf8" },
+            ),
+        );
+        expect(resolved.registry).to.equal(fs.realpathSync(path.join(dir, "node_modules", "ackless", "dist", "provider", "registry.js")));
+        for (const kind of STORED_KINDS) {
+            expect(resolved.kinds[kind], kind).to.deep.equal(["check", "diff", "create", "read", "update", "delete"]);
+        }
+        expect(resolved.root).to.deep.equal(["cloudfront", "ec2"]);
+        expect(resolved.k8s).to.deep.equal(["RetainPolicy", "CustomResourceDeletion"]);
+        expect(resolved.internal).to.equal("ERR_PACKAGE_PATH_NOT_EXPORTED");
 
-const d = new cloudfront.Distribution("site", {
-    distributionConfig: {
-        Origins: { Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
-        DefaultCacheBehavior: { TargetOriginId: "origin", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
-    },
-    tags: { team: "web" },
-});
-export const domainName = d.domainName;
-export const id = d.id;
-`;
+        // The user's program is the README's, verbatim: one source for the docs and the test.
+        const source = readmeProgram();
+        expect(source.split("\n").filter((l) => l.trim() && !l.trim().startsWith("//")).length).to.be.at.most(12);
         fs.writeFileSync(path.join(dir, "index.ts"), source);
+        // The ackless/k8s subpath's types resolve too (typesVersions, for moduleResolution node).
+        fs.writeFileSync(path.join(dir, "k8s-types.ts"), `import { RetainPolicy } from "ackless/k8s";\nexport type Retain = RetainPolicy;\n`);
         fs.writeFileSync(
             path.join(dir, "tsconfig.json"),
-            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", esModuleInterop: true, types: [] }, files: ["index.ts"] }),
+            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext" }, files: ["index.ts", "k8s-types.ts"] }),
         );
-        execFileSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], { cwd: dir, stdio: "pipe" });
-        const program = fs.readFileSync(path.join(dir, "index.js"), "utf8");
-        fs.rmSync(path.join(dir, "Pulumi.yaml"), { force: true });
-        project = await newProject("user-app", program, emu().env(), {}, { dir, linkNodeModules: false });
+        // Both module resolutions a project may use: nodenext reads the exports map's types, node (node10) main/types and typesVersions.
+        const tsc = (...args: string[]) => execFileSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit", ...args], { cwd: dir, stdio: "pipe" });
+        tsc();
+        tsc("--module", "commonjs", "--moduleResolution", "node");
+        // Pulumi runs index.ts itself (ts-node, type-checked with the project's typescript and tsconfig).
+        project = await newProject("user-app", source, emu().env(), {}, { dir, linkNodeModules: false, typescript: true });
         const up = await project.stack.up();
         expect(up.summary.resourceChanges?.create).to.equal(2);
         expect(up.outputs.domainName.value).to.match(/\.cloudfront\.net$/);
 
         const stored: string = (await project.resources())[0].inputs.__provider;
-        expect(stored).to.include('require("ackless/dist/provider/registry")');
+        expect(stored).to.include('require("ackless/dist/provider/registry")').and.include('"ackless:cloudfront:Distribution"');
         expect(stored).to.not.include(emu().env().AWS_SECRET_ACCESS_KEY);
 
         const cf = new CloudFrontClient({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
