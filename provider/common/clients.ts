@@ -11,6 +11,8 @@ import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { AsyncLocalStorage } from "async_hooks";
+import { resetShared } from "./batch";
+import { throttle } from "./rate";
 
 const cache = new Map<string, unknown>();
 
@@ -26,7 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * that read, refresh and delete always use the region stored in state, not
  * whatever the environment says today.
  */
-interface AwsScope {
+export interface AwsScope {
     region?: string;
     /** The `aws:profile` stack config, as @pulumi/aws honours it. */
     profile?: string;
@@ -43,6 +45,11 @@ export function withAws<T>(where: AwsScope, fn: () => Promise<T>): Promise<T> {
 /** Runs `fn` with every regional client of ackless in `region` (when given). */
 export function withRegion<T>(region: string | undefined, fn: () => Promise<T>): Promise<T> {
     return withAws({ region }, fn);
+}
+
+/** The region and profile the current provider call works in (to carry into shared work, common/batch.ts). */
+export function currentAwsScope(): AwsScope {
+    return { ...(scope.getStore() ?? {}) };
 }
 
 function profile(): string | undefined {
@@ -83,8 +90,38 @@ export function retryConfig(env: NodeJS.ProcessEnv = process.env): { retryMode?:
 }
 const retry = () => retryConfig();
 
-function cached<T>(key: string, make: () => T): T {
-    const k = `${key}|${region()}|${process.env.AWS_ENDPOINT_URL ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
+/**
+ * Where the current provider call's AWS requests go: region, endpoint and
+ * profile. Clients, and the shared pollers of common/batch.ts, are kept per
+ * scope, so two regions or two profiles never share one.
+ */
+export function awsScopeKey(service: string): string {
+    const r = service === "cloudfront" ? "us-east-1" : region();
+    return `${service}|${r}|${process.env.AWS_ENDPOINT_URL ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
+}
+
+interface Stackable {
+    middlewareStack: { add(mw: any, opts: any): void };
+}
+
+/**
+ * Every request a client sends (each retry too) first takes a token of
+ * ackless's request budget for its API, service and region (common/rate.ts).
+ */
+function budgeted<C extends Stackable>(client: C, service: string, where: string): C {
+    client.middlewareStack.add(
+        (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
+            await throttle(service, where, String(context.commandName ?? "").replace(/Command$/, ""));
+            return next(args);
+        },
+        // Below the SDK's retry middleware (finalizeRequest, high), so that each attempt pays.
+        { step: "finalizeRequest", priority: "low", name: "acklessRequestBudget" },
+    );
+    return client;
+}
+
+function cached<T>(service: string, make: () => T): T {
+    const k = awsScopeKey(service);
     if (!cache.has(k)) {
         cache.set(k, make());
     }
@@ -93,20 +130,23 @@ function cached<T>(key: string, make: () => T): T {
 
 /** CloudFront is global; its API lives in us-east-1. */
 export function cloudfront(): CloudFrontClient {
-    return cached("cloudfront", () => new CloudFrontClient({ region: "us-east-1", profile: profile(), ...retry() }));
+    return cached("cloudfront", () => budgeted(new CloudFrontClient({ region: "us-east-1", profile: profile(), ...retry() }), "cloudfront", "us-east-1"));
 }
 
 export function ec2(): EC2Client {
-    return cached("ec2", () => new EC2Client({ region: region(), profile: profile(), ...retry() }));
+    return cached("ec2", () => budgeted(new EC2Client({ region: region(), profile: profile(), ...retry() }), "ec2", region()));
 }
 
 export function cloudformation(): CloudFormationClient {
-    return cached("cloudformation", () => new CloudFormationClient({ region: region(), profile: profile(), ...retry() }));
+    return cached("cloudformation", () =>
+        budgeted(new CloudFormationClient({ region: region(), profile: profile(), ...retry() }), "cloudformation", region()),
+    );
 }
 
 /** Test hook: forget cached clients (after changing the environment). */
 export function resetClients(): void {
     cache.clear();
+    resetShared();
 }
 
 type ProviderMethods = {

@@ -220,8 +220,13 @@ export function propagationTimeoutMs(): number {
  * to the propagation timeout (or the caller's deadline, if sooner). Returns
  * the resource, or undefined when it stayed invisible that long.
  */
+/** R5: how long a just-created resource may stay invisible to reads (within the operation's own deadline). */
+export function propagationDeadline(deadline?: Deadline): Deadline {
+    return new Deadline(Math.min(propagationTimeoutMs(), deadline ? deadline.remainingMs() : Infinity));
+}
+
 export async function waitVisible<T>(what: string, find: () => Promise<T | undefined>, deadline?: Deadline): Promise<T | undefined> {
-    const limit = new Deadline(Math.min(propagationTimeoutMs(), deadline ? deadline.remainingMs() : Infinity));
+    const limit = propagationDeadline(deadline);
     try {
         return await waitFor(`${what}: waiting for it to become visible`, find, (v) => v !== undefined, () => "not found yet", limit, { progress });
     } catch (err) {

@@ -15,7 +15,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
-import { clientToken, nthToken, provider } from "../../provider/ec2/nat-gateway-provider";
+import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/hooks";
+import { provider } from "../../provider/ec2/nat-gateway/manager";
 
 const ID = "nat-0123456789abcdef0";
 const SUBNET = "subnet-0123456789abcdef0";

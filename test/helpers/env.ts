@@ -20,3 +20,13 @@ export function setProviderEnv(vars: Record<string, string>): () => void {
         resetClients();
     };
 }
+
+/** Runs `fn` with these environment variables (and fresh AWS clients), then restores both. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+    const restore = setProviderEnv(vars);
+    try {
+        return await fn();
+    } finally {
+        restore();
+    }
+}

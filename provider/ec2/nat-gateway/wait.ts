@@ -1,0 +1,53 @@
+/**
+ * ec2.NatGateway: waits for a status. Every waiting gateway of a region is
+ * served by one shared poller (common/batch.ts): one DescribeNatGateways per
+ * tick, whatever the number of gateways waiting.
+ */
+import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
+import { progress } from "../../common/log";
+import { propagationDeadline } from "../../common/lifecycle";
+import { Deadline, DeadlineExceeded } from "../../common/wait";
+import { natPoller, stateOf } from "./sdk";
+
+const gone = (nat: AwsNatGateway | undefined) => nat === undefined || nat.State === "deleted";
+
+/**
+ * Lifecycle R5: right after a create, DescribeNatGateways may not show the
+ * gateway yet. Waits until it does, up to the propagation timeout
+ * (ACKLESS_PROPAGATION_TIMEOUT_S); undefined when it never showed.
+ */
+export async function waitNatGatewayVisible(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
+    try {
+        return await natPoller().wait({
+            id,
+            step: `NAT gateway ${id}: waiting for it to become visible`,
+            done: (nat) => nat !== undefined,
+            describe: () => "not found yet",
+            deadline: propagationDeadline(deadline),
+            progress,
+        });
+    } catch (err) {
+        if (err instanceof DeadlineExceeded) {
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+/** Waits while the gateway is `pending`; returns it `available` or `failed`, or undefined if it went away. */
+export async function waitNatGatewaySettled(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
+    const nat = await natPoller().wait({
+        id,
+        step: `NAT gateway ${id}: waiting for available`,
+        done: (n) => gone(n) || n!.State !== "pending",
+        describe: stateOf,
+        deadline,
+        progress,
+    });
+    return gone(nat) ? undefined : nat;
+}
+
+/** Waits until the gateway is gone (`deleted` or not found). */
+export async function waitNatGatewayDeleted(id: string, deadline: Deadline): Promise<void> {
+    await natPoller().wait({ id, step: `NAT gateway ${id}: waiting for deleted`, done: gone, describe: stateOf, deadline, progress });
+}
