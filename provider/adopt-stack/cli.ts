@@ -20,7 +20,7 @@ const HELP = `Usage: ackless adopt-stack <stack-name> [--region R] [--out DIR] [
 Lists the resources of CloudFormation stack <stack-name>. The kinds ackless
 manages (AWS::EC2::NatGateway, AWS::CloudFront::Distribution,
 AWS::CloudFront::Function) are read from AWS and written to a ready-to-run
-Pulumi program (JavaScript: Pulumi.yaml, package.json, index.js) declaring
+Pulumi program (TypeScript: Pulumi.yaml, package.json, tsconfig.json, index.ts) declaring
 each with \`adopt\`, its current config and its user tags (never aws: ones).
 Every other resource is listed with the reason it is left out; ids the
 program needs from them (subnet, Elastic IP allocation) become stack config
@@ -38,7 +38,7 @@ unless --out is given.
 Options:
   --region R            the stack's region (default: AWS_REGION, else us-east-1)
   --out DIR             where to write the program (default: ./<stack-name>-pulumi)
-  --force               overwrite Pulumi.yaml, package.json and index.js in DIR
+  --force               overwrite Pulumi.yaml, package.json, tsconfig.json and index.ts in DIR
   --retire-stack        retain every resource and delete the stack (see above)
   --timeout-minutes N   how long to wait for the stack update and delete (default 30)
   -h, --help            this help

@@ -96,7 +96,7 @@ export function summaryText(plan: Plan, outDir: string | undefined): string {
         lines.push(`  - left    ${l.logicalId} (${l.type}) ${l.physicalId}: ${l.reason}`);
     }
     if (outDir) {
-        lines.push(`Program written to ${outDir} (Pulumi.yaml, package.json, index.js).`);
+        lines.push(`Program written to ${outDir} (Pulumi.yaml, package.json, tsconfig.json, index.ts: TypeScript, strict).`);
         lines.push(`Next: cd ${outDir} && npm install && pulumi stack init && pulumi up; then \`ackless adopt-stack ${plan.stackName} --retire-stack\` to make CloudFormation let go.`);
     }
     return `${lines.join("\n")}\n`;

@@ -1,5 +1,6 @@
 /**
- * The generated Pulumi program (JavaScript): one ackless resource per
+ * The generated Pulumi program (TypeScript that compiles under `strict`,
+ * with its package.json and tsconfig.json): one ackless resource per
  * taken-over CloudFormation resource, declared with `adopt` and its current
  * config and user tags; ids of resources left to CloudFormation (subnet,
  * Elastic IP allocation) as stack config defaulting to their current values.
@@ -16,7 +17,8 @@ export interface Adopted {
 export interface ProgramFiles {
     "Pulumi.yaml": string;
     "package.json": string;
-    "index.js": string;
+    "tsconfig.json": string;
+    "index.ts": string;
 }
 
 /** A config value the program reads, with its current value as default. */
@@ -28,7 +30,7 @@ export interface ConfigRef {
 }
 
 const RESERVED = new Set(
-    "pulumi ackless config exports require module break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof let new null return super switch this throw true try typeof var void while with yield await static implements interface package private protected public arguments eval undefined".split(
+    "pulumi ackless cloudfront ec2 config exports require module break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof let new null return super switch this throw true try typeof var void while with yield await static implements interface package private protected public arguments eval undefined".split(
         " ",
     ),
 );
@@ -37,7 +39,7 @@ function lowerFirst(s: string): string {
     return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
-/** A JS identifier for each logical id (unique, never a reserved word). */
+/** A TypeScript identifier for each logical id (unique, never a reserved word). */
 export function variableNames(logicalIds: string[]): Map<string, string> {
     const used = new Set<string>();
     const out = new Map<string, string>();
@@ -57,7 +59,7 @@ export function variableNames(logicalIds: string[]): Map<string, string> {
     return out;
 }
 
-/** JSON as a JS literal, indented for its place in the program. */
+/** JSON as a TypeScript literal, indented for its place in the program. */
 function lit(value: unknown, indent: string): string {
     return JSON.stringify(value, null, 4).replace(/\n/g, `\n${indent}`);
 }
@@ -115,18 +117,18 @@ function resourceBlock(a: Adopted, variable: string, configRefs: ConfigRef[]): s
     fields += field("tags", lit(r.tags, "    "));
     return (
         `${comment}\n` +
-        `const ${variable} = new ackless.${cls}(${JSON.stringify(a.logicalId)}, {\n${fields}}, { retainOnDelete: true });\n` +
-        `exports.${variable}Id = ${variable}.id;\n`
+        `const ${variable} = new ${cls}(${JSON.stringify(a.logicalId)}, {\n${fields}}, { retainOnDelete: true });\n` +
+        `export const ${variable}Id = ${variable}.id;\n`
     );
 }
 
-/** The program's `index.js` and the config it reads. */
+/** The program's `index.ts` and the config it reads. */
 export function programText(stackName: string, region: string, adopted: Adopted[], now = new Date()): { text: string; configRefs: ConfigRef[] } {
     const names = variableNames(adopted.map((a) => a.logicalId));
     const configRefs: ConfigRef[] = [];
     const blocks = adopted.map((a) => resourceBlock(a, names.get(a.logicalId)!, configRefs));
+    const namespaces = ["cloudfront", "ec2"].filter((ns) => blocks.some((b) => b.includes(`= new ${ns}.`)));
     const header =
-        `"use strict";\n` +
         `// Taken over from CloudFormation stack ${JSON.stringify(stackName)} (${region}) by \`ackless adopt-stack\` on ${now.toISOString().slice(0, 10)}.\n` +
         `// Every resource is declared with \`adopt\`: the first \`pulumi up\` takes over the existing resource\n` +
         `// (its config and tags reconciled to what is written here) instead of creating one.\n` +
@@ -134,11 +136,32 @@ export function programText(stackName: string, region: string, adopted: Adopted[
         `// remove it once Pulumi should delete them.\n` +
         `// Ids of resources left outside (subnets, Elastic IP allocations) are stack config defaulting to\n` +
         `// their current values: \`pulumi config set <key> <id>\` to change them.\n` +
-        `const pulumi = require("@pulumi/pulumi");\n` +
-        `const ackless = require("ackless");\n\n` +
-        `const config = new pulumi.Config();\n`;
+        `// Edit it like any Pulumi program: \`pulumi preview\` shows what a change does before \`pulumi up\`.\n` +
+        (configRefs.length > 0 ? `import * as pulumi from "@pulumi/pulumi";\n` : "") +
+        (namespaces.length > 0 ? `import { ${namespaces.join(", ")} } from "ackless";\n` : "") +
+        (configRefs.length > 0 ? `\nconst config = new pulumi.Config();\n` : "");
     return { text: `${header}\n${blocks.join("\n")}`, configRefs };
 }
+
+/**
+ * What Pulumi needs to run index.ts: nodenext with a moduleResolution, as Pulumi requires; strict throughout;
+ * skipLibCheck, so each `pulumi up` type-checks the program, not every library's declarations again.
+ */
+export const TSCONFIG = {
+    compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, outDir: "bin" },
+    files: ["index.ts"],
+};
+
+/** ackless's own development range for a tool the generated project needs too (typescript, @types/node). */
+function devDependency(name: string, fallback: string): string {
+    try {
+        return JSON.parse(fs.readFileSync(ACKLESS_PACKAGE_JSON, "utf8")).devDependencies?.[name] ?? fallback;
+    } catch {
+        return fallback;
+    }
+}
+
+const ACKLESS_PACKAGE_JSON = path.join(__dirname, "..", "..", "..", "package.json");
 
 function versionOf(packageJson: string, fallback: string): string {
     try {
@@ -155,7 +178,7 @@ export function projectName(stackName: string): string {
 
 export function programFiles(stackName: string, region: string, adopted: Adopted[], now = new Date()): { files: ProgramFiles; configRefs: ConfigRef[] } {
     const { text, configRefs } = programText(stackName, region, adopted, now);
-    const acklessVersion = versionOf(path.join(__dirname, "..", "..", "..", "package.json"), "0.1.0");
+    const acklessVersion = versionOf(ACKLESS_PACKAGE_JSON, "0.1.0");
     let pulumiVersion = "3.0.0";
     try {
         pulumiVersion = versionOf(require.resolve("@pulumi/pulumi/package.json"), pulumiVersion);
@@ -169,19 +192,21 @@ export function programFiles(stackName: string, region: string, adopted: Adopted
             "Pulumi.yaml":
                 `name: ${name}\n` +
                 `description: Taken over from CloudFormation stack ${stackName} (${region}) by ackless adopt-stack\n` +
-                `runtime:\n  name: nodejs\n  options:\n    typescript: false\n` +
-                `main: index.js\n`,
+                `runtime:\n  name: nodejs\n  options:\n    typescript: true\n` +
+                `main: index.ts\n`,
             "package.json": `${JSON.stringify(
                 {
                     name,
                     private: true,
-                    main: "index.js",
+                    main: "index.ts",
                     dependencies: { "@pulumi/pulumi": `^${pulumiVersion}`, ackless: `^${acklessVersion}` },
+                    devDependencies: { typescript: devDependency("typescript", "^5.9.3"), "@types/node": devDependency("@types/node", "^24.10.0") },
                 },
                 null,
                 2,
             )}\n`,
-            "index.js": text,
+            "tsconfig.json": `${JSON.stringify(TSCONFIG, null, 2)}\n`,
+            "index.ts": text,
         },
     };
 }

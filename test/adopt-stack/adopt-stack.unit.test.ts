@@ -32,6 +32,10 @@ import {
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
 import * as vm from "vm";
 import { run } from "../../provider/adopt-stack/cli";
 import { NOT_MANAGED, planHandOver } from "../../provider/adopt-stack/handover";
@@ -39,6 +43,7 @@ import { variableNames } from "../../provider/adopt-stack/program";
 import { retireStack, settledStack } from "../../provider/adopt-stack/stack";
 import { retainEverything } from "../../provider/adopt-stack/template";
 import { resetClients } from "../../provider/common/clients";
+import { repoRoot } from "../helpers/pulumi";
 import { rejection } from "./helpers";
 
 const STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/net/0a1b2c3d";
@@ -401,7 +406,8 @@ describe("adopt-stack (unit)", () => {
                 m === "ackless"
                     ? { cloudfront: { Distribution: fake("Distribution"), Function: fake("Function") }, ec2: { NatGateway: fake("NatGateway") } }
                     : { Config: class { get() { return undefined; } } };
-            vm.runInNewContext(plan.files["index.js"], { require: requireFake, exports: exportsObj });
+            const js = ts.transpileModule(plan.files["index.ts"], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+            vm.runInNewContext(js, { require: requireFake, exports: exportsObj });
             const [dist, fn] = declared;
             expect(dist).to.deep.include({ cls: "Distribution", name: "Site", opts: { retainOnDelete: true } });
             expect(dist.args.adopt).to.deep.equal({ id: "E123" });
@@ -414,7 +420,33 @@ describe("adopt-stack (unit)", () => {
             expect(fn.args.code).to.equal("function handler(e) { return e.request; }");
             expect(Object.keys(exportsObj)).to.deep.equal(["siteId", "functionResourceId"]);
             expect(JSON.parse(plan.files["package.json"]).dependencies).to.have.property("ackless");
-            expect(plan.files["Pulumi.yaml"]).to.match(/^name: net\n/).and.contain("main: index.js");
+            expect(plan.files["Pulumi.yaml"]).to.match(/^name: net\n/).and.contain("main: index.ts").and.contain("typescript: true");
+            expect(JSON.parse(plan.files["tsconfig.json"]).compilerOptions.strict).to.equal(true);
+            expect(JSON.parse(plan.files["package.json"]).devDependencies).to.have.property("typescript");
+            // Only what the program uses is imported: no NAT gateway and no config here.
+            expect(plan.files["index.ts"]).to.contain('import { cloudfront } from "ackless";').and.not.contain("@pulumi/pulumi");
+        });
+
+        it("the generated program (a distribution and a function) type-checks under its own strict tsconfig against ackless's types", async () => {
+            const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-tsc-"));
+            try {
+                for (const [name, text] of Object.entries(plan.files)) {
+                    fs.writeFileSync(path.join(dir, name), text);
+                }
+                // As after `npm install`: node_modules/ackless resolves through the package's exports map.
+                fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+                const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
+                expect(config.options.strict).to.equal(true);
+                const program = ts.createProgram(config.fileNames, config.options);
+                const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+                expect(diagnostics).to.deep.equal([]);
+                // Control: the same check fails on a wrong input type, so it does check.
+                fs.writeFileSync(path.join(dir, "index.ts"), plan.files["index.ts"].replace('runtime: "cloudfront-js-2.0"', "runtime: 2"));
+                expect(ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options, undefined, program))).to.not.be.empty;
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 

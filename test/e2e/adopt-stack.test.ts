@@ -1,9 +1,11 @@
 /**
  * `ackless adopt-stack` end to end: a CloudFormation stack (VPC, subnet, EIP,
  * NAT gateway) made in the emulator, the command run as a child process, the
- * generated program run by the real Pulumi engine (adoption, a user-tag
+ * generated TypeScript program compiled with tsc under its strict tsconfig and
+ * run by the real Pulumi engine (adoption, a user-tag
  * change that leaves every aws:cloudformation:* tag in place, no-change
- * preview), then `--retire-stack` (stack gone, everything still there), and a
+ * preview), then `--retire-stack` (stack gone, everything still there, `up` a
+ * no-op), and a
  * destroy that keeps the gateway (retainOnDelete). The stack's template is
  * YAML as people write it (unquoted 2010-09-09, short-form tags): retiring
  * sends it back through a change set, and the emulator refuses a template
@@ -20,7 +22,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -119,8 +121,9 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect(r.out).to.match(/- left\s+Vpc \(AWS::EC2::VPC\) vpc-\S+: not managed by ackless; keep it in CloudFormation or reference its id as config/);
         expect(r.out).to.contain(`config natSubnetId (now ${ids.subnetId}`);
         expect(r.out).to.contain(`config natAllocationId (now ${ids.allocationId}`);
-        expect(fs.readdirSync(outDir).sort()).to.deep.equal(["Pulumi.yaml", "index.js", "package.json"]);
-        const index = fs.readFileSync(path.join(outDir, "index.js"), "utf8");
+        expect(fs.readdirSync(outDir).sort()).to.deep.equal(["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]);
+        const index = fs.readFileSync(path.join(outDir, "index.ts"), "utf8");
+        expect(index).to.contain('import { ec2 } from "ackless";').and.contain(`export const natId = nat.id;`);
         expect(index).to.contain(`adopt: { id: "${ids.natId}" }`);
         expect(index).to.contain(`config.get("natSubnetId") ?? "${ids.subnetId}"`);
         expect(index).to.contain(`config.get("natAllocationId") ?? "${ids.allocationId}"`);
@@ -133,10 +136,18 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect(again.err).to.contain("--force");
     });
 
-    it("pulumi up adopts the gateway without touching its aws: tags", async () => {
+    it("the program compiles with tsc under its strict tsconfig; pulumi up (running index.ts) adopts the gateway without touching its aws: tags", async () => {
         const before = await natTags();
         expect(Object.keys(cfnTags(before))).to.have.length(3);
-        project = await newProject("adopt-stack", fs.readFileSync(path.join(outDir, "index.js"), "utf8"), emu.env());
+        // The generated project as written, with node_modules as `npm install` would leave it.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-program-"));
+        fs.cpSync(outDir, dir, { recursive: true });
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+        expect(JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8")).compilerOptions.strict).to.equal(true);
+        const tsc = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit"], { cwd: dir, encoding: "utf8" });
+        expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
+        // tsc just checked it: Pulumi's ts-node only transpiles, so each run below does not type-check again.
+        project = await newProject("adopt-stack", "", { ...emu.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir, linkNodeModules: false, existingProgram: true });
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 2 });
         expect(up.outputs.natId.value).to.equal(ids.natId);
@@ -147,8 +158,8 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
 
     it("a changed user tag changes only that tag; every aws:cloudformation:* tag stays; then no changes", async () => {
         const before = await natTags();
-        const program = fs.readFileSync(path.join(outDir, "index.js"), "utf8").replace(/"team": "net"/, `"team": "platform"`);
-        fs.writeFileSync(path.join(project!.dir, "index.js"), program);
+        const program = fs.readFileSync(path.join(outDir, "index.ts"), "utf8").replace(/"team": "net"/, `"team": "platform"`);
+        fs.writeFileSync(path.join(project!.dir, "index.ts"), program);
         const up = await project!.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
         const after = await natTags();
@@ -173,6 +184,10 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [ids.vpcId] }))).Vpcs).to.have.length(1);
         expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [ids.subnetId] }))).Subnets).to.have.length(1);
         expect((await ec2.send(new DescribeAddressesCommand({ AllocationIds: [ids.allocationId] }))).Addresses).to.have.length(1);
+        // The program is now the only owner, and running it again changes nothing.
+        const up = await project!.stack.up();
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({});
+        expect(up.outputs.natId.value).to.equal(ids.natId);
     });
 
     it("control: deleting a stack without --retire-stack does delete its VPC in the emulator", async () => {

@@ -6,7 +6,7 @@
  * package, not this checkout.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,11 +19,11 @@ function readmeSection(): string {
     return readme.split(/^## /m).find((s) => s.startsWith("Use ackless in your project\n")) ?? "";
 }
 
-/** The ```ts block of the README section "Use ackless in your project". */
-function readmeProgram(): string {
-    const block = /```ts\n([\s\S]*?)```/.exec(readmeSection());
+/** The ```<lang> block of the README section "Use ackless in your project". */
+function readmeBlock(lang: "ts" | "json"): string {
+    const block = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(readmeSection());
     if (!block) {
-        throw new Error('README.md has no ```ts block under "## Use ackless in your project"');
+        throw new Error(`README.md has no \`\`\`${lang} block under "## Use ackless in your project"`);
     }
     return block[1];
 }
@@ -128,17 +128,20 @@ console.log(JSON.stringify({
         expect(resolved.internal).to.equal("ERR_PACKAGE_PATH_NOT_EXPORTED");
 
         // The user's program is the README's, verbatim: one source for the docs and the test.
-        const source = readmeProgram();
+        const source = readmeBlock("ts");
         expect(source.split("\n").filter((l) => l.trim() && !l.trim().startsWith("//")).length).to.be.at.most(12);
         fs.writeFileSync(path.join(dir, "index.ts"), source);
         // The ackless/k8s subpath's types resolve too (typesVersions, for moduleResolution node).
         fs.writeFileSync(path.join(dir, "k8s-types.ts"), `import { RetainPolicy } from "ackless/k8s";\nexport type Retain = RetainPolicy;\n`);
-        fs.writeFileSync(
-            path.join(dir, "tsconfig.json"),
-            JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext" }, files: ["index.ts", "k8s-types.ts"] }),
-        );
+        // The README's tsconfig.json too.
+        const tsconfig = JSON.parse(readmeBlock("json"));
+        expect(tsconfig.compilerOptions.strict).to.equal(true);
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ ...tsconfig, files: ["index.ts", "k8s-types.ts"] }));
         // Both module resolutions a project may use: nodenext reads the exports map's types, node (node10) main/types and typesVersions.
-        const tsc = (...args: string[]) => execFileSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit", ...args], { cwd: dir, stdio: "pipe" });
+        const tsc = (...args: string[]) => {
+            const r = spawnSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit", ...args], { cwd: dir, encoding: "utf8" });
+            expect(r.status, `tsc ${args.join(" ")}: ${r.stdout}${r.stderr}`).to.equal(0);
+        };
         tsc();
         tsc("--module", "commonjs", "--moduleResolution", "node");
         // Pulumi runs index.ts itself (ts-node, type-checked with the project's typescript and tsconfig).

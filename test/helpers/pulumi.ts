@@ -43,23 +43,27 @@ export interface TestProject {
  * `require("ackless")`). `env` reaches the program and the providers.
  * `typescript: true`: `program` is index.ts, run by Pulumi through ts-node
  * (type-checked against the dir's tsconfig.json), as a TypeScript project is.
+ * `existingProgram: true`: `dir` already holds Pulumi.yaml and the program
+ * (a generated one); `program` is ignored.
  */
 export async function newProject(
     name: string,
     program: string,
     env: Record<string, string> = {},
     config: Record<string, string> = {},
-    options: { dir?: string; linkNodeModules?: boolean; typescript?: boolean } = {},
+    options: { dir?: string; linkNodeModules?: boolean; typescript?: boolean; existingProgram?: boolean } = {},
 ): Promise<TestProject> {
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ackless-${name}-`));
     const backend = path.join(dir, ".state");
     fs.mkdirSync(backend);
-    const main = options.typescript ? "index.ts" : "index.js";
-    fs.writeFileSync(
-        path.join(dir, "Pulumi.yaml"),
-        `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: ${options.typescript === true}\nmain: ${main}\n`,
-    );
-    fs.writeFileSync(path.join(dir, main), program);
+    if (!options.existingProgram) {
+        const main = options.typescript ? "index.ts" : "index.js";
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: ${options.typescript === true}\nmain: ${main}\n`,
+        );
+        fs.writeFileSync(path.join(dir, main), program);
+    }
     // The program and the dynamic-provider host resolve ackless and
     // @pulumi/pulumi from here, as a user's installed copy would.
     if (options.linkNodeModules !== false) {
