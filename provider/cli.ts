@@ -17,6 +17,7 @@ const commands: Record<string, () => Command> = {
     apply: () => require("./ci/apply"),
     drift: () => require("./ci/drift"),
     "adopt-stack": () => require("./adopt-stack/cli"),
+    "adopt-ack": () => require("./adopt-ack/cli"),
 };
 
 function usage(): string {

@@ -91,6 +91,11 @@ ln -sfn .. node_modules/ackless
 say "compiling TypeScript..."
 node_modules/.bin/tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo >&2 \
   || die "TypeScript compile failed (see above)"
+# A compiled test whose source was deleted would still run (mocha globs dist/): drop it.
+find dist/test -name '*.test.js' 2>/dev/null | while read -r js; do
+  src="${js#dist/}"
+  [[ -f "${src%.js}.ts" ]] || rm -f "$js" "$js.map" "${js%.js}.d.ts"
+done
 fi
 
 # --- 3. Pulumi toolchain ----------------------------------------------------

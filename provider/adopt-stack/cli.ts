@@ -5,10 +5,10 @@
  * CloudFormation let go (DeletionPolicy and UpdateReplacePolicy: Retain
  * everywhere through a change set that changes nothing else, DeleteStack).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { AcklessError } from "../common/errors";
+import { writeFiles } from "../common/files";
 import { planHandOver, Plan, summaryText } from "./handover";
 import { retireStack, settledStack } from "./stack";
 
@@ -94,14 +94,7 @@ export function parseOptions(argv: string[]): Options {
 
 /** Writes the program; refuses to overwrite its files without --force. */
 export function writeProgram(plan: Plan, dir: string, force: boolean): void {
-    fs.mkdirSync(dir, { recursive: true });
-    const existing = Object.keys(plan.files).filter((f) => fs.existsSync(path.join(dir, f)));
-    if (existing.length > 0 && !force) {
-        throw new AcklessError(`${dir} already has ${existing.join(", ")}: pass --force to overwrite, or --out another directory`);
-    }
-    for (const [name, text] of Object.entries(plan.files)) {
-        fs.writeFileSync(path.join(dir, name), text);
-    }
+    writeFiles({ ...plan.files }, dir, force);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

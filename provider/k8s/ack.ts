@@ -4,7 +4,7 @@
  * the arguments of the matching ackless resource.
  *
  * Pure functions only (no Kubernetes or AWS calls), so they are unit-tested
- * directly and used both by programs/ack-handover and by the providers.
+ * directly; used by `ackless adopt-ack` (provider/adopt-ack/) and the k8s providers.
  */
 
 /** Annotations and conditions of the ACK runtime. */
@@ -144,18 +144,14 @@ export function skipReason(kind: AckKind, cr: AckObject): string | undefined {
     return unsupportedSpec(kind, cr);
 }
 
-/** Spec features the ackless resource does not model, or references left unresolved. */
+/**
+ * Spec features the ackless resource does not model. References (`subnetRef`,
+ * `allocationRef`, `acmCertificateRef`) are not a reason: `ackless adopt-ack`
+ * resolves them (provider/adopt-ack/references.ts).
+ */
 function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
     const spec = cr.spec ?? {};
     if (kind.kind === "NATGateway") {
-        for (const [ref, field] of [
-            ["subnetRef", "subnetID"],
-            ["allocationRef", "allocationID"],
-        ]) {
-            if (spec[ref] && !str(spec[field])) {
-                return `spec.${ref} is set but spec.${field} is empty: the hand-over does not resolve ACK references; set spec.${field} to the id the reference points to`;
-            }
-        }
         for (const field of ["secondaryAllocationIDs", "secondaryPrivateIPAddresses"]) {
             if (Array.isArray(spec[field]) && spec[field].length > 0) {
                 return `spec.${field} is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
@@ -164,14 +160,11 @@ function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
         if (spec.secondaryPrivateIPAddressCount) {
             return `spec.secondaryPrivateIPAddressCount is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
         }
-        if (!str(spec.subnetID)) {
-            return `spec.subnetID is empty`;
+        if (spec.availabilityMode === "regional" || str(spec.vpcID) || spec.vpcRef) {
+            return `it is a regional NAT gateway (spec.availabilityMode / vpcID / vpcRef): ackless ec2.NatGateway manages zonal NAT gateways (one subnet) only`;
         }
-    }
-    if (kind.kind === "Distribution") {
-        const cert = spec.distributionConfig?.viewerCertificate;
-        if (cert?.acmCertificateRef && !str(cert.acmCertificateARN)) {
-            return `spec.distributionConfig.viewerCertificate.acmCertificateRef is set but acmCertificateARN is empty: the hand-over does not resolve ACK references; set acmCertificateARN`;
+        if (!str(spec.subnetID) && !spec.subnetRef) {
+            return `spec.subnetID and spec.subnetRef are both empty`;
         }
     }
     if (kind.kind === "Function" && !str(spec.functionCode)) {
@@ -249,8 +242,8 @@ export function toCloudFrontShape(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(toCloudFrontShape);
     }
-    if (value === null || typeof value !== "object") {
-        return value;
+    if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) {
+        return value; // scalars, and values that are not plain data (kept as they are)
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -260,73 +253,4 @@ export function toCloudFrontShape(value: unknown): unknown {
         out[cloudfrontKey(k)] = toCloudFrontShape(v);
     }
     return out;
-}
-
-// ------------------------------------------------------- ackless arguments
-
-export interface HandOverOptions {
-    /** Drop ACK's own `services.k8s.aws/*` tags from the user tags (they are removed from AWS on hand-over). */
-    dropAckTags?: boolean;
-}
-
-/** Arguments for cloudfront.Distribution (without `adopt`). */
-export function distributionArgs(cr: AckObject, opts: HandOverOptions = {}) {
-    const config = toCloudFrontShape(cr.spec?.distributionConfig ?? {}) as Record<string, any>;
-    const callerReference = str(cr.status?.callerReference);
-    if (callerReference && config.CallerReference === undefined) {
-        config.CallerReference = callerReference;
-    }
-    return {
-        // The API's DistributionConfig shape (validated by cloudfront.Distribution's check).
-        distributionConfig: config as any,
-        tags: ackTags(cr.spec?.tags, !!opts.dropAckTags),
-    };
-}
-
-/** Arguments for cloudfront.Function (without `adopt`). */
-export function functionArgs(cr: AckObject, opts: HandOverOptions = {}) {
-    const spec = cr.spec ?? {};
-    const kvs = spec.functionConfig?.keyValueStoreAssociations?.items;
-    return {
-        name: spec.name as string,
-        code: Buffer.from(String(spec.functionCode ?? ""), "base64").toString("utf8"),
-        runtime: str(spec.functionConfig?.runtime) as "cloudfront-js-1.0" | "cloudfront-js-2.0" | undefined,
-        comment: typeof spec.functionConfig?.comment === "string" ? (spec.functionConfig.comment as string) : undefined,
-        keyValueStoreAssociations: Array.isArray(kvs)
-            ? kvs.map((a: any) => a?.keyValueStoreARN ?? a?.keyValueStoreArn).filter((a: unknown) => typeof a === "string")
-            : undefined,
-        // ACK publishes only with its auto-publish annotation; keep that choice.
-        publish: (cr.metadata.annotations ?? {})[ACK.autoPublish] === "true",
-        tags: ackTags(spec.tags, !!opts.dropAckTags),
-    };
-}
-
-/** Arguments for ec2.NatGateway (without `adopt`). */
-export function natGatewayArgs(cr: AckObject, opts: HandOverOptions = {}) {
-    const spec = cr.spec ?? {};
-    return {
-        subnetId: spec.subnetID as string,
-        allocationId: str(spec.allocationID),
-        connectivityType: str(spec.connectivityType) as "public" | "private" | undefined,
-        privateIpAddress: str(spec.privateIPAddress),
-        tags: ackTags(spec.tags, !!opts.dropAckTags),
-    };
-}
-
-/** What the hand-over keeps of a custom resource (recorded in the stack outputs). */
-export function recordOf(cr: AckObject): AckObject {
-    const m = cr.metadata;
-    return {
-        apiVersion: cr.apiVersion,
-        kind: cr.kind,
-        metadata: {
-            name: m.name,
-            namespace: m.namespace,
-            uid: m.uid,
-            annotations: m.annotations,
-            finalizers: m.finalizers,
-        },
-        spec: cr.spec,
-        status: cr.status,
-    };
 }

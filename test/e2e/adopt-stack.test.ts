@@ -22,10 +22,11 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runAckless } from "../helpers/cli";
 import { Emulator, startEmulator } from "../helpers/emulator";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
@@ -59,20 +60,8 @@ Resources:
       AllocationId: !GetAtt Eip.AllocationId
 `;
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(repoRoot, "dist", "provider", "cli.js"), "adopt-stack", ...args], {
-            cwd: os.tmpdir(),
-            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" },
-        });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d) => (out += d));
-        child.stderr.on("data", (d) => (err += d));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, out, err }));
-    });
-}
+const cli = (args: string[], env: Record<string, string>) =>
+    runAckless(["adopt-stack", ...args], { ...env, ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" });
 
 describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     let emu: Emulator;

@@ -9,17 +9,17 @@ import { KubeRest } from "../../provider/k8s/kube";
 
 export { KubeControlPlane, kubeBinDir, startKube } from "../../provider/k8s/control-plane";
 
-/** The ACK CRDs ackless ships (programs/ack-handover/crds/*.yaml). */
+/** ackless's trimmed copies of the ACK CRDs the tests install (test/k8s/crds/*.yaml). */
 export function ackCrdFiles(): string[] {
     let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "programs", "ack-handover", "crds"))) {
+    while (!fs.existsSync(path.join(dir, "test", "k8s", "crds"))) {
         const up = path.dirname(dir);
         if (up === dir) {
-            throw new Error("cannot find programs/ack-handover/crds above " + __dirname);
+            throw new Error("cannot find test/k8s/crds above " + __dirname);
         }
         dir = up;
     }
-    const crds = path.join(dir, "programs", "ack-handover", "crds");
+    const crds = path.join(dir, "test", "k8s", "crds");
     return fs.readdirSync(crds).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(crds, f));
 }
 

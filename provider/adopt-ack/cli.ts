@@ -1,0 +1,148 @@
+/**
+ * `ackless adopt-ack`: reads the cluster's ACK CloudFront Distribution and
+ * Function and EC2 NATGateway custom resources through the kubeconfig and
+ * writes a TypeScript Pulumi program that hands them over in one `pulumi up`
+ * (retain, adopt, delete the custom resource) and is the user's own program
+ * from then on.
+ */
+import * as path from "path";
+import { parseArgs } from "util";
+import { AcklessError } from "../common/errors";
+import { writeFiles } from "../common/files";
+import { crRef } from "../k8s/ack";
+import { describeReferenced } from "./references";
+import { plan, Plan } from "./plan";
+import { programFiles, Source } from "./program";
+import { connect, readCluster } from "./read";
+
+export const description = "write a Pulumi program (TypeScript) taking over a cluster's ACK distributions, functions and NAT gateways";
+
+const HELP = `Usage: ackless adopt-ack [--kubeconfig FILE] [--context NAME] [-n NS ... | -A] [--out DIR] [--force]
+
+Reads the ACK custom resources cloudfront.services.k8s.aws Distribution and
+Function and ec2.services.k8s.aws NATGateway, and writes a TypeScript Pulumi
+program (index.ts, package.json, tsconfig.json, Pulumi.yaml, README.md) in
+which each one that ACK synced is:
+  - the ackless resource (cloudfront.Distribution, cloudfront.Function,
+    ec2.NatGateway) with the spec as typed inputs, \`adopt\` and
+    \`retainOnDelete: true\`;
+  - k8s.RetainPolicy (deletion-policy: retain) before it and
+    k8s.CustomResourceDeletion (deletes the custom resource) after it.
+One \`pulumi up\` hands them over; then edit the program like any other.
+
+ACK references (spec.subnetRef, spec.allocationRef,
+viewerCertificate.acmCertificateRef) are resolved through the referenced
+custom resource's status; a reference to one that is not read (missing,
+another namespace, never synced) becomes stack config, named in the program
+and the README. A distribution's function association to a function handed
+over with it refers to that function's \`arn\`.
+
+Options:
+  --kubeconfig FILE     the kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
+  --context NAME        its context (default: its current-context)
+  -n, --namespace NS    a namespace to read (repeatable; default: the context's namespace, else "default")
+  -A, --all-namespaces  read every namespace
+  --drop-ack-tags       leave ACK's own services.k8s.aws/* tags out (the hand-over removes them from AWS)
+  --out DIR             where to write the program (default: ./ack-handover)
+  --force               overwrite the program's files in DIR
+  -h, --help            this help
+
+Exit: 0 written (also when nothing can be handed over: the summary says why),
+1 error (no kubeconfig or context, the API server refused: the message says which).
+`;
+
+export interface Options {
+    kubeconfig?: string;
+    context?: string;
+    namespaces: string[];
+    all: boolean;
+    dropAckTags: boolean;
+    out: string;
+    force: boolean;
+    help: boolean;
+}
+
+export function parseOptions(argv: string[]): Options {
+    const { values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+            kubeconfig: { type: "string" },
+            context: { type: "string" },
+            namespace: { type: "string", short: "n", multiple: true },
+            "all-namespaces": { type: "boolean", short: "A" },
+            "drop-ack-tags": { type: "boolean" },
+            out: { type: "string" },
+            force: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+    });
+    if (positionals.length > 0) {
+        throw new AcklessError(`unexpected argument ${positionals.join(" ")} (namespaces go with --namespace)`);
+    }
+    const namespaces = (values.namespace ?? []).flatMap((n) => n.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+    if (values["all-namespaces"] && namespaces.length > 0) {
+        throw new AcklessError("--all-namespaces and --namespace exclude each other");
+    }
+    return {
+        kubeconfig: values.kubeconfig,
+        context: values.context,
+        namespaces,
+        all: values["all-namespaces"] === true,
+        dropAckTags: values["drop-ack-tags"] === true,
+        out: values.out ?? "ack-handover",
+        force: values.force === true,
+        help: values.help === true,
+    };
+}
+
+export function summaryText(p: Plan, dir: string): string {
+    const lines = [`ackless adopt-ack: ${p.handOvers.length} to hand over, ${p.leftOut.length} left out; program written to ${dir}`];
+    for (const h of p.handOvers) {
+        lines.push(`  + hand over ${crRef(h.kind, h.cr)} -> ${h.cls} ${h.awsId} (${h.variable})`);
+        for (const r of h.resolutions) {
+            lines.push(
+                r.outcome === "resolved"
+                    ? `      ${r.found.field} -> ${describeReferenced(r.found)}: ${r.value}`
+                    : `      ${r.found.field} -> config (${r.why})`,
+            );
+        }
+    }
+    for (const l of p.leftOut) {
+        lines.push(`  - left ${l.ref}: ${l.reason}`);
+    }
+    for (const c of p.config) {
+        lines.push(`  config: pulumi config set ${c.key} <id>   (${c.what}, for ${c.usedBy})`);
+    }
+    lines.push(`Next: cd ${dir} && npm install, then follow README.md (set the kubeconfig secret, pulumi up).`);
+    return `${lines.join("\n")}\n`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+    let opts: Options;
+    try {
+        opts = parseOptions(argv);
+    } catch (e) {
+        process.stderr.write(`ackless adopt-ack: ${(e as Error).message}\n\n${HELP}`);
+        return 1;
+    }
+    if (opts.help) {
+        process.stdout.write(HELP);
+        return 0;
+    }
+    try {
+        const conn = connect({ kubeconfig: opts.kubeconfig, context: opts.context });
+        const namespaces = opts.all ? undefined : opts.namespaces.length ? opts.namespaces : [conn.namespace];
+        const read = await readCluster(conn.api, namespaces);
+        const p = plan(read.resources, read.seen, { dropAckTags: opts.dropAckTags });
+        const dir = path.resolve(opts.out);
+        const source: Source = { kubeconfig: conn.source, context: conn.context, namespaces };
+        writeFiles({ ...programFiles(p, source, path.basename(dir).replace(/[^A-Za-z0-9_.-]/g, "-")) }, dir, opts.force);
+        process.stdout.write(summaryText(p, dir));
+        return 0;
+    } catch (e) {
+        process.stderr.write(`ackless adopt-ack: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+    }
+}
