@@ -10,9 +10,9 @@ def install() -> None:
         return
     import os
 
-    from . import cloudformation, cloudfront_distributions, cloudfront_functions, consistency, ec2_nat, faults, tags
+    from . import cloudformation, cloudfront_distributions, cloudfront_functions, cloudfront_oac, consistency, ec2_nat, faults, tags
 
-    # ACKLESS_EMULATOR_DISABLE=tags,distributions,functions,nat,consistency,faults turns extensions off
+    # ACKLESS_EMULATOR_DISABLE=cloudformation,tags,distributions,oac,functions,nat,consistency,faults turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
@@ -21,6 +21,7 @@ def install() -> None:
         "cloudformation": cloudformation,
         "tags": tags,
         "distributions": cloudfront_distributions,
+        "oac": cloudfront_oac,
         "functions": cloudfront_functions,
         "nat": ec2_nat,
         # last: it wraps the handlers the others installed

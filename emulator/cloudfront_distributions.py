@@ -1,6 +1,5 @@
 """CloudFront distribution behaviours moto lacks.
 
-* FunctionAssociations (and LambdaFunctionAssociations) are kept on cache behaviours.
 * IfMatch is checked against the current ETag (400 missing, 412 stale).
 * Every successful update issues a new ETag and returns the distribution to InProgress.
 * Status is computed from the time of the last change (no background thread).
@@ -8,8 +7,17 @@
 * A CallerReference is used once: CreateDistribution(WithTags) with one already
   sent (its distribution live or deleted) is 409 DistributionAlreadyExists,
   the message ending with the id of the distribution it made.
+* The config is stored and answered as CloudFront does (cloudfront_config.py):
+  the defaults AWS fills in, origins with their S3OriginConfig and
+  OriginAccessControlId, and so on. moto's own DistributionConfig object is kept
+  for moto's checks only; every response serializes the normalized config.
+* An origin naming an origin access control that does not exist: 400
+  InvalidOriginAccessControl (create and update).
+* ListDistributions pages with MaxItems and Marker (NextMarker: the id of the
+  page's last distribution).
 """
 
+import copy
 from typing import Any
 
 from moto.cloudfront import models as cf_models
@@ -19,9 +27,26 @@ from moto.cloudfront.exceptions import (
     InvalidIfMatchVersion,
     NoSuchDistribution,
 )
-from moto.cloudfront.models import CloudFrontBackend, DefaultCacheBehaviour, Distribution, random_id
+from moto.cloudfront.models import CloudFrontBackend, Distribution, random_id
+from moto.cloudfront.responses import CloudFrontResponse
+from moto.core.responses import ActionResult
 
 from . import state
+from .cloudfront_config import function_arns as config_function_arns
+from .cloudfront_config import normalize
+
+
+class InvalidOriginAccessControl(CloudFrontException):
+    def __init__(self) -> None:
+        super().__init__(
+            "InvalidOriginAccessControl",
+            "The specified origin access control does not exist or is not valid.",
+        )
+
+
+class InvalidArgument(CloudFrontException):
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidArgument", message)
 
 
 class PreconditionFailed(CloudFrontException):
@@ -72,53 +97,76 @@ def _set_status(self: Distribution, value: str) -> None:
     force_status(self, value, None)
 
 
-def _associations(config: dict[str, Any], key: str) -> dict[str, Any]:
-    value = config.get(key) or {}
-    items = value.get("Items") or []
-    if items:
-        return {"Quantity": len(items), "Items": items}
-    return {"Quantity": 0}
-
-
 def function_arns(dist: Distribution) -> set[str]:
     """All function ARNs a distribution associates (default and ordered behaviours)."""
-    cfg = dist.distribution_config
-    behaviours = [cfg.DefaultCacheBehavior]
-    cache_behaviours = getattr(cfg, "CacheBehaviors", {}) or {}
-    behaviours.extend(cache_behaviours.get("Items") or [])
-    arns: set[str] = set()
-    for b in behaviours:
-        fa = getattr(b, "function_associations", None) or {}
-        for item in fa.get("Items") or []:
-            arn = item.get("FunctionARN")
-            if arn:
-                arns.add(arn)
-    return arns
+    return config_function_arns(stored_config(dist))
+
+
+def stored_config(dist: Distribution) -> dict[str, Any]:
+    """The distribution's config as CloudFront answers it."""
+    return dist.__dict__.get("_ackless_config") or {}
+
+
+def _check_origin_access_controls(backend: CloudFrontBackend, request: dict[str, Any]) -> None:
+    for origin in ((request or {}).get("Origins") or {}).get("Items") or []:
+        oac = origin.get("OriginAccessControlId")
+        if oac and oac not in backend.origin_access_controls:
+            raise InvalidOriginAccessControl()
+
+
+# DistributionSummary members ListDistributions answers from the config.
+SUMMARY_FIELDS = (
+    "Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses",
+    "Comment", "PriceClass", "Enabled", "ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion",
+    "IsIPV6Enabled", "Staging",
+)
+
+
+def list_page(items: list[Any], marker: Any, max_items: Any, key: Any) -> dict[str, Any]:
+    """One page of a CloudFront list: the items after the one whose key is marker, at most MaxItems
+    (default 100); NextMarker (the last item's key) and IsTruncated when more remain."""
+    try:
+        limit = 100 if max_items in (None, "") else int(max_items)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"MaxItems must be an integer, got {max_items!r}") from None
+    if limit < 0:
+        raise InvalidArgument("MaxItems must not be negative")
+    rest = items
+    if marker:
+        keys = [key(i) for i in items]
+        rest = items[keys.index(marker) + 1 :] if marker in keys else []
+    chunk = rest[:limit]
+    listing: dict[str, Any] = {
+        "Marker": marker or "",
+        "MaxItems": limit,
+        "IsTruncated": len(rest) > len(chunk),
+        "Quantity": len(chunk),
+        "Items": chunk or None,
+    }
+    if len(rest) > len(chunk) and chunk:
+        listing["NextMarker"] = key(chunk[-1])
+    return listing
 
 
 def install() -> None:
-    orig_behaviour_init = DefaultCacheBehaviour.__init__
-
-    def behaviour_init(self: DefaultCacheBehaviour, config: dict[str, Any]) -> None:
-        orig_behaviour_init(self, config)
-        self.function_associations = _associations(config, "FunctionAssociations")
-        self.lambda_function_associations = _associations(config, "LambdaFunctionAssociations")
-
-    DefaultCacheBehaviour.__init__ = behaviour_init
-
     orig_dist_init = Distribution.__init__
 
-    def dist_init(self: Distribution, *args: Any, **kwargs: Any) -> None:
-        orig_dist_init(self, *args, **kwargs)
+    def dist_init(self: Distribution, account_id: str, region_name: str, config: dict[str, Any]) -> None:
+        request = copy.deepcopy(config)  # moto's DistributionConfig rewrites the dict it is given
+        orig_dist_init(self, account_id, region_name, config)
+        self._ackless_config = normalize(request)
         # moto omits the empty region field: AWS ARNs are arn:aws:cloudfront::ACCOUNT:distribution/ID
         self.arn = self.arn.replace(":cloudfront:", ":cloudfront::", 1).replace(":::", "::", 1)
         mark_changed(self, new_etag=False)
 
     Distribution.__init__ = dist_init
     Distribution.status = property(_status, _set_status)
-    # ListDistributions' DistributionSummary carries the cache behaviours (AWS does; moto omitted them).
-    Distribution.DefaultCacheBehavior = property(lambda self: self.distribution_config.DefaultCacheBehavior)
-    Distribution.CacheBehaviors = property(lambda self: self.distribution_config.CacheBehaviors)
+    # Responses serialize the stored config (the serializer looks for the
+    # model's member names first); ListDistributions' summaries carry its fields.
+    Distribution.DistributionConfig = property(stored_config)
+    Distribution.ETag = property(lambda self: self.etag)
+    for field in SUMMARY_FIELDS:
+        setattr(Distribution, field, property(lambda self, _f=field: stored_config(self).get(_f)))
 
     def update_distribution(
         self: CloudFrontBackend, dist_config: dict[str, Any], _id: str, if_match: Any
@@ -133,7 +181,10 @@ def install() -> None:
                 raise PreconditionFailed
             if not dist_config:
                 raise InvalidIfMatchVersion
+            _check_origin_access_controls(self, dist_config)
+            request = copy.deepcopy(dist_config)
             dist.distribution_config = cf_models.DistributionConfig(dist_config)
+            dist._ackless_config = normalize(request)
             mark_changed(dist)
             return dist, dist.location, dist.etag
 
@@ -168,10 +219,23 @@ def install() -> None:
             reference = (distribution_config or {}).get("CallerReference")
             if reference in used:
                 raise DistributionAlreadyExists(used[reference])
+            _check_origin_access_controls(self, distribution_config)
             dist, location, etag = orig_create_with_tags(self, distribution_config, tags)
             used[dist.distribution_config.caller_reference] = dist.distribution_id
             return dist, location, etag
 
+    def get_distribution_config(self: CloudFrontResponse) -> ActionResult:
+        dist, etag = self.backend.get_distribution(self._get_param("Id"))
+        return ActionResult({"DistributionConfig": stored_config(dist), "ETag": etag})
+
+    def list_distributions(self: CloudFrontResponse) -> ActionResult:
+        with state.lock:
+            distributions = self.backend.list_distributions()
+            listing = list_page(distributions, self._get_param("Marker"), self._get_param("MaxItems"), lambda d: d.distribution_id)
+            return ActionResult({"DistributionList": listing})
+
+    CloudFrontResponse.get_distribution_config = get_distribution_config
+    CloudFrontResponse.list_distributions = list_distributions
     CloudFrontBackend.create_distribution_with_tags = create_distribution_with_tags
     CloudFrontBackend.update_distribution = update_distribution
     CloudFrontBackend.delete_distribution = delete_distribution

@@ -15,7 +15,7 @@ from moto.cloudfront.responses import CloudFrontResponse
 from moto.core.responses import ActionResult, EmptyResult
 
 from . import state
-from .cloudfront_distributions import PreconditionFailed, function_arns, mark_changed
+from .cloudfront_distributions import PreconditionFailed, function_arns, list_page, mark_changed
 from .tags import _keys_of, check_cloudfront_tag_keys
 
 DEV = "DEVELOPMENT"
@@ -94,6 +94,11 @@ class CloudFrontFunction:
                 "LastModifiedTime": st.modified,
             },
         }
+
+
+def listed(fn: CloudFrontFunction) -> bool:
+    """Whether ListFunctions shows the function (consistency.py hides new ones for a while)."""
+    return True
 
 
 def functions(backend: CloudFrontBackend) -> dict[str, CloudFrontFunction]:
@@ -231,23 +236,18 @@ def list_functions(self: CloudFrontResponse) -> ActionResult:
     stage_filter = self._get_param("Stage")
     backend = self.backend
     with state.lock:
-        items = []
-        for fn in functions(backend).values():
-            for stage in (DEV, LIVE):
-                if stage_filter and stage != stage_filter:
-                    continue
-                if stage in fn.stages:
-                    items.append(fn.summary(backend, stage))
-        max_items = int(self._get_param("MaxItems") or 100)
-        return ActionResult(
-            {
-                "FunctionList": {
-                    "MaxItems": max_items,
-                    "Quantity": len(items),
-                    "Items": items if items else None,
-                }
-            }
-        )
+        entries = [
+            (fn, stage)
+            for fn in functions(backend).values()
+            if listed(fn)
+            for stage in (DEV, LIVE)
+            if stage in fn.stages and (not stage_filter or stage == stage_filter)
+        ]
+        # NextMarker is opaque to clients: here the function's name and stage.
+        listing = list_page(entries, self._get_param("Marker"), self._get_param("MaxItems"), lambda e: f"{e[0].name}/{e[1]}")
+        if listing["Items"]:
+            listing["Items"] = [fn.summary(backend, stage) for fn, stage in listing["Items"]]
+        return ActionResult({"FunctionList": listing})
 
 
 def install() -> None:

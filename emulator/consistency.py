@@ -24,11 +24,10 @@ from typing import Any, Callable
 from moto.cloudfront.exceptions import NoSuchDistribution
 from moto.cloudfront.models import CloudFrontBackend
 from moto.cloudfront.responses import CloudFrontResponse
-from moto.core.responses import ActionResult
 from moto.ec2.models.nat_gateways import NatGateway, NatGatewayBackend
 from moto.ec2.responses.nat_gateways import NatGateways
 
-from . import state
+from . import cloudfront_functions, state
 from .cloudfront_functions import NoSuchFunctionExists, functions
 from .ec2_nat import NatGatewayNotFound
 from .tags import _CF_ARN, NoSuchResource
@@ -131,19 +130,8 @@ def _install_functions() -> None:
         orig = getattr(CloudFrontResponse, name)
         setattr(CloudFrontResponse, name, _hiding_read(orig, _function, lambda r: NoSuchFunctionExists(r._get_param("Name"))))
 
-    orig_list = CloudFrontResponse.list_functions
-
-    def list_functions(self: CloudFrontResponse) -> ActionResult:
-        with state.lock:
-            result = orig_list(self)
-            listing = result.result["FunctionList"]  # type: ignore[index]
-            store = functions(self.backend)
-            items = [item for item in listing.get("Items") or [] if not hidden(store.get(item["Name"]))]
-            listing["Quantity"] = len(items)
-            listing["Items"] = items or None
-            return result
-
-    CloudFrontResponse.list_functions = list_functions
+    # ListFunctions leaves hidden functions out before it pages.
+    cloudfront_functions.listed = lambda fn: not hidden(fn)
 
 
 def install() -> None:

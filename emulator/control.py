@@ -138,6 +138,13 @@ def api_config(body: Json) -> Json:
             if value < 0:
                 raise BadRequest(f"{key} must be >= 0")
             state.config[key] = value
+    for key, default in state.CONFIG_DEFAULTS.items():
+        # a switch: true/false (null: back to the default)
+        if key in body:
+            value = body[key]
+            if value is not None and not isinstance(value, bool):
+                raise BadRequest(f"{key} must be true, false or null")
+            state.config[key] = default if value is None else value
     return dict(state.config)
 
 

@@ -14,7 +14,13 @@ lock = threading.RLock()
 # to do just after a disable finishes deploying (0: off).
 # notFoundAfterCreateSeconds: for this long after a create, reads of the new
 # resource answer NotFound, as eventually consistent AWS APIs can (0: off).
+# canonicalSetOrder: set-valued lists of a distribution config come back in a
+# canonical order, not the request's (cloudfront_config.py).
+CONFIG_DEFAULTS: dict[str, bool] = {
+    "canonicalSetOrder": False,
+}
 config: dict[str, float] = {
+    **CONFIG_DEFAULTS,
     "deploySeconds": 0.0,
     "natSeconds": 0.0,
     "notDisabledSeconds": 0.0,

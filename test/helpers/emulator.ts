@@ -12,7 +12,15 @@ export interface EmulatorConfig {
   notDisabledSeconds?: number;
   /** For this long after a create, reads of the new NAT gateway, distribution or function answer NotFound (default 0). */
   notFoundAfterCreateSeconds?: number;
+  /**
+   * Set-valued lists of a distribution config (methods, aliases, header names...) come back in a canonical order,
+   * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
+   */
+  canonicalSetOrder?: boolean | null;
 }
+
+/** The emulator's default for canonicalSetOrder (emulator/state.py). */
+export const CANONICAL_SET_ORDER_DEFAULT = false;
 
 /**
  * Fault injection (POST /ackless/faults; see emulator/faults.py). Setting replaces the whole config; {} turns faults off.
@@ -236,6 +244,7 @@ export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
       natSeconds: opts.natSeconds ?? 0,
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
+      canonicalSetOrder: opts.canonicalSetOrder ?? null,
     });
     await emulator!.setFaults(opts.faults ?? {});
   });
