@@ -10,15 +10,16 @@ def install() -> None:
         return
     import os
 
-    from . import cloudformation, cloudfront_distributions, cloudfront_functions, cloudfront_oac, consistency, ec2_nat, faults, tags
+    from . import cloudformation, cloudformation_tags, cloudfront_distributions, cloudfront_functions, cloudfront_oac, consistency, ec2_nat, faults, tags
 
-    # ACKLESS_EMULATOR_DISABLE=cloudformation,tags,distributions,oac,functions,nat,consistency,faults turns extensions off
+    # ACKLESS_EMULATOR_DISABLE=cloudformation,cfn-tags,tags,distributions,oac,functions,nat,consistency,faults turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
         # patches nothing in moto: lets the front (control.py) inject faults
         "faults": faults,
         "cloudformation": cloudformation,
+        "cfn-tags": cloudformation_tags,
         "tags": tags,
         "distributions": cloudfront_distributions,
         "oac": cloudfront_oac,

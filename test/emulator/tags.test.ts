@@ -1,8 +1,12 @@
 // Contract: aws: tag keys are reserved (CloudFront and EC2), yet CloudFormation still stamps them.
-import { CreateStackCommand, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
+import { CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import {
   CreateDistributionWithTagsCommand,
   CreateFunctionCommand,
+  DescribeFunctionCommand,
+  GetDistributionCommand,
+  ListDistributionsCommand,
+  ListFunctionsCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -143,5 +147,94 @@ describe("emulator contract: reserved aws: tag keys", function () {
     expect(tagMap(vpc.Tags)).to.include({ "aws:cloudformation:stack-name": stackName, "aws:cloudformation:logical-id": "Vpc" });
     const subnet = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id("Subnet")] }))).Subnets![0];
     expect(tagMap(subnet.Tags)).to.include({ "aws:cloudformation:stack-name": stackName, "aws:cloudformation:logical-id": "Subnet" });
+  });
+
+  it("CloudFormation-created NAT gateways, distributions and functions carry the template's Tags, the stack's Tags and aws:cloudformation:*", async () => {
+    const { ec2, cfn, cf } = clients(emu());
+    const template = {
+      Resources: {
+        Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.6.0.0/16" } },
+        Subnet: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.6.1.0/24" } },
+        Eip: { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } },
+        Nat: {
+          Type: "AWS::EC2::NatGateway",
+          Properties: { SubnetId: { Ref: "Subnet" }, AllocationId: { "Fn::GetAtt": ["Eip", "AllocationId"] }, Tags: [{ Key: "team", Value: "net" }] },
+        },
+        Fn: {
+          Type: "AWS::CloudFront::Function",
+          Properties: {
+            Name: unique("cfnfn"),
+            AutoPublish: true,
+            FunctionCode: "function handler(event) { return event.request; }",
+            FunctionConfig: { Comment: "from a stack", Runtime: "cloudfront-js-2.0" },
+            Tags: [{ Key: "team", Value: "edge" }],
+          },
+        },
+        Site: {
+          Type: "AWS::CloudFront::Distribution",
+          Properties: {
+            Tags: [{ Key: "team", Value: "web" }],
+            DistributionConfig: {
+              Enabled: true,
+              Comment: "from a stack",
+              Aliases: ["www.example.com"],
+              IPV6Enabled: false,
+              Origins: [
+                {
+                  Id: "web",
+                  DomainName: "example.com",
+                  CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginSSLProtocols: ["TLSv1.2"] },
+                  OriginCustomHeaders: [{ HeaderName: "x-from", HeaderValue: "cdn" }],
+                },
+              ],
+              DefaultCacheBehavior: {
+                TargetOriginId: "web",
+                ViewerProtocolPolicy: "redirect-to-https",
+                CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                FunctionAssociations: [{ EventType: "viewer-request", FunctionARN: { "Fn::GetAtt": ["Fn", "FunctionARN"] } }],
+              },
+            },
+          },
+        },
+      },
+    };
+    const stackName = unique("stack");
+    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template), Tags: [{ Key: "env", Value: "prod" }] }));
+    const res = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+    const id = (logical: string) => res.StackResources!.find((r) => r.LogicalResourceId === logical)!.PhysicalResourceId!;
+    const tagMap = (tags: { Key?: string; Value?: string }[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
+    const stackId = (await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }))).StackResources![0].StackId!;
+    const expected = (team: string, logical: string) => ({
+      team,
+      env: "prod",
+      "aws:cloudformation:stack-name": stackName,
+      "aws:cloudformation:stack-id": stackId,
+      "aws:cloudformation:logical-id": logical,
+    });
+
+    const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id("Nat")] }))).NatGateways![0];
+    expect(tagMap(nat.Tags)).to.deep.equal(expected("net", "Nat"));
+
+    // The function: Ref is its ARN; published (AutoPublish), tagged.
+    const fnArn = id("Fn");
+    const fnName = fnArn.split("/").pop()!;
+    expect(fnArn).to.equal(`arn:aws:cloudfront::123456789012:function/${fnName}`);
+    const live = await cf.send(new DescribeFunctionCommand({ Name: fnName, Stage: "LIVE" }));
+    expect(live.FunctionSummary!.FunctionConfig).to.deep.equal({ Comment: "from a stack", Runtime: "cloudfront-js-2.0" });
+    expect(tagMap((await cf.send(new ListTagsForResourceCommand({ Resource: fnArn }))).Tags!.Items)).to.deep.equal(expected("edge", "Fn"));
+
+    // The distribution: Ref is its id; its config in the API's shape; tagged.
+    const dist = (await cf.send(new GetDistributionCommand({ Id: id("Site") }))).Distribution!;
+    const cfg = dist.DistributionConfig!;
+    expect([cfg.Comment, cfg.Aliases, cfg.IsIPV6Enabled]).to.deep.equal(["from a stack", { Quantity: 1, Items: ["www.example.com"] }, false]);
+    expect(cfg.Origins!.Items![0].CustomHeaders).to.deep.equal({ Quantity: 1, Items: [{ HeaderName: "x-from", HeaderValue: "cdn" }] });
+    expect(cfg.Origins!.Items![0].CustomOriginConfig!.OriginSslProtocols).to.deep.equal({ Quantity: 1, Items: ["TLSv1.2"] });
+    expect(cfg.DefaultCacheBehavior!.FunctionAssociations).to.deep.equal({ Quantity: 1, Items: [{ FunctionARN: fnArn, EventType: "viewer-request" }] });
+    expect(tagMap((await cf.send(new ListTagsForResourceCommand({ Resource: dist.ARN! }))).Tags!.Items)).to.deep.equal(expected("web", "Site"));
+
+    // Deleted with the stack.
+    await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+    expect((await cf.send(new ListDistributionsCommand({}))).DistributionList!.Quantity).to.equal(0);
+    expect((await cf.send(new ListFunctionsCommand({}))).FunctionList!.Quantity).to.equal(0);
   });
 });
