@@ -9,6 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { AcklessError } from "../common/errors";
 import { writeFiles } from "../common/files";
+import { projectName } from "../common/project";
 import { crRef } from "../k8s/ack";
 import { describeReferenced } from "./references";
 import { plan, Plan } from "./plan";
@@ -138,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
         const p = plan(read.resources, read.seen, { dropAckTags: opts.dropAckTags });
         const dir = path.resolve(opts.out);
         const source: Source = { kubeconfig: conn.source, context: conn.context, namespaces };
-        writeFiles({ ...programFiles(p, source, path.basename(dir).replace(/[^A-Za-z0-9_.-]/g, "-")) }, dir, opts.force);
+        writeFiles({ ...programFiles(p, source, projectName(path.basename(dir))) }, dir, opts.force);
         process.stdout.write(summaryText(p, dir));
         return 0;
     } catch (e) {

@@ -4,8 +4,7 @@
  * `retainOnDelete`, the deletion step), package.json, tsconfig.json (strict),
  * Pulumi.yaml and a README saying what was read, what to set and what to run.
  */
-import * as fs from "fs";
-import * as path from "path";
+import { typescriptProject } from "../common/project";
 import { crRef, finalizerOf } from "../k8s/ack";
 import { literal, properties } from "./literal";
 import { HandOver, Plan, stepTarget } from "./plan";
@@ -86,14 +85,6 @@ export function indexTs(plan: Plan, source: Source, now: Date): string {
     return `${header}\n${blocks.join("\n")}${leftOut}`;
 }
 
-function versionOf(packageJson: string, fallback: string): string {
-    try {
-        return JSON.parse(fs.readFileSync(packageJson, "utf8")).version ?? fallback;
-    } catch {
-        return fallback;
-    }
-}
-
 export function readme(plan: Plan, source: Source, projectName: string): string {
     const rows = plan.handOvers.map((h) => `| ${crRef(h.kind, h.cr)} | \`${h.cls}\` \`${h.resourceName}\` | ${h.awsId} |`);
     const config = plan.config.map((c) => `pulumi config set ${c.key} <id>   # ${c.what}, for ${c.usedBy}`);
@@ -125,41 +116,9 @@ export function readme(plan: Plan, source: Source, projectName: string): string 
 }
 
 export function programFiles(plan: Plan, source: Source, projectName: string, now = new Date()): ProgramFiles {
-    const acklessVersion = versionOf(path.join(__dirname, "..", "..", "..", "package.json"), "0.1.0");
-    let pulumiVersion = "3.248.0";
-    try {
-        pulumiVersion = versionOf(require.resolve("@pulumi/pulumi/package.json"), pulumiVersion);
-    } catch {
-        // keep the fallback
-    }
-    const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
     return {
+        ...typescriptProject(projectName, `ACK resources handed over to Pulumi by ackless adopt-ack (context ${source.context})`),
         "index.ts": indexTs(plan, source, now),
-        "package.json": json({
-            name: projectName,
-            private: true,
-            main: "index.ts",
-            dependencies: { "@pulumi/pulumi": `^${pulumiVersion}`, ackless: `^${acklessVersion}` },
-            devDependencies: { "@types/node": "^22.0.0", typescript: "^5.0.0" },
-        }),
-        "tsconfig.json": json({
-            compilerOptions: {
-                strict: true,
-                target: "ES2022",
-                module: "commonjs",
-                moduleResolution: "node",
-                esModuleInterop: true,
-                skipLibCheck: true,
-                outDir: "bin",
-                types: ["node"],
-            },
-            files: ["index.ts"],
-        }),
-        "Pulumi.yaml":
-            `name: ${projectName}\n` +
-            `description: ACK resources handed over to Pulumi by ackless adopt-ack (context ${source.context})\n` +
-            `runtime:\n  name: nodejs\n  options:\n    typescript: true\n` +
-            `main: index.ts\n`,
         "README.md": readme(plan, source, projectName),
     };
 }

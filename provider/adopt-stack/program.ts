@@ -5,8 +5,7 @@
  * config and user tags; ids of resources left to CloudFormation (subnet,
  * Elastic IP allocation) as stack config defaulting to their current values.
  */
-import * as fs from "fs";
-import * as path from "path";
+import { projectName, typescriptProject } from "../common/project";
 import { Read } from "./read";
 
 export interface Adopted {
@@ -143,69 +142,12 @@ export function programText(stackName: string, region: string, adopted: Adopted[
     return { text: `${header}\n${blocks.join("\n")}`, configRefs };
 }
 
-/**
- * What Pulumi needs to run index.ts: nodenext with a moduleResolution, as Pulumi requires; strict throughout;
- * skipLibCheck, so each `pulumi up` type-checks the program, not every library's declarations again.
- */
-export const TSCONFIG = {
-    compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, outDir: "bin" },
-    files: ["index.ts"],
-};
-
-/** ackless's own development range for a tool the generated project needs too (typescript, @types/node). */
-function devDependency(name: string, fallback: string): string {
-    try {
-        return JSON.parse(fs.readFileSync(ACKLESS_PACKAGE_JSON, "utf8")).devDependencies?.[name] ?? fallback;
-    } catch {
-        return fallback;
-    }
-}
-
-const ACKLESS_PACKAGE_JSON = path.join(__dirname, "..", "..", "..", "package.json");
-
-function versionOf(packageJson: string, fallback: string): string {
-    try {
-        return JSON.parse(fs.readFileSync(packageJson, "utf8")).version ?? fallback;
-    } catch {
-        return fallback;
-    }
-}
-
-/** A Pulumi project name from the stack name. */
-export function projectName(stackName: string): string {
-    return `${stackName}`.replace(/[^A-Za-z0-9_.-]/g, "-");
-}
-
 export function programFiles(stackName: string, region: string, adopted: Adopted[], now = new Date()): { files: ProgramFiles; configRefs: ConfigRef[] } {
     const { text, configRefs } = programText(stackName, region, adopted, now);
-    const acklessVersion = versionOf(ACKLESS_PACKAGE_JSON, "0.1.0");
-    let pulumiVersion = "3.0.0";
-    try {
-        pulumiVersion = versionOf(require.resolve("@pulumi/pulumi/package.json"), pulumiVersion);
-    } catch {
-        // keep the fallback
-    }
-    const name = projectName(stackName);
     return {
         configRefs,
         files: {
-            "Pulumi.yaml":
-                `name: ${name}\n` +
-                `description: Taken over from CloudFormation stack ${stackName} (${region}) by ackless adopt-stack\n` +
-                `runtime:\n  name: nodejs\n  options:\n    typescript: true\n` +
-                `main: index.ts\n`,
-            "package.json": `${JSON.stringify(
-                {
-                    name,
-                    private: true,
-                    main: "index.ts",
-                    dependencies: { "@pulumi/pulumi": `^${pulumiVersion}`, ackless: `^${acklessVersion}` },
-                    devDependencies: { typescript: devDependency("typescript", "^5.9.3"), "@types/node": devDependency("@types/node", "^24.10.0") },
-                },
-                null,
-                2,
-            )}\n`,
-            "tsconfig.json": `${JSON.stringify(TSCONFIG, null, 2)}\n`,
+            ...typescriptProject(projectName(stackName), `Taken over from CloudFormation stack ${stackName} (${region}) by ackless adopt-stack`),
             "index.ts": text,
         },
     };
