@@ -4,7 +4,8 @@
 //   node scripts/kube-up.js <kubeconfig-out>
 //
 // Writes the admin kubeconfig to <kubeconfig-out> once the API server answers
-// /readyz (the caller waits for the file), then stays up. Needs
+// /readyz and has the installed AWS Load Balancer Controller's IngressClass
+// "alb" (the caller waits for the file), then stays up. Needs
 // ACKLESS_KUBE_BIN (source .ackless/env.sh) and the TypeScript build.
 const fs = require("fs");
 const path = require("path");
@@ -16,6 +17,15 @@ async function main() {
         throw new Error("usage: node scripts/kube-up.js <kubeconfig-out>");
     }
     const kube = await startKube();
+    // The cluster as a team's cluster is: the AWS Load Balancer Controller is
+    // installed (EKS add-on or Helm chart), so its IngressClass exists. No
+    // controller runs here (no nodes); programs/edge reads the class by name.
+    await kube.client.post("/apis/networking.k8s.io/v1/ingressclasses", {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "IngressClass",
+        metadata: { name: "alb" },
+        spec: { controller: "ingress.k8s.aws/alb" },
+    });
     let stopping = false;
     const stop = async () => {
         if (stopping) {

@@ -97,8 +97,6 @@ args=()
 while read -r key value; do args+=(--plaintext "$key=$value"); done < <(node --no-warnings scripts/seed-network.js)
 [[ ${#args[@]} -gt 0 ]] || fail "could not create the network in the emulator"
 pulumi config set-all --stack "$STACK" "${args[@]}" \
-  --plaintext installLoadBalancerController=true \
-  --plaintext clusterName=edge-local \
   --plaintext waitForReady=false
 pulumi config set --secret kubeconfig --stack "$STACK" <"$KUBECONFIG"
 
@@ -112,9 +110,10 @@ pulumi stack output --json --stack "$STACK"
 cat <<'MSG'
 
 What happened: one `pulumi up` of programs/edge declared
-  - in Kubernetes: the app namespace, a Deployment and a Service, an Ingress
-    (class alb) and the AWS Load Balancer Controller that turns that Ingress
-    into a load balancer (ServiceAccount, RBAC, Deployment, IngressClass);
+  - in Kubernetes: the app namespace, a Deployment and a Service, and an
+    Ingress of class alb, the IngressClass of the AWS Load Balancer Controller
+    the cluster already has (read, not created: the controller is installed
+    outside the stack, as an EKS add-on or Helm chart is);
   - in AWS, through ackless: a CloudFront Function, published, then the
     Distribution that runs it (Pulumi waited for it to deploy), and a NAT
     gateway for the cluster's egress (waited for until available).
@@ -125,7 +124,7 @@ MSG
 
 # --- 4. destroy --------------------------------------------------------------
 destroy() {
-  step "pulumi destroy: the Ingress and the Service go before the controller that owns their load balancer; the distribution is disabled, waited for, then deleted"
+  step "pulumi destroy: the distribution is disabled, waited for and deleted before the Ingress goes; the installed controller's IngressClass stays"
   pulumi destroy --yes --skip-preview --non-interactive --suppress-progress --stack "$STACK" 2>&1 | tidy \
     || fail "pulumi destroy failed (the messages above say why)"
   echo
@@ -142,8 +141,7 @@ In another terminal, from $ROOT:
   export KUBECONFIG=$KUBECONFIG
   pulumi stack output                  # the outputs again
   pulumi preview --diff                # edit programs/edge, npm run build, see the plan
-  pulumi config set loadBalancerControllerImage public.ecr.aws/eks/aws-load-balancer-controller:v2.14.0 && pulumi up
-                                       # upgrade the controller: the Ingress stays
+  pulumi config set replicas 3 && pulumi up   # scale the app: only its Deployment changes
   pulumi refresh                       # compare the state with the emulator and the API server
 MSG
   trap 'destroy; exit 0' INT TERM

@@ -3,6 +3,14 @@
  * (made by the AWS Load Balancer Controller from an Ingress), with CloudFront
  * in front and a NAT gateway for the cluster's egress.
  *
+ * The AWS Load Balancer Controller is NOT part of this stack: it must already
+ * run in the cluster (the EKS add-on or its Helm chart, which also install its
+ * CRDs, its webhook certificate and webhook configurations). The stack reads
+ * the controller's IngressClass, named by config, and fails plainly when it
+ * does not exist. An installed controller outlives the stack, so on `destroy`
+ * it is still there to delete the load balancer and remove its finalizers
+ * from the Ingress and the Service.
+ *
  *   viewer -> CloudFront (Function rewrites the URL) -> ALB -> Service -> Pods
  *   Pods -> NAT gateway -> internet
  *
@@ -12,7 +20,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { cloudfront, ec2 } from "ackless";
 import { KubeLifecycle, meta } from "./kube";
-import { LoadBalancerController } from "./load-balancer-controller";
 
 export interface EdgeArgs {
     /** A tag value on every AWS resource and a label on every Kubernetes object. */
@@ -24,11 +31,7 @@ export interface EdgeArgs {
     /** The application's container image and replica count. */
     appImage: string;
     replicas: number;
-    /** Install the AWS Load Balancer Controller (otherwise one must already serve `ingressClass`). */
-    installLoadBalancerController: boolean;
-    /** Settings of the installed controller. */
-    controller: { clusterName: string; namespace: string; image?: string; roleArn?: string; vpcId?: string; region?: string };
-    /** The IngressClass of the AWS Load Balancer Controller. */
+    /** The IngressClass of the AWS Load Balancer Controller already installed in the cluster (read, never created). */
     ingressClass: string;
     /** ACM certificate for the load balancer's HTTPS listener; without it CloudFront reaches the ALB over HTTP. */
     certificateArn?: string;
@@ -43,7 +46,8 @@ export interface EdgeArgs {
 export interface Edge {
     cluster: k8s.Provider;
     namespace: k8s.core.v1.Namespace;
-    controller?: LoadBalancerController;
+    /** The installed controller's IngressClass, as read from the cluster. */
+    ingressClass: k8s.networking.v1.IngressClass;
     deployment: k8s.apps.v1.Deployment;
     service: k8s.core.v1.Service;
     ingress: k8s.networking.v1.Ingress;
@@ -68,23 +72,10 @@ export function edge(args: EdgeArgs): Edge {
     const namespace = new k8s.core.v1.Namespace("app", { metadata: meta(lc, { name: args.namespace, labels }) }, inCluster);
     const ns = namespace.metadata.name;
 
-    const controller = args.installLoadBalancerController
-        ? new LoadBalancerController("lb-controller", {
-            ...args.controller,
-            ingressClass: args.ingressClass,
-            lifecycle: lc,
-        }, { providers: [cluster] })
-        : undefined;
-
-    // The controller owns the load balancer behind the Ingress and the finalizers
-    // on the Ingress and the Service (ingress.k8s.aws/resources,
-    // service.k8s.aws/resources). If the controller went first on `pulumi
-    // destroy`, nobody would delete the ALB (orphaned, still billed) or remove the
-    // finalizers (the objects stay Terminating forever). dependsOn makes the engine
-    // delete these objects before any part of the controller, and create them
-    // after it. It never causes a replacement: upgrading the controller leaves
-    // the Ingress alone.
-    const afterController: pulumi.CustomResourceOptions = { ...inCluster, dependsOn: controller ? [controller] : [] };
+    // The installed controller's IngressClass: read (a `get`, never created or
+    // deleted by this stack). preview and `up` fail with "resource '<class>' does not exist" when the cluster
+    // has no such class, i.e. no controller to turn the Ingress into an ALB.
+    const ingressClass = k8s.networking.v1.IngressClass.get("ingress-class", args.ingressClass, inCluster);
 
     const appLabels = { ...labels, component: "web" };
     const deployment = new k8s.apps.v1.Deployment("web", {
@@ -109,7 +100,7 @@ export function edge(args: EdgeArgs): Edge {
     const service = new k8s.core.v1.Service("web", {
         metadata: meta(lc, { namespace: ns, labels: appLabels }),
         spec: { selector: appLabels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    }, afterController);
+    }, inCluster);
 
     const listenPorts = args.certificateArn ? [{ HTTP: 80 }, { HTTPS: 443 }] : [{ HTTP: 80 }];
     const ingress = new k8s.networking.v1.Ingress("web", {
@@ -126,14 +117,14 @@ export function edge(args: EdgeArgs): Edge {
             },
         }),
         spec: {
-            ingressClassName: controller ? controller.ingressClassName : args.ingressClass,
+            ingressClassName: ingressClass.metadata.name,
             rules: [{
                 http: {
                     paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }],
                 },
             }],
         },
-    }, afterController);
+    }, inCluster);
 
     // The controller writes the ALB's DNS name into the Ingress status. When
     // Pulumi waits for readiness it is there after `up`; otherwise it appears
@@ -194,5 +185,5 @@ export function edge(args: EdgeArgs): Edge {
         tags: { ...tags, Name: `edge-egress-${args.environment}` },
     });
 
-    return { cluster, namespace, controller, deployment, service, ingress, ingressHostname, originDomainName, rewrite, distribution, nat };
+    return { cluster, namespace, ingressClass, deployment, service, ingress, ingressHostname, originDomainName, rewrite, distribution, nat };
 }

@@ -1,9 +1,11 @@
 /**
  * e2e: the main program (programs/edge, compiled) on the real Pulumi engine,
  * the AWS emulator and a real Kubernetes API server (etcd + kube-apiserver, no
- * kubelet: the program runs with waitForReady=false). Up, no-change preview,
- * the controller's hostname reaching CloudFront, a controller upgrade that
- * leaves the Ingress alone, and an ordered destroy.
+ * kubelet: the program runs with waitForReady=false). The cluster has the AWS
+ * Load Balancer Controller's IngressClass, as one with the controller
+ * installed does. Up, no-change preview, a missing IngressClass refused,
+ * the controller's hostname reaching CloudFront, and an ordered destroy that
+ * leaves the installed controller's IngressClass alone.
  */
 import { expect } from "chai";
 import * as path from "path";
@@ -16,7 +18,6 @@ import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulu
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CONTROLLER = "edge:kubernetes:LoadBalancerController";
 
 interface Step { kind: "pre" | "done"; op: string; urn: string; type: string }
 
@@ -36,7 +37,6 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
     let kube: KubeControlPlane;
     let project: TestProject;
     const namespace = `edge-e2e-${Date.now().toString(36)}`;
-    const controllerNamespace = `${namespace}-system`;
     const ingressPath = `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses`;
     let ingressName = "";
     let ingressUid = "";
@@ -48,16 +48,18 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
         const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.42.1.0/24" }));
         const eip = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
-        // The controller goes to a namespace of its own that exists before the stack (as kube-system does).
-        await kube.client.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: controllerNamespace } });
+        // The installed controller's IngressClass exists before the stack (the EKS add-on or Helm chart made it).
+        await kube.client.post("/apis/networking.k8s.io/v1/ingressclasses", {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "IngressClass",
+            metadata: { name: "alb" },
+            spec: { controller: "ingress.k8s.aws/alb" },
+        });
         const program = `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist", "programs", "edge", "index.js"))});\n`;
         project = await newProject("edge", program, emulator.env(), {
             egressSubnetId: subnet.Subnet!.SubnetId!,
             natAllocationId: eip.AllocationId!,
             namespace,
-            installLoadBalancerController: "true",
-            loadBalancerControllerNamespace: controllerNamespace,
-            clusterName: "e2e",
             waitForReady: "false",
         });
         await project.stack.setConfig("kubeconfig", { value: kube.kubeconfigText, secret: true });
@@ -70,8 +72,8 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
 
     it("up creates the Kubernetes objects and the AWS resources and fills the outputs", async () => {
         const up = await project.stack.up();
-        // 11 Kubernetes objects, the kubernetes provider, the controller component, 3 ackless resources, the stack.
-        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 17 });
+        // 4 Kubernetes objects, the kubernetes provider, 3 ackless resources, the stack (the IngressClass is only read).
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 9 });
         const out = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, v.value]));
         expect(out.distributionDomainName).to.match(/^[a-z0-9]+\.cloudfront\.net$/);
         expect(out.distributionStatus).to.equal("Deployed");
@@ -82,6 +84,8 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         expect(out.namespace).to.equal(namespace);
         expect(out.ingressHostname).to.equal("");
         expect(out.originDomainName).to.equal("origin.example.com");
+        expect(out.ingressClass).to.equal("alb");
+        expect(out.ingressController).to.equal("ingress.k8s.aws/alb");
 
         const ingresses = (await kube.client.get(ingressPath)).items;
         expect(ingresses).to.have.length(1);
@@ -89,15 +93,14 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         ingressUid = ingresses[0].metadata.uid;
         expect(ingresses[0].spec.ingressClassName).to.equal("alb");
         expect(ingresses[0].metadata.annotations).to.include({ "alb.ingress.kubernetes.io/target-type": "ip", "pulumi.com/deletionPropagationPolicy": "background" });
-        const controller = await kube.client.get(`/apis/apps/v1/namespaces/${controllerNamespace}/deployments/aws-load-balancer-controller`);
-        expect(controller.spec.template.spec.containers[0].args).to.include("--cluster-name=e2e");
-        const ingressClass = await kube.client.get("/apis/networking.k8s.io/v1/ingressclasses/alb");
-        expect(ingressClass.spec.controller).to.equal("ingress.k8s.aws/alb");
+        // Nothing of the controller is made by the stack.
+        expect((await kube.client.get("/apis/apps/v1/deployments")).items.map((d: any) => d.metadata.namespace)).to.deep.equal([namespace]);
     });
 
     it("preview after up shows no changes", async () => {
         const preview = await project.stack.preview();
-        expect(changeCounts(preview.changeSummary)).to.deep.equal({});
+        // Only the read of the installed controller's IngressClass, which every run makes again.
+        expect(changeCounts(preview.changeSummary)).to.deep.equal({ read: 1 });
     });
 
     it("once the controller sets the Ingress hostname, up --refresh points CloudFront at it", async () => {
@@ -105,32 +108,31 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         const hostname = "k8s-edge-web-0123456789.us-east-1.elb.amazonaws.com";
         await kube.client.mergePatch(`${ingressPath}/${ingressName}/status`, { status: { loadBalancer: { ingress: [{ hostname }] } } });
         const up = await project.stack.up({ refresh: true });
-        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ read: 1, update: 1 });
         expect(up.outputs.ingressHostname.value).to.equal(hostname);
         expect(up.outputs.originDomainName.value).to.equal(hostname);
         const site = (await project.resources()).find((r) => r.type.endsWith("ackless:Distribution"))!;
         expect(site.outputs.distributionConfig.Origins.Items[0].DomainName).to.equal(hostname);
+        // CloudFront followed the Ingress; the Ingress itself was not touched.
+        expect((await kube.client.get(`${ingressPath}/${ingressName}`)).metadata.uid).to.equal(ingressUid);
     });
 
-    it("upgrading the controller's image updates its Deployment in place and leaves the Ingress alone", async () => {
-        await project.stack.setConfig("loadBalancerControllerImage", { value: "public.ecr.aws/eks/aws-load-balancer-controller:v2.14.0" });
-        const events: EngineEvent[] = [];
-        const up = await project.stack.up({ onEvent: (e) => events.push(e) });
-        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
-        // (Provider steps are bookkeeping: the engine re-registers them on every run.)
-        const changed = steps(events).filter((s) => s.kind === "pre" && s.op !== "same" && !s.type.startsWith("pulumi:providers:"));
-        expect(changed.map((s) => [s.op, s.type, s.urn.split("::").pop()])).to.deep.equal([["update", DEPLOYMENT, "lb-controller"]]);
-        const ingress = await kube.client.get(`${ingressPath}/${ingressName}`);
-        expect(ingress.metadata.uid).to.equal(ingressUid);
-        const controller = await kube.client.get(`/apis/apps/v1/namespaces/${controllerNamespace}/deployments/aws-load-balancer-controller`);
-        expect(controller.spec.template.spec.containers[0].image).to.equal("public.ecr.aws/eks/aws-load-balancer-controller:v2.14.0");
+    it("a cluster without the configured IngressClass (no controller installed) is refused at preview, naming it", async () => {
+        await project.stack.setConfig("ingressClass", { value: "alb-missing" });
+        try {
+            const err = await project.stack.preview().then(() => undefined, (e: Error) => e);
+            expect(err?.message, err?.message).to.include("resource 'alb-missing' does not exist");
+        } finally {
+            await project.stack.removeConfig("ingressClass");
+        }
     });
 
-    it("destroy deletes the Ingress and the Service before the controller, and disables the distribution before deleting it", async () => {
+    it("destroy disables and deletes the distribution before the Ingress goes, and leaves the installed controller's IngressClass", async () => {
         await emulator.resetCalls();
         const events: EngineEvent[] = [];
         const destroy = await project.stack.destroy({ onEvent: (e) => events.push(e) });
-        expect(changeCounts(destroy.summary.resourceChanges)).to.deep.equal({ delete: 17 });
+        // The IngressClass read leaves the state ("discard"), never the cluster.
+        expect(changeCounts(destroy.summary.resourceChanges)).to.deep.equal({ delete: 9, discard: 1 });
 
         const deletes = steps(events).filter((s) => s.op === "delete");
         const at = (kind: Step["kind"], pred: (s: Step) => boolean) => {
@@ -138,16 +140,7 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
             expect(i, `${kind} delete ${pred}`).to.be.greaterThan(-1);
             return i;
         };
-        const ingressDone = at("done", (s) => s.type === INGRESS);
-        const serviceDone = at("done", (s) => s.type === SERVICE);
-        // Every part of the controller (its Deployment first of all) starts deleting only after both are gone.
-        const controllerParts = deletes.filter((s) => s.kind === "pre" && s.urn.includes(`${CONTROLLER}$`));
-        expect(controllerParts.map((s) => s.type)).to.include(DEPLOYMENT);
-        for (const part of controllerParts) {
-            const i = deletes.indexOf(part);
-            expect(i, `${part.type} after the Ingress`).to.be.greaterThan(ingressDone);
-            expect(i, `${part.type} after the Service`).to.be.greaterThan(serviceDone);
-        }
+        expect(deletes.filter((s) => s.kind === "done").map((s) => s.type)).to.include.members([INGRESS, SERVICE, DEPLOYMENT]);
         // CloudFront lets go of the load balancer first, and of the function last.
         const siteDone = at("done", (s) => s.type.endsWith("ackless:Distribution"));
         expect(siteDone).to.be.lessThan(at("pre", (s) => s.type === INGRESS));
@@ -163,8 +156,8 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         // Nothing the stack made is left in the cluster (the namespace itself is Terminating: no controller-manager here).
         expect((await kube.client.get(ingressPath)).items).to.deep.equal([]);
         expect((await kube.client.get(`/api/v1/namespaces/${namespace}/services`)).items).to.deep.equal([]);
-        expect(await kube.client.getOrUndefined(`/apis/apps/v1/namespaces/${controllerNamespace}/deployments/aws-load-balancer-controller`)).to.equal(undefined);
-        expect(await kube.client.getOrUndefined("/apis/networking.k8s.io/v1/ingressclasses/alb")).to.equal(undefined);
+        // The controller's IngressClass was only read: it stays for the controller that owns it.
+        expect((await kube.client.get("/apis/networking.k8s.io/v1/ingressclasses/alb")).spec.controller).to.equal("ingress.k8s.aws/alb");
         expect(await project.resources()).to.deep.equal([]);
     });
 });

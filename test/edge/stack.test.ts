@@ -8,6 +8,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import type { Edge, EdgeArgs } from "../../programs/edge/stack";
+import { startKube } from "../helpers/kube";
+import type { KubeRest } from "../../provider/k8s/kube";
 
 interface Registered {
     urn: string;
@@ -22,6 +24,9 @@ interface Registered {
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const INGRESS_CLASS = "kubernetes:networking.k8s.io/v1:IngressClass";
+
+const autoname = (name: string) => `${name}-0a1b2c3d`;
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
@@ -34,8 +39,6 @@ function args(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
         namespace: "edge-unit",
         appImage: "nginx:1.27",
         replicas: 2,
-        installLoadBalancerController: true,
-        controller: { clusterName: "unit", namespace: "kube-system", image: "controller:v1" },
         ingressClass: "alb",
         fallbackOriginDomainName: "fallback.example.com",
         egressSubnetId: "subnet-1",
@@ -47,6 +50,7 @@ function args(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
 
 describe("programs/edge: composition (setMocks)", function () {
     let registered: Registered[] = [];
+    let reads: { type: string; name: string; id: string }[] = [];
     let ingressHostname = "";
     let edge: (a: EdgeArgs) => Edge;
 
@@ -54,8 +58,17 @@ describe("programs/edge: composition (setMocks)", function () {
         await pulumi.runtime.setMocks({
             newResource(a) {
                 const state: any = { ...a.inputs };
+                if (a.type.startsWith("kubernetes:") && a.inputs.metadata && !a.inputs.metadata.name) {
+                    // As the Kubernetes provider autonames: the Pulumi name and a random suffix.
+                    state.metadata = { ...a.inputs.metadata, name: autoname(a.name) };
+                }
                 if (a.type === INGRESS && ingressHostname) {
                     state.status = { loadBalancer: { ingress: [{ hostname: ingressHostname }] } };
+                }
+                if (a.id) {
+                    // A read (`get`) of what exists: the installed controller's IngressClass.
+                    reads.push({ type: a.type, name: a.name, id: a.id });
+                    return { id: a.id, state: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: a.id }, spec: { controller: "ingress.k8s.aws/alb" } } };
                 }
                 if (a.type.endsWith("ackless:Function")) {
                     state.arn = `arn:aws:cloudfront::123456789012:function/${a.name}`;
@@ -91,6 +104,7 @@ describe("programs/edge: composition (setMocks)", function () {
 
     beforeEach(() => {
         registered = [];
+        reads = [];
         ingressHostname = "";
     });
 
@@ -98,9 +112,7 @@ describe("programs/edge: composition (setMocks)", function () {
     async function build(a: EdgeArgs = args()): Promise<Edge> {
         const e = edge(a);
         await value(pulumi.all([e.distribution.urn, e.nat.urn, e.ingress.urn, e.service.urn, e.deployment.urn, e.originDomainName]));
-        if (e.controller) {
-            await value(pulumi.all([e.controller.urn, e.controller.deployment.urn]));
-        }
+        await value(e.ingressClass.urn);
         return e;
     }
     const find = (type: string, name: string) => {
@@ -109,34 +121,27 @@ describe("programs/edge: composition (setMocks)", function () {
         return r!;
     };
 
-    it("the Ingress and the Service depend on the controller's Deployment: deleted before it, created after it", async () => {
-        await build();
-        const controllerDeployment = find(DEPLOYMENT, "lb-controller");
-        const controllerParts = registered.filter((r) => r.urn.includes("edge:kubernetes:LoadBalancerController$"));
-        expect(controllerParts.map((r) => r.type)).to.include.members([
-            "kubernetes:core/v1:ServiceAccount",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
-            "kubernetes:rbac.authorization.k8s.io/v1:Role",
-            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-            "kubernetes:networking.k8s.io/v1:IngressClass",
-            DEPLOYMENT,
-        ]);
-        for (const dependent of [find(INGRESS, "web"), find(SERVICE, "web")]) {
-            expect(dependent.dependencies, dependent.type).to.include(controllerDeployment.urn);
-            for (const part of controllerParts) {
-                expect(dependent.dependencies, `${dependent.type} -> ${part.name}`).to.include(part.urn);
-            }
-        }
-        // The app's own Deployment is not held back by the controller.
-        expect(find(DEPLOYMENT, "web").dependencies).to.not.include(controllerDeployment.urn);
-    });
-
-    it("the Ingress names the controller's IngressClass and routes to the Service", async () => {
-        await build();
+    it("declares nothing of the AWS Load Balancer Controller: reads the installed controller's IngressClass, which the Ingress names", async () => {
+        const e = await build();
+        // Only the application's objects are registered (created and deleted by the stack).
+        expect(registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type).sort()).to.deep.equal(
+            [INGRESS, DEPLOYMENT, SERVICE, "kubernetes:core/v1:Namespace"].sort(),
+        );
+        // The IngressClass is a read of what exists (`get` by the configured name), never registered.
+        expect(reads).to.deep.equal([{ type: INGRESS_CLASS, name: "ingress-class", id: "alb" }]);
+        expect(registered.map((r) => r.type)).to.not.include(INGRESS_CLASS);
         const ingress = find(INGRESS, "web");
         expect(ingress.inputs.spec.ingressClassName).to.equal("alb");
-        expect(ingress.dependencies).to.include(find("kubernetes:networking.k8s.io/v1:IngressClass", "lb-controller-class").urn);
+        expect(ingress.propertyDependencies.spec).to.include(await value(e.ingressClass.urn));
+        // Nothing waits on a controller component any more.
+        for (const r of registered) {
+            expect(r.dependencies.filter((d) => d.includes("LoadBalancerController")), r.type).to.deep.equal([]);
+        }
+    });
+
+    it("the Ingress routes to the Service with the ALB annotations", async () => {
+        await build();
+        const ingress = find(INGRESS, "web");
         expect(ingress.inputs.metadata.annotations).to.include({
             "alb.ingress.kubernetes.io/scheme": "internet-facing",
             "alb.ingress.kubernetes.io/target-type": "ip",
@@ -146,9 +151,9 @@ describe("programs/edge: composition (setMocks)", function () {
         expect(ingress.inputs.spec.rules[0].http.paths[0].backend.service.port).to.deep.equal({ name: "http" });
     });
 
-    it("without installLoadBalancerController nothing of the controller is declared and the Ingress uses the configured class", async () => {
-        await build(args({ installLoadBalancerController: false, ingressClass: "alb-shared" }));
-        expect(registered.filter((r) => r.urn.includes("LoadBalancerController"))).to.deep.equal([]);
+    it("the ingressClass config names the class that is read and used", async () => {
+        await build(args({ ingressClass: "alb-shared" }));
+        expect(reads.map((r) => r.id)).to.deep.equal(["alb-shared"]);
         expect(find(INGRESS, "web").inputs.spec.ingressClassName).to.equal("alb-shared");
     });
 
@@ -181,7 +186,7 @@ describe("programs/edge: composition (setMocks)", function () {
     it("every Kubernetes object deletes in the background and goes through the stack's cluster provider; skipAwait only without waitForReady", async () => {
         await build();
         const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
-        expect(objects.length).to.equal(11);
+        expect(objects.length).to.equal(4);
         for (const o of objects) {
             expect(o.inputs.metadata.annotations, `${o.type} ${o.name}`).to.include({
                 "pulumi.com/deletionPropagationPolicy": "background",
@@ -197,11 +202,60 @@ describe("programs/edge: composition (setMocks)", function () {
         }
     });
 
-    it("the controller's image is set on its Deployment only", async () => {
-        await build(args({ controller: { clusterName: "prod", namespace: "kube-system", image: "controller:v9" } }));
-        const container = find(DEPLOYMENT, "lb-controller").inputs.spec.template.spec.containers[0];
-        expect(container.image).to.equal("controller:v9");
-        expect(container.args).to.include("--cluster-name=prod");
-        expect(JSON.stringify(find(INGRESS, "web").inputs)).to.not.include("controller:v9");
+    it("kubectl apply --dry-run=server of every Kubernetes object the program declares passes on a real kube-apiserver (strict field validation)", async () => {
+        await build(args({ lifecycle: { waitForReady: true } }));
+        const manifests = registered
+            .filter((r) => r.type.startsWith("kubernetes:"))
+            // Autonamed objects get the name the (mocked) provider gave them.
+            .map((r) => ({ ...r.inputs, metadata: { name: autoname(r.name), ...r.inputs.metadata } }));
+        expect(manifests.map((m) => m.kind).sort()).to.deep.equal(["Deployment", "Ingress", "Namespace", "Service"]);
+        const kube = await startKube();
+        try {
+            // As kubectl does: CRDs first (the program declares none), cluster-scoped objects, then the rest.
+            const located = await Promise.all(manifests.map(async (m) => ({ m, where: await locate(kube.client, m) })));
+            located.sort((a, b) => rank(a) - rank(b));
+            expect(located.filter((l) => l.m.kind === "CustomResourceDefinition")).to.deep.equal([]);
+            for (const { m, where } of located) {
+                const answer = await dryRunApply(kube.client, where, m);
+                expect(answer.kind, `${m.kind} ${m.metadata.name}`).to.equal(m.kind);
+                if (!where.namespaced) {
+                    // The namespace exists before its objects, as after the stack created it.
+                    await kube.client.post(`${where.collection}`, m);
+                }
+            }
+            // Dry runs persist nothing.
+            expect((await kube.client.get(`/apis/apps/v1/namespaces/edge-unit/deployments`)).items).to.deep.equal([]);
+            // Control: the same request refuses a field the API does not know, so it does validate.
+            const deployment = located.find((l) => l.m.kind === "Deployment")!;
+            const bad = { ...deployment.m, spec: { ...deployment.m.spec, replicaz: 2 } };
+            const refused = await dryRunApply(kube.client, deployment.where, bad).then(() => undefined, (e: Error) => e);
+            expect(refused?.message).to.match(/replicaz/);
+        } finally {
+            await kube.stop();
+        }
     });
 });
+
+interface Location {
+    collection: string;
+    namespaced: boolean;
+}
+
+/** Where the API serves a manifest's kind (discovery), as kubectl finds it. */
+async function locate(client: KubeRest, m: any): Promise<Location> {
+    const base = m.apiVersion.includes("/") ? `/apis/${m.apiVersion}` : `/api/${m.apiVersion}`;
+    const found = ((await client.get(base)).resources as any[]).find((r) => r.kind === m.kind && !r.name.includes("/"));
+    expect(found, `${m.apiVersion} ${m.kind} is served`).to.not.equal(undefined);
+    const ns = found.namespaced ? `/namespaces/${m.metadata.namespace}` : "";
+    return { collection: `${base}${ns}/${found.name}`, namespaced: found.namespaced };
+}
+
+function rank(l: { m: any; where: Location }): number {
+    return l.m.kind === "CustomResourceDefinition" ? 0 : l.where.namespaced ? 2 : 1;
+}
+
+/** `kubectl apply --server-side --dry-run=server` of one object: server-side apply with dryRun=All, strict field validation. */
+function dryRunApply(client: KubeRest, where: Location, m: any): Promise<any> {
+    const query = "dryRun=All&fieldManager=ackless-dry-run&fieldValidation=Strict&force=true";
+    return client.request("PATCH", `${where.collection}/${m.metadata.name}?${query}`, m, "application/apply-patch+yaml");
+}
