@@ -16,6 +16,7 @@
  * dynamic providers (pulumi/pulumi #3550).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { awsWhere } from "./clients";
 import { AcklessError } from "./errors";
 import { UNKNOWN } from "./diff";
 import { progress, warn } from "./log";
@@ -102,11 +103,22 @@ export function isNew(olds: unknown): boolean {
     return !olds || typeof olds !== "object" || Object.keys(olds as object).length === 0;
 }
 
-/** The error create() (and check()) give when mode `adopt` names something that does not exist. */
+/**
+ * The error create() (and check()) give when mode `adopt` names something that
+ * does not exist. AWS answers "not found" too for an id that lives in another
+ * account (or, for a regional resource, another region): the message says
+ * which profile and region were asked, and how to see the account.
+ */
 export function adoptMissing(what: string, id: string): AcklessError {
+    const { profile, region } = awsWhere();
+    const global = /^CloudFront /.test(what); // CloudFront ids are account-wide, not regional
+    const credentials = profile ? `profile "${profile}"` : "the default credentials (no profile set)";
+    const where = `the account of ${credentials} owns it${global ? "" : ` and that it is in region ${region}`}`;
     return new AcklessError(
-        `adopt: ${what} ${id} does not exist, so there is nothing to adopt and nothing was created; ` +
-            `check adopt.id, or set adopt.mode to "adopt-or-create" to create it when it is missing`,
+        `adopt: ${what} ${id} does not exist, so there is nothing to adopt and nothing was created. ` +
+            `An id that belongs to another AWS account reads as not found${global ? "" : ", as does one from another region"}: ` +
+            `check that ${where} (\`aws sts get-caller-identity${profile ? ` --profile ${profile}` : ""}\` names the account), and check adopt.id; ` +
+            `or set adopt.mode to "adopt-or-create" to create it when it is missing`,
         "AdoptTargetNotFound",
     );
 }

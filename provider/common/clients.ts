@@ -60,6 +60,11 @@ function region(): string {
     return scope.getStore()?.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || "us-east-1";
 }
 
+/** The profile (`aws:profile`, else AWS_PROFILE; undefined: the default chain) and region calls in this scope use, for messages. */
+export function awsWhere(): { profile?: string; region: string } {
+    return { profile: profile() ?? (process.env.AWS_PROFILE || undefined), region: region() };
+}
+
 /**
  * The region the AWS SDK's own chain resolves (AWS_REGION, AWS_DEFAULT_REGION,
  * the AWS_PROFILE's `region` in the shared config files), or undefined.

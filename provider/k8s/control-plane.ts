@@ -66,10 +66,29 @@ function waitExit(p: ChildProcess): Promise<void> {
     });
 }
 
-export async function startKube(): Promise<KubeControlPlane> {
+/** A bearer token the API server accepts (static token file), and whom it authenticates. */
+export interface StaticToken {
+    token: string;
+    user: string;
+    groups?: string[];
+}
+
+export interface KubeOptions {
+    /** Users that authenticate with a bearer token (kube-apiserver --token-auth-file); none by default. */
+    tokens?: StaticToken[];
+}
+
+export async function startKube(options: KubeOptions = {}): Promise<KubeControlPlane> {
     const bin = kubeBinDir();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-kube-"));
     makeCerts(dir);
+    const tokenArgs: string[] = [];
+    if (options.tokens?.length) {
+        // token,user,uid[,"group1,group2"]
+        const line = (t: StaticToken) => [t.token, t.user, t.user, ...(t.groups?.length ? [`"${t.groups.join(",")}"`] : [])].join(",");
+        fs.writeFileSync(path.join(dir, "tokens.csv"), options.tokens.map(line).join("\n") + "\n", { mode: 0o600 });
+        tokenArgs.push(`--token-auth-file=${path.join(dir, "tokens.csv")}`);
+    }
     const [etcdPort, apiPort] = [await freePort(), await freePort()];
     const logs: Record<string, string> = { etcd: "", apiserver: "" };
     const etcd = spawn(path.join(bin, "etcd"), [
@@ -97,6 +116,7 @@ export async function startKube(): Promise<KubeControlPlane> {
         "--service-account-issuer=https://kubernetes.default.svc",
         `--service-account-key-file=${path.join(dir, "sa.pub")}`,
         `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+        ...tokenArgs,
         "--v=0",
     ], { stdio: ["ignore", "pipe", "pipe"] });
     apiserver.stderr!.on("data", (d) => (logs.apiserver = (logs.apiserver + d).slice(-4000)));

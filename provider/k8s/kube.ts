@@ -22,6 +22,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as k8s from "@kubernetes/client-node";
+import * as yaml from "js-yaml";
 
 /** The least-privilege ClusterRole the hand-over needs (shipped in the repository). */
 export const RBAC_DOC = "docs/ack-handover-rbac.yaml";
@@ -41,6 +42,32 @@ const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/tok
  * the command that failed.
  */
 class AcklessKubeConfig extends k8s.KubeConfig {
+    private baseDir?: string;
+
+    /**
+     * kubectl's `tokenFile` user field, which the library does not read (it
+     * reads `token-file`): passed on under that name, relative paths resolved
+     * against the kubeconfig's own directory as kubectl does.
+     */
+    override loadFromString(config: string, opts?: Partial<k8s.ConfigOptions>): void {
+        const parsed = yaml.load(config) as any;
+        const users: any[] = Array.isArray(parsed?.users) ? parsed.users : [];
+        const withFile = users.filter((u) => typeof u?.user?.tokenFile === "string" && !u.user.token && !u.user["token-file"]);
+        for (const u of withFile) {
+            u.user["token-file"] = path.resolve(this.baseDir ?? process.cwd(), u.user.tokenFile);
+        }
+        super.loadFromString(withFile.length ? yaml.dump(parsed) : config, opts);
+    }
+
+    override loadFromFile(file: string, opts?: Partial<k8s.ConfigOptions>): void {
+        this.baseDir = path.dirname(file);
+        try {
+            super.loadFromFile(file, opts);
+        } finally {
+            this.baseDir = undefined;
+        }
+    }
+
     override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
         try {
             await super.applySecurityAuthentication(context);
@@ -78,11 +105,43 @@ function credentialError(kc: k8s.KubeConfig, err: unknown): KubeError {
 }
 
 /**
+ * kubectl's resolution: the files of `KUBECONFIG` merged in order (missing
+ * ones skipped; the first current-context and the first of each name win),
+ * else ~/.kube/config, else the library's in-cluster configuration.
+ */
+function loadDefault(kc: AcklessKubeConfig): void {
+    const files = (process.env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f && fs.existsSync(f));
+    if (files.length) {
+        kc.loadFromFile(files[0]);
+        for (const file of files.slice(1)) {
+            const more = new AcklessKubeConfig();
+            more.loadFromFile(file);
+            const known = (list: { name: string }[], name: string) => list.some((e) => e.name === name);
+            more.clusters = more.clusters.filter((c) => !known(kc.clusters, c.name));
+            more.users = more.users.filter((u) => !known(kc.users, u.name));
+            more.contexts = more.contexts.filter((c) => !known(kc.contexts, c.name));
+            kc.mergeConfig(more, !!kc.currentContext);
+        }
+        return;
+    }
+    const home = path.join(os.homedir(), ".kube", "config");
+    if (fs.existsSync(home)) {
+        kc.loadFromFile(home);
+        return;
+    }
+    if (!fs.existsSync(SERVICE_ACCOUNT_TOKEN)) {
+        throw new Error(
+            `kubeconfig: none found: ${process.env.KUBECONFIG ? `no file of KUBECONFIG (${process.env.KUBECONFIG}) exists` : "KUBECONFIG is unset"}, ` +
+                `${home} does not exist, and this is not a pod with a service account. Pass the kubeconfig (its text or path), or set KUBECONFIG`,
+        );
+    }
+    kc.loadFromDefault(); // in-cluster: the pod's service account token and CA
+}
+
+/**
  * Loads a kubeconfig with @kubernetes/client-node and selects `context`.
  * `kubeconfig` is YAML text (it contains a newline) or a file path; without
- * it, the library's default resolution applies (the `KUBECONFIG` list merged
- * in order, the first file's current-context winning as with kubectl; then
- * ~/.kube/config; then the in-cluster service account).
+ * it, kubectl's resolution (`loadDefault`).
  */
 export function loadKubeConfig(source: KubeconfigSource = {}): k8s.KubeConfig {
     const kc = new AcklessKubeConfig();
@@ -95,14 +154,7 @@ export function loadKubeConfig(source: KubeconfigSource = {}): k8s.KubeConfig {
         }
         kc.loadFromFile(given);
     } else {
-        const home = path.join(os.homedir(), ".kube", "config");
-        if (!process.env.KUBECONFIG && !fs.existsSync(home) && !fs.existsSync(SERVICE_ACCOUNT_TOKEN)) {
-            throw new Error(
-                `kubeconfig: none found: KUBECONFIG is unset, ${home} does not exist, and this is not a pod with a service account. ` +
-                    `Pass the kubeconfig (its text or path), or set KUBECONFIG`,
-            );
-        }
-        kc.loadFromDefault(undefined, true);
+        loadDefault(kc);
     }
     if (source.context) {
         if (!kc.getContextObject(source.context)) {

@@ -11,6 +11,11 @@
  * gone); a second `up` changes nothing; an origin edit applies; `destroy`
  * leaves every AWS resource (retainOnDelete).
  *
+ * Both the command and the program run as EKS users run them: the kubeconfig's
+ * user is an `exec` credential plugin (printing a static token the API server
+ * knows), bound to the ClusterRole of docs/ack-handover-rbac.yaml and nothing
+ * else.
+ *
  * The program depends on the installed ackless as adopt-stack's e2e wires
  * it: node_modules is the repository's, where `ackless` is the package.
  */
@@ -30,7 +35,7 @@ import {
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runAckless } from "../helpers/cli";
 import { Emulator, startEmulator } from "../helpers/emulator";
-import { createNamespace, createWithStatus, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
+import { bindHandoverRole, createNamespace, createWithStatus, ExecKubeconfig, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
 const CF = "cloudfront.services.k8s.aws/v1alpha1";
@@ -41,6 +46,8 @@ const CODE = "function handler(event) {\n    return event.request;\n}\n";
 const MUTATIONS = /^(Create|Update|Delete|Publish|Associate|Disassociate|Release|Replace|Modify)/;
 const CACHE_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
+const HANDOVER = { token: "handover-e2e-token-0123456789", user: "ackless-handover" };
+
 const cli = (args: string[], env: Record<string, string>) => runAckless(["adopt-ack", ...args], env);
 
 describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API server)", function () {
@@ -48,6 +55,9 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     let emu: Emulator;
     let project: TestProject | undefined;
     let outDir: string;
+    /** The identity everything ackless does in the cluster runs as: an exec plugin, bound to the hand-over ClusterRole only. */
+    let handover: ExecKubeconfig;
+    let handoverFile: string;
     const ns = `ack-${Date.now()}`;
     const aws = { cf: undefined as unknown as CloudFrontClient, ec2: undefined as unknown as EC2Client };
     const ids = { distribution: "", functionArn: "", nat: "", backupNat: "", subnet: "", eip: "", backupEip: "" };
@@ -59,12 +69,16 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     const liveOriginDomain = async () => (await aws.cf.send(new GetDistributionCommand({ Id: ids.distribution }))).Distribution!.DistributionConfig!.Origins!.Items![0].DomainName;
 
     before(async () => {
-        [kube, emu] = await Promise.all([startKube(), startEmulator({ deploySeconds: 0, natSeconds: 0.2 })]);
+        [kube, emu] = await Promise.all([startKube({ tokens: [HANDOVER] }), startEmulator({ deploySeconds: 0, natSeconds: 0.2 })]);
         const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
         aws.cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials });
         aws.ec2 = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials });
         await installCrds(kube.client);
         await createNamespace(kube.client, ns);
+        await bindHandoverRole(kube.client, HANDOVER.user);
+        handover = execKubeconfig(kube, { token: HANDOVER.token, context: "eks-prod" });
+        handoverFile = path.join(path.dirname(handover.script), "kubeconfig");
+        fs.writeFileSync(handoverFile, handover.text);
 
         // AWS, as the ACK controllers made it.
         const fn = await aws.cf.send(
@@ -185,7 +199,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     });
 
     it("writes a TypeScript program with references resolved, the missing one as config, and the never-synced custom resource left out", async () => {
-        const r = await cli(["--kubeconfig", kube.kubeconfig, "--namespace", ns, "--out", outDir], {});
+        const r = await cli(["--kubeconfig", handoverFile, "--namespace", ns, "--out", outDir], {});
         expect(r.code, r.err).to.equal(0);
         expect(r.out).to.contain("4 to hand over, 1 left out");
         expect(r.out).to.contain(`+ hand over NATGateway ${ns}/egress -> ec2.NatGateway ${ids.nat} (egress)`);
@@ -205,7 +219,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         expect(JSON.parse(fs.readFileSync(path.join(outDir, "package.json"), "utf8")).dependencies).to.have.keys("ackless", "@pulumi/pulumi");
         expect(JSON.parse(fs.readFileSync(path.join(outDir, "tsconfig.json"), "utf8")).compilerOptions.strict).to.equal(true);
         expect(fs.readFileSync(path.join(outDir, "README.md"), "utf8")).to.contain("pulumi config set backupAllocationId <id>");
-        const again = await cli(["--kubeconfig", kube.kubeconfig, "--namespace", ns, "--out", outDir], {});
+        const again = await cli(["--kubeconfig", handoverFile, "--namespace", ns, "--out", outDir], {});
         expect(again.code).to.equal(1);
         expect(again.err).to.contain("--force");
     });
@@ -235,12 +249,13 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     it("one up hands over: each custom resource retained then gone, the AWS resources adopted unchanged", async () => {
         // The engine runs index.ts with ts-node, transpile-only (tsc checked it above).
         project = await newProject("ack-handover", "", { ...emu.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir: outDir, linkNodeModules: false, existingProgram: true });
-        await project.stack.setConfig("kubeconfig", { value: kube.kubeconfigText, secret: true });
+        await project.stack.setConfig("kubeconfig", { value: handover.text, secret: true });
         await project.stack.setConfig("controllerGraceSeconds", { value: "0" });
         await project.stack.setConfig("backupAllocationId", { value: ids.backupEip });
         await emu.resetCalls();
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 13 }); // 4 x (retain, adopt, delete) + the stack
+        expect(handover.calls(), "the exec plugin ran").to.be.greaterThan(0);
         for (const p of HANDED_OVER) {
             expect(await kube.client.getOrUndefined(p), p).to.equal(undefined);
         }

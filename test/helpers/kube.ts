@@ -4,8 +4,11 @@
  * provider/k8s/control-plane.ts, shared with the main job.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { KubeRest } from "../../provider/k8s/kube";
+import { KubeRest, RBAC_DOC } from "../../provider/k8s/kube";
+import { KubeControlPlane } from "../../provider/k8s/control-plane";
+import { repoRoot } from "./pulumi";
 
 export { KubeControlPlane, kubeBinDir, startKube } from "../../provider/k8s/control-plane";
 
@@ -71,4 +74,84 @@ export async function createWithStatus(
         return created;
     }
     return client.mergePatch(`${base}/${created.metadata.name}/status`, { status: obj.status });
+}
+
+/**
+ * Applies the ClusterRole of docs/ack-handover-rbac.yaml (as the admin) and
+ * binds `user` to it with a ClusterRoleBinding: that user gets that role and
+ * nothing else. Returns the role's name.
+ */
+export async function bindHandoverRole(client: KubeRest, user: string): Promise<string> {
+    const yaml = await import("js-yaml");
+    const docs = yaml.loadAll(fs.readFileSync(path.join(repoRoot, RBAC_DOC), "utf8")) as any[];
+    const role = docs.find((d) => d?.kind === "ClusterRole");
+    if (!role || docs.filter(Boolean).length !== 1) {
+        throw new Error(`${RBAC_DOC} should hold exactly one ClusterRole`);
+    }
+    await client.post("/apis/rbac.authorization.k8s.io/v1/clusterroles", role);
+    await client.post("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: `${role.metadata.name}-${user}` },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+    });
+    return role.metadata.name;
+}
+
+export interface ExecKubeconfig {
+    /** The kubeconfig's text: the control plane's server and CA, a user whose only credential is the exec plugin. */
+    text: string;
+    /** The plugin script. */
+    script: string;
+    /** How many times the plugin ran. */
+    calls(): number;
+}
+
+/**
+ * A kubeconfig for `kube` (context `context`, user `user`) whose user is an
+ * `exec` credential plugin, as EKS's `aws eks get-token` is: a script that
+ * prints an ExecCredential with `token` (or, with `fail`, prints `fail` on
+ * stderr and exits 1). Each run appends a line to a calls file.
+ */
+export function execKubeconfig(
+    kube: KubeControlPlane,
+    options: { token?: string; fail?: string; context?: string; user?: string; command?: string; args?: string[] },
+): ExecKubeconfig {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-exec-"));
+    const script = path.join(dir, "get-token");
+    const calls = path.join(dir, "calls");
+    const credential = { apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: options.token ?? "" } };
+    const body = options.fail !== undefined ? `echo '${options.fail}' >&2\nexit 1\n` : `printf '%s' '${JSON.stringify(credential)}'\n`;
+    fs.writeFileSync(script, `#!/bin/sh\necho run >> '${calls}'\n${body}`, { mode: 0o755 });
+    const ca = /certificate-authority-data: (\S+)/.exec(kube.kubeconfigText)![1];
+    const context = options.context ?? "exec";
+    const user = options.user ?? "exec-user";
+    const text = [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: test",
+        "  cluster:",
+        `    server: ${kube.server}`,
+        `    certificate-authority-data: ${ca}`,
+        "users:",
+        `- name: ${user}`,
+        "  user:",
+        "    exec:",
+        "      apiVersion: client.authentication.k8s.io/v1",
+        `      command: ${options.command ?? script}`,
+        `      args: ${JSON.stringify(options.args ?? [])}`,
+        "      interactiveMode: Never",
+        "contexts:",
+        `- name: ${context}`,
+        `  context: {cluster: test, user: ${user}}`,
+        `current-context: ${context}`,
+        "",
+    ].join("\n");
+    return {
+        text,
+        script,
+        calls: () => (fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").split("\n").filter(Boolean).length : 0),
+    };
 }

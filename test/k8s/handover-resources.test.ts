@@ -1,14 +1,26 @@
 /**
  * k8s.RetainPolicy and k8s.CustomResourceDeletion providers against a real
- * API server with ackless's ACK CRDs installed.
+ * API server with ackless's ACK CRDs installed; then, on the same server, how
+ * they authenticate (exec plugins, token files, merged KUBECONFIG lists), the
+ * ClusterRole of docs/ack-handover-rbac.yaml, and what a refused or failing
+ * identity is told.
  */
 import { expect } from "chai";
-import { createNamespace, createWithStatus, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
+import * as fs from "fs";
+import * as os from "os";
+import * as nodePath from "path";
+import { bindHandoverRole, createNamespace, createWithStatus, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
+import { CustomResources, KubeRest, loadKubeConfig, RBAC_DOC } from "../../provider/k8s/kube";
+import { rejection } from "../adopt-stack/helpers";
+import { repoRoot } from "../helpers/pulumi";
 import { provider as retain } from "../../provider/k8s/retain-policy-provider";
 import { provider as deletion } from "../../provider/k8s/custom-resource-deletion-provider";
 
 const API = "cloudfront.services.k8s.aws/v1alpha1";
 const FINALIZER = "finalizers.cloudfront.services.k8s.aws/Distribution";
+/** Static tokens: one user bound to the hand-over's ClusterRole alone, one bound to nothing. */
+const HANDOVER = { token: "handover-token-0123456789", user: "ackless-handover" };
+const NOBODY = { token: "nobody-token-0123456789", user: "nobody" };
 
 describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", function () {
     let kube: KubeControlPlane;
@@ -18,9 +30,10 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
     before(async () => {
         process.env.ACKLESS_POLL_MIN_MS = "50";
         process.env.ACKLESS_POLL_MAX_MS = "100";
-        kube = await startKube();
+        kube = await startKube({ tokens: [HANDOVER, NOBODY] });
         await installCrds(kube.client);
         await createNamespace(kube.client, ns);
+        await bindHandoverRole(kube.client, HANDOVER.user);
     });
     after(async () => {
         await kube?.stop();
@@ -151,5 +164,96 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
         const got = await kube.client.get(path);
         expect(got.metadata.finalizers).to.deep.equal(["example.com/other"]);
         await kube.client.jsonPatch(path, [{ op: "remove", path: "/metadata/finalizers/0" }]);
+    });
+
+    describe("authentication and RBAC (exec plugin, token file, merged KUBECONFIG)", () => {
+        const retained = { annotations: { "services.k8s.aws/deletion-policy": "retain" } };
+
+        it("RetainPolicy and CustomResourceDeletion run through an exec-plugin kubeconfig, as a user bound only to the hand-over ClusterRole", async () => {
+            const exec = execKubeconfig(kube, { token: HANDOVER.token, context: "eks-prod" });
+            const { target, path } = await distributionCr();
+            const asHandover = { ...target, kubeconfig: exec.text };
+            expect((await retain.create(asHandover)).outs.policy).to.equal("retain");
+            const created = await deletion.create({ ...asHandover, finalizer: FINALIZER, controllerGraceSeconds: 0 });
+            expect(created.outs.finalizerRemovedBy).to.equal("ackless");
+            expect(await kube.client.getOrUndefined(path)).to.equal(undefined);
+            expect(exec.calls()).to.be.greaterThan(0);
+            // The program's list, as the same identity; and the role grants nothing more.
+            const crs = CustomResources.load({ kubeconfig: exec.text });
+            expect((await crs.list({ apiVersion: API, plural: "distributions" })).length).to.be.greaterThan(0);
+            const create = await rejection(crs.create({ apiVersion: API, plural: "distributions", namespace: ns }, { apiVersion: API, kind: "Distribution", metadata: { name: "x" }, spec: {} }));
+            expect(create.message).to.include(`may not create distributions.cloudfront.services.k8s.aws in namespace "${ns}"`);
+            const secrets = await rejection(new KubeRest(loadKubeConfig({ kubeconfig: exec.text })).get(`/api/v1/namespaces/${ns}/secrets`));
+            expect(secrets).to.have.property("status", 403);
+        });
+
+        it("a user without the ClusterRole is told the context, the verb and resource refused, and the RBAC manifest", async () => {
+            const exec = execKubeconfig(kube, { token: NOBODY.token, context: "eks-prod", user: "arn:aws:eks:us-east-1:123456789012:cluster/prod" });
+            const { target, path } = await distributionCr();
+            const err = await rejection(retain.create({ ...target, kubeconfig: exec.text }));
+            expect(err.message).to.include(`kubeconfig context "eks-prod" (user "arn:aws:eks:us-east-1:123456789012:cluster/prod") may not get distributions.cloudfront.services.k8s.aws "${ns}/${target.name}"`);
+            expect(err.message).to.include('User "nobody" cannot get resource "distributions"');
+            expect(err.message).to.include(RBAC_DOC);
+            expect(fs.existsSync(nodePath.join(repoRoot, RBAC_DOC))).to.equal(true);
+            expect((await kube.client.get(path)).metadata.annotations).to.equal(undefined);
+        });
+
+        it("a failing or missing exec plugin, and a token the API server refuses, name the command", async () => {
+            const { target } = await distributionCr(retained);
+            const expired = execKubeconfig(kube, { fail: "Error: The SSO session associated with this profile has expired", args: ["eks", "get-token", "--cluster-name", "prod"] });
+            let err = await rejection(retain.create({ ...target, kubeconfig: expired.text }));
+            expect(err.message).to.include(`its exec credential plugin \`${expired.script} eks get-token --cluster-name prod\` failed: Error: The SSO session associated with this profile has expired`);
+            expect(err.message).to.include('kubeconfig context "exec"');
+            const missing = execKubeconfig(kube, { command: "/nonexistent/aws", args: ["eks", "get-token", "--cluster-name", "prod"] });
+            err = await rejection(retain.create({ ...target, kubeconfig: missing.text }));
+            expect(err.message).to.include("its exec credential plugin `/nonexistent/aws eks get-token --cluster-name prod` failed: spawn /nonexistent/aws ENOENT");
+            const stale = execKubeconfig(kube, { token: "a-token-nobody-issued" });
+            err = await rejection(retain.create({ ...target, kubeconfig: stale.text }));
+            expect(err).to.have.property("status", 401);
+            expect(err.message).to.include(`did not accept its credentials for get distributions.cloudfront.services.k8s.aws "${ns}/${target.name}"`);
+            expect(err.message).to.include(`The token comes from \`${stale.script}\``);
+        });
+
+        it("kubeconfig loading: a merged KUBECONFIG list (the first file's names and current-context win), a relative tokenFile, explicit contexts", async () => {
+            const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "ackless-kubeconfig-"));
+            const tokenFile = nodePath.join(dir, "token");
+            fs.writeFileSync(tokenFile, HANDOVER.token);
+            const ca = /certificate-authority-data: (\S+)/.exec(kube.kubeconfigText)![1];
+            // First file: the cluster and two contexts; second file: the users (a tokenFile relative to that file),
+            // and its own cluster "test" and current-context, which lose to the first file's as with kubectl.
+            const first = nodePath.join(dir, "clusters");
+            fs.writeFileSync(first, [
+                "apiVersion: v1", "kind: Config",
+                "clusters:", "- name: test", "  cluster:", `    server: ${kube.server}`, `    certificate-authority-data: ${ca}`,
+                "contexts:", "- name: handover", "  context: {cluster: test, user: from-file}", "- name: nobody", "  context: {cluster: test, user: static}",
+                "current-context: handover", "",
+            ].join("\n"));
+            const second = nodePath.join(dir, "users");
+            fs.writeFileSync(second, [
+                "apiVersion: v1", "kind: Config",
+                "clusters:", "- name: test", "  cluster: {server: https://127.0.0.1:1}",
+                "users:", "- name: from-file", "  user: {tokenFile: token}", "- name: static", `  user: {token: ${NOBODY.token}}`,
+                "current-context: nobody", "",
+            ].join("\n"));
+            const saved = process.env.KUBECONFIG;
+            process.env.KUBECONFIG = [first, second].join(nodePath.delimiter);
+            try {
+                const merged = loadKubeConfig();
+                expect(merged.getCurrentContext()).to.equal("handover");
+                const { target } = await distributionCr();
+                const ref = { apiVersion: API, plural: "distributions", namespace: ns, name: target.name };
+                expect((await new CustomResources(merged).get(ref)).metadata.uid).to.equal(target.uid);
+                const refused = await rejection(new CustomResources(loadKubeConfig({ context: "nobody" })).get(ref));
+                expect(refused.message).to.include('kubeconfig context "nobody" (user "static") may not get');
+                expect(() => loadKubeConfig({ context: "prod" })).to.throw('kubeconfig: no context named "prod" (contexts: handover, nobody)');
+            } finally {
+                if (saved === undefined) {
+                    delete process.env.KUBECONFIG;
+                } else {
+                    process.env.KUBECONFIG = saved;
+                }
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 });
