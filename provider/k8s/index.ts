@@ -1,4 +1,5 @@
+// The Kubernetes client (provider/k8s/kube.ts: loadKubeConfig, CustomResources) stays internal: its types are
+// @kubernetes/client-node's, which do not type-check in a user's project without skipLibCheck.
 export * from "./retain-policy";
 export * from "./custom-resource-deletion";
 export * as ack from "./ack";
-export { CustomResources, CustomResourceRef, CollectionRef, KubeError, KubeRest, KubeconfigSource, loadKubeConfig, RBAC_DOC } from "./kube";
