@@ -129,9 +129,10 @@ function tagsNote(cr: AckObject, tags: Record<string, string> | undefined, dropp
     if (ackKeys.length === 0) {
         return [];
     }
+    const one = ackKeys.length === 1;
     return dropped
-        ? [`ACK's own tags (${ackKeys.join(", ")}) are left out: the first \`pulumi up\` removes them from AWS.`]
-        : [`${ackKeys.join(", ")} are ACK's own tags, kept as they are; remove them here to remove them from AWS.`];
+        ? [`ACK's own tag${one ? "" : "s"} (${ackKeys.join(", ")}) ${one ? "is" : "are"} left out: the first \`pulumi up\` removes ${one ? "it" : "them"} from AWS.`]
+        : [`${ackKeys.join(", ")} ${one ? "is ACK's own tag" : "are ACK's own tags"}, kept as ${one ? "it is" : "they are"}; remove ${one ? "it" : "them"} here to remove ${one ? "it" : "them"} from AWS.`];
 }
 
 /** Links each distribution's function associations to the handed-over function with that ARN. */
@@ -233,6 +234,10 @@ export function plan(resources: { kind: AckKind; cr: AckObject }[], seen: Seen, 
         };
         const spec = resolvedSpec(r.cr.spec, h.resolutions, toConfig);
         h.inputs = inputsOf(h, spec, opts, functionsByArn);
+        const meta = r.cr.status?.ackResourceMetadata ?? {};
+        if (str(meta.ownerAccountID)) {
+            h.notes.push(`ACK managed it in AWS account ${meta.ownerAccountID}${str(meta.region) ? ` (${meta.region})` : ""}: run \`pulumi up\` with credentials for that account.`);
+        }
         h.notes.push(...tagsNote(r.cr, h.inputs.tags as Record<string, string> | undefined, !!opts.dropAckTags));
         const arn = str(r.cr.status?.ackResourceMetadata?.arn);
         if (r.kind.kind === "Function" && arn) {

@@ -112,7 +112,11 @@ describe("adopt-ack: the generated program", () => {
         },
         { id: "E2ABC", callerReference: "ack-ref" },
     );
-    const natCr = cr("egress", { subnetRef: { from: { name: "private-a" } }, allocationID: "eipalloc-1", connectivityType: "public" }, { natGatewayID: "nat-1", ackResourceMetadata: { region: "eu-west-1" } });
+    const natCr = cr(
+        "egress",
+        { subnetRef: { from: { name: "private-a" } }, allocationID: "eipalloc-1", connectivityType: "public" },
+        { natGatewayID: "nat-1", ackResourceMetadata: { ownerAccountID: "123456789012", region: "eu-west-1" } },
+    );
     const seen: Seen = { inScope: () => true, objects: new Map([[objectKey(EC2, "subnets", "web", "private-a"), { metadata: { name: "private-a" }, status: { subnetID: "subnet-1" } }]]) };
     const generate = (resources: [string, AckObject][], opts = {}) =>
         programFiles(plan(resources.map(([k, c]) => ({ kind: ackKind(k), cr: c })), seen, opts), { kubeconfig: "/k/config", context: "prod", namespaces: ["web"] }, "handover", new Date("2026-11-26T00:00:00Z"));
@@ -142,7 +146,7 @@ describe("adopt-ack: the generated program", () => {
                 '                ACMCertificateArn: config.require("siteAcmCertificateArn"), // spec.distributionConfig.viewerCertificate.acmCertificateRef, see above',
                 "// spec.distributionConfig.viewerCertificate.acmCertificateRef: Certificate web/cert does not exist in the cluster.",
                 "pulumi config set siteAcmCertificateArn <acmCertificateArn>",
-                "// services.k8s.aws/namespace are ACK's own tags, kept as they are",
+                "// services.k8s.aws/namespace is ACK's own tag, kept as it is; remove it here to remove it from AWS.",
                 '        tags: { team: "web", "services.k8s.aws/namespace": "web" },',
             ],
             lacks: ["Quantity", "quantity", "acmCertificateRef: {", "AcmCertificateRef"],
@@ -151,7 +155,7 @@ describe("adopt-ack: the generated program", () => {
             name: "Distribution without its function: the ARN stays a literal; --drop-ack-tags leaves ACK's tags out",
             resources: [["Distribution", dist]],
             opts: { dropAckTags: true },
-            contains: [`FunctionARN: "${FN_ARN}",`, '        tags: { team: "web" },', "the first `pulumi up` removes them from AWS"],
+            contains: [`FunctionARN: "${FN_ARN}",`, '        tags: { team: "web" },', "// ACK's own tag (services.k8s.aws/namespace) is left out: the first `pulumi up` removes it from AWS."],
             lacks: ["rewrite.arn", "services.k8s.aws/namespace\": "],
         },
         {
@@ -161,6 +165,7 @@ describe("adopt-ack: the generated program", () => {
                 'subnetId: "subnet-1", // spec.subnetRef: Subnet web/private-a, status.subnetID',
                 'allocationId: "eipalloc-1",\n',
                 'region: "eu-west-1", // the region ACK managed it in',
+                "// ACK managed it in AWS account 123456789012 (eu-west-1): run `pulumi up` with credentials for that account.",
                 'const egress = new ec2.NatGateway(',
                 'finalizer: "finalizers.ec2.services.k8s.aws/NATGateway"',
                 "export const egressId = egress.id;",
