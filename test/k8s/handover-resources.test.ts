@@ -214,7 +214,7 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
             expect(err.message).to.include(`The token comes from \`${stale.script}\``);
         });
 
-        it("kubeconfig loading: a merged KUBECONFIG list (the first file's names and current-context win), a relative tokenFile, explicit contexts", async () => {
+        it("kubeconfig loading: a merged KUBECONFIG list (the first file's names and current-context win), a relative tokenFile, explicit contexts, none at all", async () => {
             const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "ackless-kubeconfig-"));
             const tokenFile = nodePath.join(dir, "token");
             fs.writeFileSync(tokenFile, HANDOVER.token);
@@ -246,6 +246,15 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
                 const refused = await rejection(new CustomResources(loadKubeConfig({ context: "nobody" })).get(ref));
                 expect(refused.message).to.include('kubeconfig context "nobody" (user "static") may not get');
                 expect(() => loadKubeConfig({ context: "prod" })).to.throw('kubeconfig: no context named "prod" (contexts: handover, nobody)');
+                // Nothing to load (no KUBECONFIG file, no ~/.kube/config, not a pod): said so, with the ways to give one.
+                const savedHome = process.env.HOME;
+                process.env.KUBECONFIG = nodePath.join(dir, "missing");
+                process.env.HOME = dir;
+                try {
+                    expect(() => loadKubeConfig()).to.throw(`kubeconfig: none found: no file of KUBECONFIG (${nodePath.join(dir, "missing")}) exists`);
+                } finally {
+                    process.env.HOME = savedHome;
+                }
             } finally {
                 if (saved === undefined) {
                     delete process.env.KUBECONFIG;
