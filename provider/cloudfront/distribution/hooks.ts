@@ -13,7 +13,7 @@ import { ownedByNewerIncarnation } from "../../common/lifecycle";
 import { progress } from "../../common/log";
 import { Deadline, DeadlineExceeded, retrying, sleep } from "../../common/wait";
 import type { Obj } from "./delta";
-import { describeState, findDistribution, findTags, FoundDistribution } from "./sdk";
+import { describeState, DistributionStatus, findDistribution, findDistributionStatus, findTags, statusOf } from "./sdk";
 import { DEFAULT_DELETE_TIMEOUT_MINUTES, waitDistributionDeployed } from "./wait";
 
 export const KIND = "cloudfront:Distribution";
@@ -58,6 +58,7 @@ export async function updateConfig(
     what: string,
     change: (live: DistributionConfig) => DistributionConfig | false,
     deadline?: Deadline,
+    onUpdated?: (etag: string | undefined) => void,
 ): Promise<boolean | "unchanged"> {
     const cf = cloudfront();
     return retrying(
@@ -76,7 +77,8 @@ export async function updateConfig(
                 return "unchanged";
             }
             try {
-                await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: next }));
+                const out = await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: next }));
+                onUpdated?.(out.ETag);
             } catch (err) {
                 if (isAwsError(err, "NoSuchDistribution")) {
                     return false;
@@ -113,14 +115,17 @@ export async function deleteDistribution(
     const deadline = new Deadline(timeoutMinutes * 60_000);
     let ownerChecked = !props?.incarnation;
     let step = "reading the distribution";
-    let last: FoundDistribution | undefined;
+    let last: DistributionStatus | undefined;
+    let disabledEtag: string | undefined;
+    let reread: DistributionStatus | undefined;
     let preconditionRetries = 0;
     let notDisabledRetries = 0;
     const cf = cloudfront();
     try {
         for (;;) {
             step = "reading the distribution";
-            last = await findDistribution(id);
+            last = reread ?? (await findDistributionStatus(id));
+            reread = undefined;
             if (!last) {
                 progress(`CloudFront distribution ${id} is gone`);
                 return;
@@ -144,7 +149,7 @@ export async function deleteDistribution(
             if (last.enabled) {
                 step = "disabling (UpdateDistribution with Enabled=false)";
                 progress(`CloudFront distribution ${id}: disabling`);
-                const disabled = await updateConfig(id, "disabling", (live) => (live.Enabled ? { ...live, Enabled: false } : false), deadline);
+                const disabled = await updateConfig(id, "disabling", (live) => (live.Enabled ? { ...live, Enabled: false } : false), deadline, (etag) => (disabledEtag = etag));
                 if (disabled === false) {
                     return;
                 }
@@ -157,9 +162,30 @@ export async function deleteDistribution(
                     continue; // re-enabled behind our back: start over
                 }
             }
+            // Delete with the ETag of the distribution's latest configuration:
+            // the one of the read that just saw it disabled and Deployed, else
+            // the one our own disable answered (a deployment completing does not
+            // change it; should anything else have changed it, DeleteDistribution
+            // answers 412 and the loop re-reads), else read now.
+            let etag = last.found?.etag ?? disabledEtag;
+            if (!etag) {
+                step = "reading the ETag to delete with";
+                const fresh = await findDistribution(id);
+                if (!fresh) {
+                    progress(`CloudFront distribution ${id} is gone`);
+                    return;
+                }
+                if (fresh.enabled || fresh.status !== "Deployed") {
+                    // Changed behind our back (or a list lagging behind): go on from what this read saw.
+                    reread = { ...statusOf(fresh), found: fresh };
+                    continue;
+                }
+                etag = fresh.etag;
+            }
+            disabledEtag = undefined;
             step = "deleting (DeleteDistribution)";
             try {
-                await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: last.etag }));
+                await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: etag }));
                 progress(`CloudFront distribution ${id} deleted`);
                 return;
             } catch (err) {
@@ -212,7 +238,7 @@ export function callerReferenceMismatch(live: DistributionConfig, desired: Obj):
  * A distribution on its way out: disabled while the program wants it enabled
  * (ackless never creates it so; the delete sequence disables first).
  */
-export function isBeingDeleted(d: FoundDistribution, desired: Obj): boolean {
+export function isBeingDeleted(d: { enabled: boolean }, desired: Obj): boolean {
     return !d.enabled && desired?.Enabled !== false;
 }
 /**

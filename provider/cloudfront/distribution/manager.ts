@@ -56,7 +56,6 @@ import {
     INCARNATION_TAG,
     newIncarnation,
     PENDING_CREATE_TAG,
-    waitVisible,
     withVanished,
 } from "../../common/lifecycle";
 import { progress, warn } from "../../common/log";
@@ -86,7 +85,7 @@ import {
 import { CallerReferenceScan, describeState, findDistribution, findReferenceHolder, findTags, FoundDistribution, idInAlreadyExists } from "./sdk";
 import { applyTags, clearPendingCreate } from "./tags";
 import { checkConfig } from "./validate";
-import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, minutes, settle } from "./wait";
+import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, minutes, settle, waitDistributionVisible } from "./wait";
 
 export { PENDING_CREATE_TAG };
 export { deleteDistribution, MAX_CALLER_REFERENCES, MAX_NOT_DISABLED_RETRIES, MAX_PRECONDITION_RETRIES } from "./hooks";
@@ -252,7 +251,7 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
         claim(KIND, id, "created", incarnation);
         try {
             // R5: GetDistribution may not know a new distribution yet.
-            await waitVisible(`CloudFront distribution ${id}`, () => findDistribution(id));
+            await waitDistributionVisible(id);
             final = await settle(id, inputs, initial, "waiting for the new distribution to deploy");
         } catch (err) {
             warn(`CloudFront distribution ${id} was created, but waiting for it failed: ${(err as Error).message}`);

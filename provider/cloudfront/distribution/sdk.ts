@@ -4,7 +4,8 @@
  */
 import { GetDistributionCommand, GetDistributionConfigCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
-import { cloudfront } from "../../common/clients";
+import { Coalescer, Poller, shared } from "../../common/batch";
+import { awsScopeKey, cloudfront, currentAwsScope, withAws } from "../../common/clients";
 import { describeAwsError, isAwsError } from "../../common/errors";
 import { progress } from "../../common/log";
 import { fromKeyValueList, Tags } from "../../common/tags";
@@ -44,6 +45,92 @@ export async function findDistribution(id: string): Promise<FoundDistribution | 
     }
 }
 
+/** What a wait needs to know of a distribution: ListDistributions' summary carries it for many at once. */
+export interface DistributionStatus {
+    id: string;
+    arn: string;
+    domainName: string;
+    status: string;
+    enabled: boolean;
+    lastModifiedTime?: string;
+    /** The whole distribution, with its ETag, when this status was read with GetDistribution. */
+    found?: FoundDistribution;
+}
+
+export const statusOf = (d: FoundDistribution): DistributionStatus => ({
+    id: d.id,
+    arn: d.arn,
+    domainName: d.domainName,
+    status: d.status,
+    enabled: d.enabled,
+    lastModifiedTime: d.lastModifiedTime,
+});
+
+/** Below this many ids a batch reads each with GetDistribution; from it on, ListDistributions pages. */
+export const LIST_FROM_IDS = 2;
+
+/**
+ * The status of many distributions. A few are read with GetDistribution each.
+ * More are read from ListDistributions pages (100 summaries a call), which
+ * cost a call per page of the account's distributions whatever the number
+ * waiting; an id the pages do not show is confirmed with GetDistribution
+ * before it counts as gone (a list may lag behind a create).
+ */
+export async function distributionStatuses(ids: string[], listFrom: number = LIST_FROM_IDS): Promise<Map<string, DistributionStatus>> {
+    const out = new Map<string, DistributionStatus>();
+    const getEach = async (some: string[]) => {
+        const found = await Promise.all(some.map((id) => findDistribution(id)));
+        found.forEach((d, i) => d && out.set(some[i], { ...statusOf(d), found: d }));
+    };
+    if (ids.length < listFrom) {
+        await getEach(ids);
+        return out;
+    }
+    const wanted = new Set(ids);
+    let Marker: string | undefined;
+    try {
+        do {
+            const page = await cloudfront().send(new ListDistributionsCommand({ Marker, MaxItems: 100 }));
+            for (const item of page.DistributionList?.Items ?? []) {
+                // A summary without its Enabled or Status cannot decide a wait: such an id is read with GetDistribution below.
+                if (item.Id && wanted.has(item.Id) && item.Enabled !== undefined && item.Status) {
+                    out.set(item.Id, {
+                        id: item.Id,
+                        arn: item.ARN ?? "",
+                        domainName: item.DomainName ?? "",
+                        status: item.Status,
+                        enabled: item.Enabled,
+                        lastModifiedTime: item.LastModifiedTime ? new Date(item.LastModifiedTime).toISOString() : undefined,
+                    });
+                }
+            }
+            Marker = page.DistributionList?.IsTruncated ? page.DistributionList.NextMarker : undefined;
+        } while (Marker && out.size < wanted.size);
+    } catch (err) {
+        throw describeAwsError(`listing CloudFront distributions (ListDistributions)`, err);
+    }
+    await getEach(ids.filter((id) => !out.has(id)));
+    return out;
+}
+
+/** The shared status reader: status reads of distributions arriving together become one batch. */
+export function distributionReader(): Coalescer<DistributionStatus> {
+    const scope = currentAwsScope();
+    return shared(`${awsScopeKey("cloudfront")}|distribution|reader`, () =>
+        new Coalescer<DistributionStatus>({ maxBatch: 1000, fetch: (ids) => withAws(scope, () => distributionStatuses(ids)) }),
+    );
+}
+
+/** The shared poller: one batch per tick for every distribution waiting for Deployed. */
+export function distributionPoller(): Poller<DistributionStatus> {
+    return shared(`${awsScopeKey("cloudfront")}|distribution|poller`, () => new Poller(distributionReader()));
+}
+
+/** The distribution's status through the shared reader; undefined when it is gone. */
+export function findDistributionStatus(id: string): Promise<DistributionStatus | undefined> {
+    return distributionReader().get(id);
+}
+
 /** The distribution's tags, or undefined when it is gone. */
 export async function findTags(arn: string): Promise<Tags | undefined> {
     try {
@@ -57,7 +144,7 @@ export async function findTags(arn: string): Promise<Tags | undefined> {
     }
 }
 
-export const describeState = (d: FoundDistribution | undefined) =>
+export const describeState = (d: DistributionStatus | undefined) =>
     d ? `${d.enabled ? "enabled" : "disabled"} and ${d.status}` : "gone";
 
 /** The distribution id at the end of a DistributionAlreadyExists message ("... Already exists: E123"), if any. */

@@ -3,9 +3,10 @@
  */
 import { AcklessError } from "../../common/errors";
 import { progress, warn } from "../../common/log";
-import { Deadline, DeadlineExceeded, waitFor } from "../../common/wait";
+import { propagationDeadline } from "../../common/lifecycle";
+import { Deadline, DeadlineExceeded } from "../../common/wait";
 import type { Obj } from "./delta";
-import { describeState, findDistribution, FoundDistribution } from "./sdk";
+import { describeState, distributionPoller, DistributionStatus, findDistribution, FoundDistribution } from "./sdk";
 
 export const DEFAULT_DELETE_TIMEOUT_MINUTES = 60;
 export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
@@ -14,17 +15,41 @@ export function minutes(value: unknown, dflt: number): number {
     return typeof value === "number" && value > 0 ? value : dflt;
 }
 
-/** Polls until Deployed (or gone: undefined). Throws DeadlineExceeded naming `step`. */
-export function waitDistributionDeployed(id: string, step: string, deadline: Deadline): Promise<FoundDistribution | undefined> {
+/**
+ * Waits until Deployed (or gone: undefined), through the shared poller: all
+ * distributions waiting in a stack cost one batch of reads per tick
+ * (GetDistribution for a few, ListDistributions pages for many).
+ * Throws DeadlineExceeded naming `step`.
+ */
+export function waitDistributionDeployed(id: string, step: string, deadline: Deadline): Promise<DistributionStatus | undefined> {
     progress(`CloudFront distribution ${id}: ${step}`);
-    return waitFor(
+    return distributionPoller().wait({
+        id,
         step,
-        () => findDistribution(id),
-        (d) => d === undefined || d.status === "Deployed",
-        describeState,
+        done: (d) => d === undefined || d.status === "Deployed",
+        describe: describeState,
         deadline,
-        { progress: (m) => progress(`CloudFront distribution ${id}: ${m}`) },
-    );
+        progress: (m) => progress(`CloudFront distribution ${id}: ${m}`),
+    });
+}
+
+/** R5: waits until the new distribution shows in reads (GetDistribution / ListDistributions may not know it at first). */
+export async function waitDistributionVisible(id: string, deadline?: Deadline): Promise<DistributionStatus | undefined> {
+    try {
+        return await distributionPoller().wait({
+            id,
+            step: `CloudFront distribution ${id}: waiting for it to become visible`,
+            done: (d) => d !== undefined,
+            describe: () => "not found yet",
+            deadline: propagationDeadline(deadline),
+            progress,
+        });
+    } catch (err) {
+        if (err instanceof DeadlineExceeded) {
+            return undefined;
+        }
+        throw err;
+    }
 }
 
 /** Waits for Deployed after create/update when asked; a timeout warns (the distribution exists) instead of failing. */
@@ -38,7 +63,9 @@ export async function settle(id: string, inputs: Obj, fallback: FoundDistributio
         if (!d) {
             throw new AcklessError(`CloudFront distribution ${id} disappeared while ${step}`);
         }
-        return d;
+        // The status from the shared poller; configuration and ETag do not change when a deployment completes.
+        const { found, ...status } = d;
+        return found ?? { ...fallback, ...status };
     } catch (err) {
         if (err instanceof DeadlineExceeded) {
             warn(`CloudFront distribution ${id}: ${err.message}; it keeps deploying on AWS (status InProgress)`);
