@@ -74,7 +74,7 @@ export async function describeNatGateways(ids: string[]): Promise<Map<string, Aw
     return found;
 }
 
-/** Filter values per DescribeNatGateways call (EC2 accepts up to 200 values per filter; ackless asks for half). */
+/** Ids per DescribeNatGateways call (the rest go in further calls of the same batch). */
 const MAX_IDS_PER_CALL = 100;
 
 /**
