@@ -4,12 +4,12 @@
  * is adopted and reconciled without touching its system tags; a missing id
  * fails (mode adopt) or is created (adopt-or-create).
  */
-import { GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { provider } from "../../provider/cloudfront/distribution/manager";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { useEmulator } from "../helpers/emulator";
-import { clients, createDistribution, waitDeployed } from "../emulator/fixtures";
+import { clients, createDistribution, createPublishedFunction, waitDeployed } from "../emulator/fixtures";
 import { setProviderEnv } from "../helpers/env";
 
 const SYSTEM = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:logical-id": "Cdn", "AWS:createdBy": "console" };
@@ -128,6 +128,76 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         await provider.update(d.id, updated.outs, news3);
         live = (await cf().send(new GetDistributionConfigCommand({ Id: d.id }))).DistributionConfig!;
         expect(live.DefaultRootObject ?? "").to.equal("");
+    });
+
+    it("field ownership: adopting a distribution with function associations, trusted key groups and a response-headers policy keeps them all through sibling changes; drift only in owned fields", async () => {
+        const fnArn = (await createPublishedFunction(cf())).arn;
+        const other = (await createPublishedFunction(cf())).arn;
+        const made = await cf().send(
+            new CreateDistributionCommand({
+                DistributionConfig: {
+                    CallerReference: `outside-${Date.now()}`,
+                    Comment: "made in the console",
+                    Enabled: true,
+                    Origins: { Quantity: 1, Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
+                    DefaultCacheBehavior: {
+                        TargetOriginId: "origin",
+                        ViewerProtocolPolicy: "allow-all",
+                        CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                        TrustedKeyGroups: { Enabled: true, Quantity: 1, Items: ["KG1"] },
+                        ResponseHeadersPolicyId: "RHP1",
+                        FunctionAssociations: { Quantity: 1, Items: [{ EventType: "viewer-request", FunctionARN: fnArn }] },
+                    },
+                },
+            }),
+        );
+        const id = made.Distribution!.Id!;
+        await waitDeployed(cf(), id);
+        const live = async () => (await cf().send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig!;
+        const undeclaredSurvived = async () => {
+            const b = (await live()).DefaultCacheBehavior!;
+            expect(b.TrustedKeyGroups?.Items).to.deep.equal(["KG1"]);
+            expect(b.ResponseHeadersPolicyId).to.equal("RHP1");
+            expect(b.FunctionAssociations?.Items?.map((a) => a.FunctionARN)).to.deep.equal([fnArn]);
+            return b;
+        };
+        // The program declares DefaultCacheBehavior with another ViewerProtocolPolicy only.
+        const program = (viewer: string) => declared({ DefaultCacheBehavior: { ...declared().DefaultCacheBehavior, ViewerProtocolPolicy: viewer } });
+        const { result: checked, log } = await captureLog(() => provider.check({}, { distributionConfig: program("redirect-to-https"), adopt: { id } }));
+        expect(checked.failures).to.deep.equal([]);
+        expect(log).to.include("UpdateDistribution of distributionConfig.Comment, distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy");
+        const adopted = await provider.create(checked.inputs);
+        expect((await undeclaredSurvived()).ViewerProtocolPolicy).to.equal("redirect-to-https");
+        expect(adopted.outs.__owned).to.include("DefaultCacheBehavior.ViewerProtocolPolicy").and.not.include("DefaultCacheBehavior.ResponseHeadersPolicyId");
+        let read = await provider.read(id, adopted.outs);
+        expect((await provider.diff(id, read.props!, checked.inputs)).changes).to.equal(false);
+
+        // A sibling change: still nothing undeclared lost; the next diff is clean.
+        const news = (await provider.check(checked.inputs, { distributionConfig: program("https-only") })).inputs;
+        const d = (await provider.diff(id, read.props!, news)) as any;
+        expect(d.changed).to.deep.equal(["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"]);
+        const updated = await provider.update(id, read.props!, news);
+        expect((await undeclaredSurvived()).ViewerProtocolPolicy).to.equal("https-only");
+        read = await provider.read(id, updated.outs);
+        expect((await provider.diff(id, read.props!, news)).changes).to.equal(false);
+
+        // Out of band: a change to a never-declared field is no drift; to an owned nested one it is.
+        const cur = await cf().send(new GetDistributionConfigCommand({ Id: id }));
+        const cfg = cur.DistributionConfig!;
+        const b = cfg.DefaultCacheBehavior!;
+        b.FunctionAssociations = { Quantity: 2, Items: [...b.FunctionAssociations!.Items!, { EventType: "viewer-response", FunctionARN: other }] };
+        await cf().send(new UpdateDistributionCommand({ Id: id, IfMatch: cur.ETag, DistributionConfig: cfg }));
+        read = await provider.read(id, read.props!);
+        expect((await provider.diff(id, read.props!, news)).changes).to.equal(false);
+        const cur2 = await cf().send(new GetDistributionConfigCommand({ Id: id }));
+        await cf().send(
+            new UpdateDistributionCommand({ Id: id, IfMatch: cur2.ETag, DistributionConfig: { ...cur2.DistributionConfig!, DefaultCacheBehavior: { ...cur2.DistributionConfig!.DefaultCacheBehavior!, ViewerProtocolPolicy: "allow-all" } } }),
+        );
+        read = await provider.read(id, read.props!);
+        expect(((await provider.diff(id, read.props!, news)) as any).changed).to.deep.equal(["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"]);
+        // Restoring it keeps both associations (the second was never declared).
+        await provider.update(id, read.props!, news);
+        expect((await live()).DefaultCacheBehavior!.FunctionAssociations!.Items!.map((a) => a.EventType).sort()).to.deep.equal(["viewer-request", "viewer-response"]);
     });
 
     it("adopts a distribution made outside Pulumi: config and user tags reconciled, aws: tags untouched; then managed like any other", async () => {

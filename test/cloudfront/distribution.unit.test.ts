@@ -564,7 +564,12 @@ describe("cloudfront.Distribution check and diff", () => {
         const r = await reasons({
             distributionConfig: config({
                 DefaultCacheBehavior: { TargetOriginId: "nope", ViewerProtocolPolicy: "allow-all" },
-                CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web" }, { PathPattern: "/b/*", TargetOriginId: "api" }] },
+                CacheBehaviors: {
+                    Items: [
+                        { PathPattern: "/a/*", TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" },
+                        { PathPattern: "/b/*", TargetOriginId: "api", ViewerProtocolPolicy: "allow-all" },
+                    ],
+                },
             }),
         });
         expect(r).to.deep.equal([
@@ -572,7 +577,14 @@ describe("cloudfront.Distribution check and diff", () => {
             'distributionConfig.CacheBehaviors.Items[1].TargetOriginId: "api" is not the Id of any origin or origin group (known: "web")',
         ]);
         // Origin group ids are valid targets.
-        expect(await reasons({ distributionConfig: config({ OriginGroups: { Items: [{ Id: "group" }] }, DefaultCacheBehavior: { TargetOriginId: "group" } }) })).to.deep.equal([]);
+        const group = {
+            Id: "group",
+            FailoverCriteria: { StatusCodes: { Items: [500] } },
+            Members: { Items: [{ OriginId: "web" }, { OriginId: "web" }] },
+        };
+        expect(
+            await reasons({ distributionConfig: config({ OriginGroups: { Items: [group] }, DefaultCacheBehavior: { TargetOriginId: "group", ViewerProtocolPolicy: "allow-all" } }) }),
+        ).to.deep.equal([]);
     });
 
     it("rejects aws: tag keys (any case), non-positive deadlines, and a bad adopt mode", async () => {

@@ -146,7 +146,8 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
         expect(changeCounts(preview.changeSummary)).to.deep.equal({ create: 3 });
         expect(out).to.include(`CloudFront function: will adopt ${fnName}: changes: code (UpdateFunction); publish DEVELOPMENT to LIVE`);
         expect(out).to.include(
-            `CloudFront distribution: will adopt ${distId}: changes: UpdateDistribution of distributionConfig.Comment, distributionConfig.DefaultCacheBehavior; tags: ~team=web`,
+            `CloudFront distribution: will adopt ${distId}: changes: UpdateDistribution of distributionConfig.Comment, ` +
+                `distributionConfig.DefaultCacheBehavior.FunctionAssociations.Items[EventType="viewer-request"]: added; tags: ~team=web`,
         );
         const calls = await ops();
         expect(calls, "preview read the function and the distribution").to.include.members(["GetFunction", "GetDistribution", "ListTagsForResource"]);

@@ -18,7 +18,7 @@ import { changeCounts, descendants, newProject, TestProject } from "../helpers/p
 const ACCESS_KEY = "AKIAACKLESSE2ESECRET";
 const SECRET_KEY = "ackless-e2e-secret-access-key-value";
 
-const program = (comment: string, extra = "") => `
+const program = (comment: string, extra = "", behavior = "") => `
 const { cloudfront } = require("ackless");
 const site = new cloudfront.Distribution("site", {
     distributionConfig: {
@@ -26,7 +26,7 @@ const site = new cloudfront.Distribution("site", {
         Origins: { Items: [{ Id: "web", DomainName: "example.com",
             CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
         DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "redirect-to-https",
-            CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+            CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6"${behavior} },
     },
     tags: { team: "web" },
 }${extra});
@@ -79,21 +79,43 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
         expect(res.outputs.systemTags).to.deep.equal({});
     });
 
+    /** v2 declares a nested field (signed URLs through a key group) that the next test drops. */
+    const KEY_GROUPS = `, TrustedKeyGroups: { Enabled: true, Items: ["KG1"] }`;
+    const keyGroups = async (id: string) => (await cf.send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig?.DefaultCacheBehavior?.TrustedKeyGroups?.Items ?? [];
+
     it("a config change updates in place; refresh then shows no drift", async () => {
         const id = (await project.stack.outputs()).id.value;
         const fs = await import("fs");
-        fs.writeFileSync(`${project.dir}/index.js`, program("v2"));
+        fs.writeFileSync(`${project.dir}/index.js`, program("v2", "", KEY_GROUPS));
         await emu.resetCalls();
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
         expect(up.outputs.id.value).to.equal(id);
         expect(await ops()).to.include.members(["GetDistributionConfig", "UpdateDistribution"]);
         expect(await comment(id)).to.equal("v2");
+        expect(await keyGroups(id)).to.deep.equal(["KG1"]);
 
         const refresh = await project.stack.refresh();
         expect(changeCounts(refresh.summary.resourceChanges)).to.deep.equal({});
         const preview = await project.stack.preview();
         expect(changeCounts(preview.changeSummary)).to.deep.equal({});
+    });
+
+    it("a nested field the program declared before and drops: the preview shows the reset, up applies it", async () => {
+        const id = (await project.stack.outputs()).id.value;
+        const fs = await import("fs");
+        fs.writeFileSync(`${project.dir}/index.js`, program("v2"));
+        let out = "";
+        const preview = await project.stack.preview({ onOutput: (s) => (out += s) });
+        expect(changeCounts(preview.changeSummary)).to.deep.equal({ update: 1 });
+        expect(out).to.include(`CloudFront distribution ${id}: UpdateDistribution of distributionConfig.DefaultCacheBehavior.TrustedKeyGroups: reset (declared before, removed)`);
+        expect(await keyGroups(id)).to.deep.equal(["KG1"]); // a preview changes nothing
+        const up = await project.stack.up();
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
+        expect(await keyGroups(id)).to.deep.equal([]);
+        const [res] = await project.resources();
+        expect(res.outputs.__owned).to.include("DefaultCacheBehavior.ViewerProtocolPolicy").and.not.include("DefaultCacheBehavior.TrustedKeyGroups.Items");
+        expect(changeCounts((await project.stack.preview()).changeSummary)).to.deep.equal({});
     });
 
     it("an out-of-band edit shows as drift in a refreshing preview", async () => {

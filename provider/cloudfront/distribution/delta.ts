@@ -4,7 +4,7 @@
  * the merge onto the live configuration, and the outputs.
  */
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
-import { deepEqual, UNKNOWN } from "../../common/diff";
+import { Change, changes, describeChanges, mergeOwned, ownedPaths, project, toCanonical, toWire } from "../ownership";
 import { splitTags, Tags } from "../../common/tags";
 import { CLOUDFRONT_HOSTED_ZONE_ID, derivedCallerReference } from "./hooks";
 import type { FoundDistribution } from "./sdk";
@@ -13,52 +13,12 @@ export type Obj = Record<string, any>;
 export const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /**
- * The comparable form of a configuration: no null/undefined values, and list
- * wrappers with an empty `Items` reduced to `{Quantity: 0}` (AWS omits empty
- * lists on read).
+ * The comparable form of a configuration: no null/undefined values, Dates as
+ * ISO strings, every list wrapper's `Quantity` from its `Items` and an empty
+ * `Items` left out (AWS omits empty lists on read).
  */
 export function normalizeConfig(value: any): any {
-    if (Array.isArray(value)) {
-        return value.map(normalizeConfig);
-    }
-    if (value instanceof Date) {
-        return value.toISOString();
-    }
-    if (!isObject(value)) {
-        return value;
-    }
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) {
-        if (v === undefined || v === null) {
-            continue;
-        }
-        out[k] = normalizeConfig(v);
-    }
-    if (Array.isArray(out.Items) && out.Items.length === 0) {
-        delete out.Items;
-        out.Quantity = 0;
-    }
-    return out;
-}
-
-/** Sets every `Quantity` from its sibling `Items` (known lists only). */
-function fillQuantities(value: any): void {
-    if (Array.isArray(value)) {
-        value.forEach(fillQuantities);
-        return;
-    }
-    if (!isObject(value)) {
-        return;
-    }
-    for (const v of Object.values(value)) {
-        fillQuantities(v);
-    }
-    if (Array.isArray(value.Items)) {
-        value.Quantity = value.Items.length;
-        if (value.Items.length === 0) {
-            delete value.Items;
-        }
-    }
+    return toWire(toCanonical(value));
 }
 
 /**
@@ -71,85 +31,82 @@ export function fillDefaults(config: Obj, previousCallerReference?: string, iden
     out.CallerReference = out.CallerReference ?? previousCallerReference ?? derivedCallerReference(identity);
     out.Comment = out.Comment ?? "";
     out.Enabled = out.Enabled ?? true;
-    fillQuantities(out);
     return out;
 }
 
-/**
- * The observed configuration limited to the shape of the desired one (the
- * fields the user set), so CloudFront's defaults for fields the user left out
- * are not drift while a change to a field the user set is. Extra list items
- * are kept whole.
- */
-export function projectConfig(observed: any, shape: any): any {
-    if (shape === undefined) {
-        return observed;
-    }
-    if (Array.isArray(shape)) {
-        return Array.isArray(observed) ? observed.map((o, i) => (i < shape.length ? projectConfig(o, shape[i]) : o)) : observed;
-    }
-    if (isObject(shape)) {
-        if (!isObject(observed)) {
-            return observed;
-        }
-        const out: Obj = {};
-        for (const k of Object.keys(shape)) {
-            if (observed[k] !== undefined) {
-                out[k] = projectConfig(observed[k], shape[k]);
-            }
-        }
-        return out;
-    }
-    return observed;
-}
-
-/** What read/create/update store as `distributionConfig`: the observed config projected on the desired one. */
-export function observedConfig(observed: DistributionConfig | undefined, desired: Obj | undefined): Obj {
-    return projectConfig(normalizeConfig(observed ?? {}), isObject(desired) ? normalizeConfig(desired) : undefined);
+/** The leaf paths a configuration (as check() fills it) declares: what the program owns (../ownership.ts). */
+export function declaredPaths(desired: Obj | undefined): string[] {
+    return isObject(desired) ? ownedPaths(toCanonical(desired)) : [];
 }
 
 /**
- * The configuration to send with UpdateDistribution, built on the live one
- * (UpdateDistribution replaces the whole configuration):
- * - top-level fields the program declares replace the live ones;
- * - fields the program never declared keep their live values, so adopting or
- *   updating a distribution never drops aliases, certificates, logging or WAF
- *   settings someone else set;
- * - fields the program declared before (`previous`) and no longer does are
- *   left out, so CloudFront resets them to its defaults, as a user who deletes
- *   a field from the program expects;
- * - CallerReference is immutable and always the live one.
+ * What the state holds as owned: `__owned` (written since ownership is kept),
+ * else the paths of the stored `distributionConfig` (older state stored the
+ * observed configuration projected on what the program declared).
  */
-export function mergeOntoLive(live: DistributionConfig, desired: Obj, previous?: Obj): DistributionConfig {
-    const base: Obj = { ...live };
-    for (const key of Object.keys(previous ?? {})) {
-        if (!(key in desired)) {
-            delete base[key];
-        }
-    }
-    return { ...base, ...desired, CallerReference: live.CallerReference } as DistributionConfig;
+export function previouslyOwned(olds: Obj | undefined): string[] {
+    return Array.isArray(olds?.__owned) ? olds!.__owned : declaredPaths(olds?.distributionConfig);
 }
 
 /**
- * The top-level configuration fields of a live distribution that differ from
- * the declared ones (compared as update does: the live configuration
- * projected on the declared fields). CallerReference is not compared: it
- * cannot change, adoption keeps the live one.
+ * What read/create/update store as `distributionConfig`: the observed
+ * configuration limited to the owned fields (sets and keyed lists in a
+ * canonical order), plus the CallerReference when the program's inputs hold
+ * one. A never-declared field changing on AWS is then no drift; an owned one
+ * at any depth is.
  */
+export function observedConfig(observed: DistributionConfig | undefined, owned: string[], withCallerReference: boolean): Obj {
+    const canonical = toCanonical(normalizeConfig(observed ?? {}));
+    const view = toWire(project(canonical, owned));
+    if (withCallerReference && canonical.CallerReference !== undefined) {
+        view.CallerReference = canonical.CallerReference;
+    }
+    return view;
+}
+
+/**
+ * The configuration to send with UpdateDistribution (it replaces the whole
+ * configuration), built on the live one, at every depth (../ownership.ts):
+ * declared fields applied, keyed lists merged by key, fields owned before
+ * (`previous`) and no longer declared left out (CloudFront resets them to its
+ * defaults), every field never declared kept, so an update never drops an
+ * association, key group, policy or origin access control it did not
+ * declare. CallerReference is immutable and always the live one.
+ */
+export function mergeOntoLive(live: DistributionConfig, desired: Obj, previous: string[]): DistributionConfig {
+    const { CallerReference: _ref, ...want } = toCanonical(normalizeConfig(desired));
+    const merged = toWire(mergeOwned(toCanonical(normalizeConfig(live)), want, previous));
+    return { ...merged, CallerReference: live.CallerReference } as DistributionConfig;
+}
+
+/**
+ * What applying `desired` changes, every path at any depth, on a
+ * configuration whose owned part is `observed` (the stored view, or the live
+ * configuration for an adoption), given the previously owned paths (none:
+ * those `observed` holds). CallerReference is not compared.
+ */
+export function configDelta(observed: Obj | undefined, desired: Obj | undefined, previous: string[]): Change[] {
+    const { CallerReference: _ref, ...want } = isObject(desired) ? toCanonical(normalizeConfig(desired)) : ({} as Obj);
+    const have = toCanonical(normalizeConfig(observed ?? {}));
+    return changes(have, want, previous);
+}
+
+/** The changes adopting a live distribution makes: its configuration limited to the declared fields, compared. */
 export function configChanges(live: DistributionConfig, desired: Obj): string[] {
-    const want = normalizeConfig(desired);
-    delete want.CallerReference;
-    const have = observedConfig(live, want);
-    return Object.keys(want)
-        .sort()
-        .filter((k) => want[k] !== UNKNOWN && !deepEqual(have[k], want[k]))
-        .map((k) => `distributionConfig.${k}`);
+    const owned = declaredPaths(desired);
+    return configDelta(observedConfig(live, owned, false), desired, owned).map((c) => describeChanges([c]));
 }
 
-export function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags): Obj {
+/**
+ * The outputs: the distribution as observed, its configuration limited to the
+ * fields `owned` (declared by the program), and `__owned`, the owned paths.
+ */
+export function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags, owned: string[]): Obj {
     const { tags, systemTags } = splitTags(observedTags);
+    const withRef = isObject(inputs.distributionConfig) && inputs.distributionConfig.CallerReference !== undefined;
     const outs: Obj = {
-        distributionConfig: observedConfig(d.config, inputs.distributionConfig),
+        distributionConfig: observedConfig(d.config, owned, withRef),
+        __owned: owned,
         tags,
         systemTags,
         arn: d.arn,

@@ -3,7 +3,7 @@
  * the six provider methods, wired to the lifecycle rules (../../common/lifecycle).
  *
  * Layout, as for every ackless resource:
- * - config:  fillDefaults / normalizeConfig / observedConfig (what we send and compare)
+ * - config:  delta.ts on ../ownership.ts: field ownership at every depth (what we send, compare and store)
  * - find:    findDistribution (one not-found notion: undefined)
  * - wait:    waitDistributionDeployed
  * - delete:  deleteDistribution, a resumable sequence (gone / InProgress / Enabled / disabled)
@@ -44,7 +44,7 @@
 import { CreateDistributionWithTagsCommand, DistributionConfig } from "@aws-sdk/client-cloudfront";
 import type * as pulumi from "@pulumi/pulumi";
 import { cloudfront } from "../../common/clients";
-import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../../common/diff";
+import { diffFields, FieldRule, UNKNOWN } from "../../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { nthToken } from "../../common/identity";
 import {
@@ -71,7 +71,8 @@ import {
     logWillCreate,
 } from "../../common/adopt";
 import { describeTagChanges, reconciledTags, sameTags, Tags, toKeyValueList, userTags, validateTags } from "../../common/tags";
-import { configChanges, fillDefaults, isObject, mergeOntoLive, normalizeConfig, Obj, outputsOf } from "./delta";
+import { describeChanges } from "../ownership";
+import { configChanges, configDelta, declaredPaths, fillDefaults, isObject, mergeOntoLive, normalizeConfig, Obj, outputsOf, previouslyOwned } from "./delta";
 import {
     callerReferenceMismatch,
     deleteDistribution,
@@ -84,7 +85,7 @@ import {
 } from "./hooks";
 import { CallerReferenceScan, describeState, findDistribution, findReferenceHolder, findTags, FoundDistribution, idInAlreadyExists } from "./sdk";
 import { applyTags, clearPendingCreate } from "./tags";
-import { checkConfig } from "./validate";
+import { validateDistributionConfig, validateDistributionTags } from "./validate";
 import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, minutes, settle, waitDistributionVisible } from "./wait";
 
 export { PENDING_CREATE_TAG };
@@ -136,7 +137,7 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover
     let updated = false;
     if (changes.length > 0) {
         const result = await updateConfig(id, adopting, (live) =>
-            configChanges(live, desired).length === 0 ? false : mergeOntoLive(live, desired),
+            configChanges(live, desired).length === 0 ? false : mergeOntoLive(live, desired, []),
         ).catch((err) => {
             throw err instanceof AcklessError ? err : describeAwsError(`${adopting} CloudFront distribution ${id} (UpdateDistribution)`, err);
         });
@@ -161,7 +162,7 @@ async function adoptDistribution(inputs: Obj, found: FoundDistribution, takeover
     }
     progress(`CloudFront distribution ${id} ${adopted}`);
     claim(KIND, id, takeover ? "took over" : "adopted", incarnation);
-    const outs = outputsOf({ ...inputs, incarnation }, current, reconciledTags(observedTags, inputs.tags));
+    const outs = outputsOf({ ...inputs, incarnation }, current, reconciledTags(observedTags, inputs.tags), declaredPaths(desired));
     return { id, outs: takeover ? outs : adoptedOutputs(outs) };
 }
 
@@ -259,7 +260,7 @@ async function createDistribution(inputs: Obj): Promise<pulumi.dynamic.CreateRes
         if (!declared) {
             await clearPendingCreate(id, initial.arn);
         }
-        return { id, outs: outputsOf({ ...inputs, incarnation }, final, tags) };
+        return { id, outs: outputsOf({ ...inputs, incarnation }, final, tags, declaredPaths(desired)) };
     }
     throw new AcklessError(
         `creating CloudFront distribution: the ${MAX_CALLER_REFERENCES} CallerReferences of this resource (${base}, ${nthToken(base, 1)}, ...) ` +
@@ -302,10 +303,14 @@ export const provider = {
             if (declared === undefined && previous === undefined && (creating ? hasAdopt(news.adopt) : true)) {
                 delete inputs.distributionConfig.CallerReference;
             }
-            checkConfig(inputs.distributionConfig, failures);
+            validateDistributionConfig(inputs.distributionConfig, failures);
         }
-        for (const reason of validateTags("tags", news.tags === UNKNOWN ? undefined : news.tags)) {
+        const tagReasons = validateTags("tags", news.tags === UNKNOWN ? undefined : news.tags);
+        for (const reason of tagReasons) {
             failures.push({ property: "tags", reason });
+        }
+        if (tagReasons.length === 0 && news.tags !== UNKNOWN) {
+            validateDistributionTags(news.tags, failures);
         }
         for (const k of ["deleteTimeoutMinutes", "deployTimeoutMinutes"]) {
             const v = news[k];
@@ -324,38 +329,33 @@ export const provider = {
         return { inputs, failures };
     },
 
-    async diff(_id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.DiffResult> {
+    async diff(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.DiffResult> {
         const oc: Obj = isObject(olds.distributionConfig) ? olds.distributionConfig : {};
         const nc: Obj = isObject(news.distributionConfig) ? normalizeConfig(news.distributionConfig) : {};
-        const flat = (src: Obj, cfg: Obj) => {
-            const out: Obj = { tags: src.tags, "distributionConfig.CallerReference": cfg.CallerReference };
-            for (const [k, v] of Object.entries(cfg)) {
-                out[`distributionConfig.${k}`] = v;
-            }
-            for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes"]) {
-                out[k] = src[k];
-            }
-            return out;
-        };
-        const keys = new Set([...Object.keys(oc), ...Object.keys(nc)]);
-        keys.delete("CallerReference");
         const derived = news.__callerReferenceGenerated === true;
         const sameReference = (a: unknown, b: unknown) => sameCallerReference(a, b, derived);
         const rules: FieldRule[] = [
             { name: "distributionConfig.CallerReference", replaces: true, equal: sameReference },
-            ...[...keys].sort().map((k) => ({ name: `distributionConfig.${k}` })),
             { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
             { name: "waitForDeployment", equal: (a, b) => (a ?? true) === (b ?? true) },
             { name: "deployTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DEPLOY_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DEPLOY_TIMEOUT_MINUTES) },
             { name: "deleteTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DELETE_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DELETE_TIMEOUT_MINUTES) },
         ];
+        const flat = (src: Obj, cfg: Obj) => ({ ...src, "distributionConfig.CallerReference": cfg.CallerReference });
         const d = diffFields(flat(olds, oc), flat(news, nc), rules);
+        // Every path the update changes, at any depth, resets included (field ownership: ../ownership.ts).
+        const delta = isObject(news.distributionConfig) ? configDelta(oc, news.distributionConfig, previouslyOwned(olds)) : [];
+        if (delta.length > 0) {
+            progress(`CloudFront distribution ${id}: UpdateDistribution of ${describeChanges(delta)}`);
+        }
+        const changed = [...delta.map((c) => `distributionConfig.${c.path}`), ...d.changed];
         // A replacement that keeps a derived CallerReference (forced: `--replace`,
         // replaceOnChanges) deletes first: created first, the new distribution
         // would find the old one holding the reference and take it over.
         const deleteBeforeReplace = derived && nc.CallerReference !== undefined && sameReference(oc.CallerReference, nc.CallerReference);
         // The engine takes top-level input names.
-        return withVanished(olds, { ...d, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace }, "distributionConfig");
+        const result = { ...d, changes: changed.length > 0, changed, delta, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace };
+        return withVanished(olds, result, "distributionConfig");
     },
 
     async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
@@ -379,7 +379,7 @@ export const provider = {
         if (!d || tags === undefined) {
             return goneRead("CloudFront distribution", id, props);
         }
-        return { id, props: outputsOf(props ?? {}, d, tags) };
+        return { id, props: outputsOf(props ?? {}, d, tags, previouslyOwned(props)) };
     },
 
     async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
@@ -387,13 +387,11 @@ export const provider = {
         let current: FoundDistribution | undefined;
         // CallerReference cannot change in place (a change replaces); the
         // stored one may be a step of the walk (<ref>.1) while the inputs keep <ref>.
-        const { CallerReference: _oldRef, ...oldConfig } = (olds.distributionConfig ?? {}) as Obj;
-        const { CallerReference: _newRef, ...newConfig } = normalizeConfig(desired) as Obj;
-        if (!deepEqual(oldConfig, newConfig)) {
-            progress(`CloudFront distribution ${id}: updating its configuration`);
-            const updated = await updateConfig(id, "updating", (live) =>
-                mergeOntoLive(live, desired, olds.distributionConfig as Obj | undefined),
-            );
+        const previous = previouslyOwned(olds);
+        const delta = configDelta(olds.distributionConfig, desired, previous);
+        if (delta.length > 0) {
+            progress(`CloudFront distribution ${id}: updating its configuration: ${describeChanges(delta)}`);
+            const updated = await updateConfig(id, "updating", (live) => mergeOntoLive(live, desired, previous));
             if (updated === false) {
                 throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, "NoSuchDistribution");
             }
@@ -408,7 +406,7 @@ export const provider = {
         if (current.status !== "Deployed") {
             current = await settle(id, news, current, "waiting for the update to deploy");
         }
-        return { outs: outputsOf({ ...news, adopted: olds.adopted, incarnation: olds.incarnation }, current, tags) };
+        return { outs: outputsOf({ ...news, adopted: olds.adopted, incarnation: olds.incarnation }, current, tags, declaredPaths(desired)) };
     },
 
     async delete(id: string, props: Obj): Promise<void> {

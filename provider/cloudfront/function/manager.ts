@@ -55,7 +55,7 @@ import {
 import { autoName, deleteNamed, KIND, MAX_GENERATED_NAMES, nthName, publish, updateDevelopment } from "./hooks";
 import { arnOf, devEtag, encoder, findFunction, findTags, liveEtag, readStage } from "./sdk";
 import { applyTags } from "./tags";
-import { DEFAULT_RUNTIME, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES, syntaxError } from "./validate";
+import { checkAgainstModel, DEFAULT_RUNTIME, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES, syntaxError } from "./validate";
 import { waitLiveVisible } from "./wait";
 
 export type { FunctionInputs, FunctionOutputs, ObservedFunction, StageView } from "./delta";
@@ -160,6 +160,10 @@ export async function check(olds: any, news: any): Promise<pulumi.dynamic.CheckR
         for (const reason of validateTags("tags", inputs.tags)) {
             fail("tags", reason);
         }
+    }
+
+    if (failures.length === 0) {
+        checkAgainstModel(inputs, fail);
     }
 
     // Keep the ARN among the inputs once the function exists. The dynamic
