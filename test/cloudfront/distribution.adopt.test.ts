@@ -4,7 +4,7 @@
  * is adopted and reconciled without touching its system tags; a missing id
  * fails (mode adopt) or is created (adopt-or-create).
  */
-import { CreateDistributionCommand, GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CreateDistributionCommand, CreateOriginAccessControlCommand, GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { provider } from "../../provider/cloudfront/distribution/manager";
 import { fromKeyValueList } from "../../provider/common/tags";
@@ -130,16 +130,29 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         expect(live.DefaultRootObject ?? "").to.equal("");
     });
 
-    it("field ownership: adopting a distribution with function associations, trusted key groups and a response-headers policy keeps them all through sibling changes; drift only in owned fields", async () => {
+    it("field ownership: adopting a distribution with an S3 origin with OAC, function associations, trusted key groups and a response-headers policy keeps them all through sibling changes; drift only in owned fields", async () => {
         const fnArn = (await createPublishedFunction(cf())).arn;
         const other = (await createPublishedFunction(cf())).arn;
+        const oac = await cf().send(
+            new CreateOriginAccessControlCommand({
+                OriginAccessControlConfig: { Name: `oac-${Date.now()}`, SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3" },
+            }),
+        );
+        const oacId = oac.OriginAccessControl!.Id!;
+        const s3 = { Id: "s3", DomainName: "bucket.s3.us-east-1.amazonaws.com", S3OriginConfig: { OriginAccessIdentity: "" } };
         const made = await cf().send(
             new CreateDistributionCommand({
                 DistributionConfig: {
                     CallerReference: `outside-${Date.now()}`,
                     Comment: "made in the console",
                     Enabled: true,
-                    Origins: { Quantity: 1, Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
+                    Origins: {
+                        Quantity: 2,
+                        Items: [
+                            { Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
+                            { ...s3, OriginAccessControlId: oacId },
+                        ],
+                    },
                     DefaultCacheBehavior: {
                         TargetOriginId: "origin",
                         ViewerProtocolPolicy: "allow-all",
@@ -159,10 +172,19 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
             expect(b.TrustedKeyGroups?.Items).to.deep.equal(["KG1"]);
             expect(b.ResponseHeadersPolicyId).to.equal("RHP1");
             expect(b.FunctionAssociations?.Items?.map((a) => a.FunctionARN)).to.deep.equal([fnArn]);
+            // The S3 origin is declared without its origin access control: it keeps it.
+            const origin = (await live()).Origins!.Items!.find((o) => o.Id === "s3")!;
+            expect(origin.OriginAccessControlId).to.equal(oacId);
+            expect(origin.S3OriginConfig).to.not.equal(undefined);
             return b;
         };
-        // The program declares DefaultCacheBehavior with another ViewerProtocolPolicy only.
-        const program = (viewer: string) => declared({ DefaultCacheBehavior: { ...declared().DefaultCacheBehavior, ViewerProtocolPolicy: viewer } });
+        // The program declares both origins (the S3 one without OriginAccessControlId) and
+        // DefaultCacheBehavior with another ViewerProtocolPolicy only.
+        const program = (viewer: string) =>
+            declared({
+                Origins: { Items: [...declared().Origins.Items, s3] },
+                DefaultCacheBehavior: { ...declared().DefaultCacheBehavior, ViewerProtocolPolicy: viewer },
+            });
         const { result: checked, log } = await captureLog(() => provider.check({}, { distributionConfig: program("redirect-to-https"), adopt: { id } }));
         expect(checked.failures).to.deep.equal([]);
         expect(log).to.include("UpdateDistribution of distributionConfig.Comment, distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy");
