@@ -5,17 +5,19 @@
  * End to end (real API server, engine, emulator): test/e2e/adopt-ack.test.ts.
  */
 import { expect } from "chai";
+import * as ts from "typescript";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CollectionRef, CustomResourceRef, KubeError } from "../../provider/k8s/kube";
 import { ackKind, AckObject } from "../../provider/k8s/ack";
-import { parseOptions } from "../../provider/adopt-ack/cli";
+import { parseOptions, run } from "../../provider/adopt-ack/cli";
 import { Code, literal } from "../../provider/adopt-ack/literal";
 import { names, plan } from "../../provider/adopt-ack/plan";
 import { programFiles } from "../../provider/adopt-ack/program";
 import { connect, readCluster } from "../../provider/adopt-ack/read";
 import { objectKey, referencesOf, resolve, Seen } from "../../provider/adopt-ack/references";
+import { repoRoot } from "../helpers/pulumi";
 
 const EC2 = "ec2.services.k8s.aws/v1alpha1";
 const synced = [{ type: "ACK.ResourceSynced", status: "True" }];
@@ -200,6 +202,91 @@ describe("adopt-ack: the generated program", () => {
         expect(files["README.md"]).to.contain("| NATGateway web/egress | `ec2.NatGateway` `egress` | nat-1 |").and.contain("Remove `adopt`");
     });
 
+    it("a distribution using most of ACK's distributionConfig type-checks under the generated strict tsconfig (with a control)", () => {
+        const rich = cr(
+            "shop",
+            {
+                distributionConfig: {
+                    aliases: { items: ["shop.example.com"] },
+                    comment: "shop",
+                    defaultRootObject: "index.html",
+                    enabled: true,
+                    httpVersion: "http2and3",
+                    isIPV6Enabled: true,
+                    priceClass: "PriceClass_100",
+                    webACLID: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/w/1",
+                    logging: { enabled: true, bucket: "logs.s3.amazonaws.com", includeCookies: false, prefix: "shop/" },
+                    restrictions: { geoRestriction: { restrictionType: "whitelist", items: ["DE", "FR"] } },
+                    customErrorResponses: { items: [{ errorCode: 404, responseCode: "200", responsePagePath: "/index.html", errorCachingMinTTL: 10 }] },
+                    origins: {
+                        items: [
+                            { id: "s3", domainName: "b.s3.amazonaws.com", originPath: "/site", s3OriginConfig: { originAccessIdentity: "" }, originAccessControlID: "E2OAC", connectionAttempts: 3, connectionTimeout: 10 },
+                            {
+                                id: "api",
+                                domainName: "api.example.com",
+                                customHeaders: { items: [{ headerName: "X-Origin", headerValue: "cf" }] },
+                                customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only", originReadTimeout: 30, originKeepaliveTimeout: 5, originSSLProtocols: { items: ["TLSv1.2"] } },
+                                originShield: { enabled: true, originShieldRegion: "us-east-1" },
+                            },
+                        ],
+                    },
+                    originGroups: {
+                        items: [
+                            {
+                                id: "group",
+                                failoverCriteria: { statusCodes: { items: [500, 502] } },
+                                members: { items: [{ originID: "s3" }, { originID: "api" }] },
+                            },
+                        ],
+                    },
+                    defaultCacheBehavior: {
+                        targetOriginID: "s3",
+                        viewerProtocolPolicy: "redirect-to-https",
+                        cachePolicyID: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                        compress: true,
+                        allowedMethods: { items: ["GET", "HEAD"], cachedMethods: { items: ["GET", "HEAD"] } },
+                        functionAssociations: { items: [{ eventType: "viewer-request", functionARN: FN_ARN }] },
+                        lambdaFunctionAssociations: { items: [{ eventType: "origin-request", lambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:f:1", includeBody: false }] },
+                    },
+                    cacheBehaviors: {
+                        items: [
+                            {
+                                pathPattern: "/api/*",
+                                targetOriginID: "api",
+                                viewerProtocolPolicy: "https-only",
+                                forwardedValues: { queryString: true, cookies: { forward: "whitelist", whitelistedNames: { items: ["session"] } }, headers: { items: ["Authorization"] } },
+                                minTTL: 0,
+                                defaultTTL: 0,
+                                maxTTL: 0,
+                                trustedKeyGroups: { enabled: false },
+                            },
+                        ],
+                    },
+                    viewerCertificate: { acmCertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+                },
+            },
+            { id: "E3SHOP", callerReference: "shop-ref" },
+        );
+        const files = generate([["Function", fn], ["Distribution", rich]]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-ack-tsc-"));
+        try {
+            for (const [name, text] of Object.entries(files)) {
+                fs.writeFileSync(path.join(dir, name), text);
+            }
+            fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+            const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
+            expect(config.options.strict).to.equal(true);
+            const program = ts.createProgram(config.fileNames, config.options);
+            const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+            expect(diagnostics).to.deep.equal([]);
+            // Control: a wrong type in a nested input fails the same check.
+            fs.writeFileSync(path.join(dir, "index.ts"), files["index.ts"].replace("ErrorCachingMinTTL: 10", 'ErrorCachingMinTTL: "10"'));
+            expect(ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options, undefined, program)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n")).to.match(/Type 'string' is not assignable to type/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("names: camelCase variables, qualified by kind and then namespace on collisions, reserved words avoided", () => {
         const table: [{ kind: string; namespace: string; name: string }[], string[]][] = [
             [[{ kind: "Distribution", namespace: "a", name: "my-site" }], ["mySite my-site"]],
@@ -235,6 +322,25 @@ describe("adopt-ack: options and kubeconfig, as kubectl", () => {
         expect(parseOptions([]).out).to.equal("ack-handover");
         expect(() => parseOptions(["-A", "-n", "a"])).to.throw(/exclude each other/);
         expect(() => parseOptions(["web"])).to.throw(/--namespace/);
+    });
+
+    it("run: exit 1 with the loader's message when the kubeconfig is missing; --help exits 0", async () => {
+        const written: string[] = [];
+        const write = process.stderr.write;
+        const out = process.stdout.write;
+        process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stderr.write;
+        process.stdout.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+        try {
+            expect(await run(["--kubeconfig", "/nonexistent/kubeconfig", "--out", os.tmpdir()])).to.equal(1);
+            expect(await run(["--help"])).to.equal(0);
+            expect(await run(["--bogus"])).to.equal(1);
+        } finally {
+            process.stderr.write = write;
+            process.stdout.write = out;
+        }
+        expect(written[0]).to.equal('ackless adopt-ack: kubeconfig: "/nonexistent/kubeconfig" is neither kubeconfig text nor an existing file\n');
+        expect(written[1]).to.match(/^Usage: ackless adopt-ack/);
+        expect(written[2]).to.match(/^ackless adopt-ack: Unknown option '--bogus'/);
     });
 
     it("merges $KUBECONFIG files (first wins), uses the current-context and its namespace, else default", () => {
