@@ -5,7 +5,6 @@
  * End to end (real API server, engine, emulator): test/e2e/adopt-ack.test.ts.
  */
 import { expect } from "chai";
-import * as ts from "typescript";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -17,7 +16,7 @@ import { names, plan } from "../../provider/adopt-ack/plan";
 import { programFiles } from "../../provider/adopt-ack/program";
 import { connect, readCluster } from "../../provider/adopt-ack/read";
 import { objectKey, referencesOf, resolve, Seen } from "../../provider/adopt-ack/references";
-import { repoRoot } from "../helpers/pulumi";
+import { withCheckedProject } from "../helpers/tsc";
 
 const EC2 = "ec2.services.k8s.aws/v1alpha1";
 const synced = [{ type: "ACK.ResourceSynced", status: "True" }];
@@ -268,23 +267,12 @@ describe("adopt-ack: the generated program", () => {
             { id: "E3SHOP", callerReference: "shop-ref" },
         );
         const files = generate([["Function", fn], ["Distribution", rich]]);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-ack-tsc-"));
-        try {
-            for (const [name, text] of Object.entries(files)) {
-                fs.writeFileSync(path.join(dir, name), text);
-            }
-            fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-            const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
-            expect(config.options.strict).to.equal(true);
-            const program = ts.createProgram(config.fileNames, config.options);
-            const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-            expect(diagnostics).to.deep.equal([]);
+        withCheckedProject({ ...files }, (p) => {
+            expect(p.strict).to.equal(true);
+            expect(p.diagnostics).to.deep.equal([]);
             // Control: a wrong type in a nested input fails the same check.
-            fs.writeFileSync(path.join(dir, "index.ts"), files["index.ts"].replace("ErrorCachingMinTTL: 10", 'ErrorCachingMinTTL: "10"'));
-            expect(ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options, undefined, program)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n")).to.match(/Type 'string' is not assignable to type/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+            expect(p.recheck(files["index.ts"].replace("ErrorCachingMinTTL: 10", 'ErrorCachingMinTTL: "10"')).join("\n")).to.match(/Type 'string' is not assignable to type/);
+        });
     });
 
     it("names: camelCase variables, qualified by kind and then namespace on collisions, reserved words avoided", () => {

@@ -32,9 +32,6 @@ import {
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as ts from "typescript";
 import * as vm from "vm";
 import { run } from "../../provider/adopt-stack/cli";
@@ -43,7 +40,7 @@ import { variableNames } from "../../provider/adopt-stack/program";
 import { retireStack, settledStack } from "../../provider/adopt-stack/stack";
 import { retainEverything } from "../../provider/adopt-stack/template";
 import { resetClients } from "../../provider/common/clients";
-import { repoRoot } from "../helpers/pulumi";
+import { withCheckedProject } from "../helpers/tsc";
 import { rejection } from "./helpers";
 
 const STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/net/0a1b2c3d";
@@ -429,24 +426,12 @@ describe("adopt-stack (unit)", () => {
 
         it("the generated program (a distribution and a function) type-checks under its own strict tsconfig against ackless's types", async () => {
             const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-tsc-"));
-            try {
-                for (const [name, text] of Object.entries(plan.files)) {
-                    fs.writeFileSync(path.join(dir, name), text);
-                }
-                // As after `npm install`: node_modules/ackless resolves through the package's exports map.
-                fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-                const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
-                expect(config.options.strict).to.equal(true);
-                const program = ts.createProgram(config.fileNames, config.options);
-                const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-                expect(diagnostics).to.deep.equal([]);
+            withCheckedProject({ ...plan.files }, (p) => {
+                expect(p.strict).to.equal(true);
+                expect(p.diagnostics).to.deep.equal([]);
                 // Control: the same check fails on a wrong input type, so it does check.
-                fs.writeFileSync(path.join(dir, "index.ts"), plan.files["index.ts"].replace('runtime: "cloudfront-js-2.0"', "runtime: 2"));
-                expect(ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options, undefined, program))).to.not.be.empty;
-            } finally {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
+                expect(p.recheck(plan.files["index.ts"].replace('runtime: "cloudfront-js-2.0"', "runtime: 2"))).to.not.be.empty;
+            });
         });
     });
 

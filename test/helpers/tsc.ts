@@ -1,0 +1,48 @@
+/**
+ * Type-checks a generated TypeScript project as `tsc -p tsconfig.json --noEmit`
+ * would after `npm install` (node_modules is the repository's, where `ackless`
+ * resolves through the package's exports map), with the compiler API.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
+import { repoRoot } from "./pulumi";
+
+export interface CheckedProject {
+    /** Whether the project's tsconfig has `strict`. */
+    strict: boolean;
+    /** The diagnostics of the project as written. */
+    diagnostics: string[];
+    /** The diagnostics after index.ts is replaced by `text` (a control: the check does check). */
+    recheck(text: string): string[];
+}
+
+/** Writes `files` to a temp dir, type-checks them, and removes the dir when `use` returns. */
+export function withCheckedProject<T>(files: Record<string, string>, use: (p: CheckedProject) => T): T {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-tsc-"));
+    try {
+        for (const [name, text] of Object.entries(files)) {
+            fs.writeFileSync(path.join(dir, name), text);
+        }
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+        const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, {
+            ...ts.sys,
+            onUnRecoverableConfigFileDiagnostic: (d) => {
+                throw new Error(String(d.messageText));
+            },
+        })!;
+        const messages = (p: ts.Program) => ts.getPreEmitDiagnostics(p).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        const program = ts.createProgram(config.fileNames, config.options);
+        return use({
+            strict: config.options.strict === true,
+            diagnostics: messages(program),
+            recheck(text: string) {
+                fs.writeFileSync(path.join(dir, "index.ts"), text);
+                return messages(ts.createProgram(config.fileNames, config.options, undefined, program));
+            },
+        });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
