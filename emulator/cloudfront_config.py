@@ -91,7 +91,8 @@ def _origin(origin: dict[str, Any]) -> dict[str, Any]:
 
 
 def _signers(value: Any) -> dict[str, Any]:
-    out = _wrapper(value, [], _sorted)
+    # An ordered list (terraform-provider-aws: trusted_signers, trusted_key_groups are TypeList).
+    out = _wrapper(value, [])
     _default(out, "Enabled", out["Quantity"] > 0)
     return out
 
@@ -120,7 +121,8 @@ def _behaviour(behaviour: dict[str, Any]) -> dict[str, Any]:
             cookies["WhitelistedNames"] = _wrapper(cookies["WhitelistedNames"], None, _sorted)
         fv["Cookies"] = cookies
         fv["Headers"] = _wrapper(fv.get("Headers"), [], _sorted)
-        fv["QueryStringCacheKeys"] = _wrapper(fv.get("QueryStringCacheKeys"), [], _sorted)
+        # an ordered list (terraform-provider-aws: query_string_cache_keys is a TypeList)
+        fv["QueryStringCacheKeys"] = _wrapper(fv.get("QueryStringCacheKeys"), [])
         out["ForwardedValues"] = fv
         _default(out, "MinTTL", 0)
         _default(out, "DefaultTTL", 86400)

@@ -17,7 +17,7 @@ lock = threading.RLock()
 # canonicalSetOrder: set-valued lists of a distribution config come back in a
 # canonical order, not the request's (cloudfront_config.py).
 CONFIG_DEFAULTS: dict[str, bool] = {
-    "canonicalSetOrder": False,
+    "canonicalSetOrder": True,
 }
 config: dict[str, float] = {
     **CONFIG_DEFAULTS,

@@ -263,6 +263,102 @@ describe("emulator contract: CloudFront distribution configs as AWS answers them
     await expectAwsError(client.send(new DeleteOriginAccessControlCommand({ Id: oac.id, IfMatch: upd.ETag })), "NoSuchOriginAccessControl", 404);
   });
 
+  it("set-valued lists come back in a canonical order, not the request's; ordered lists keep theirs (canonicalSetOrder)", async () => {
+    const client = cf();
+    const fn = (name: string) => `arn:aws:cloudfront::123456789012:function/${name}`;
+    const sent = minimalConfig();
+    sent.Aliases = { Quantity: 2, Items: ["www.example.com", "api.example.com"] };
+    sent.Origins = {
+      Quantity: 2,
+      Items: [
+        { Id: "web", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginSslProtocols: { Quantity: 2, Items: ["TLSv1.2", "TLSv1.1"] } } },
+        {
+          Id: "api",
+          DomainName: "api.example.net",
+          CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+          CustomHeaders: { Quantity: 2, Items: [{ HeaderName: "x-z", HeaderValue: "1" }, { HeaderName: "x-a", HeaderValue: "2" }] },
+        },
+      ],
+    };
+    const behaviour = sent.DefaultCacheBehavior!;
+    delete behaviour.CachePolicyId;
+    behaviour.ForwardedValues = {
+      QueryString: true,
+      QueryStringCacheKeys: { Quantity: 2, Items: ["page", "lang"] },
+      Headers: { Quantity: 2, Items: ["Origin", "Accept"] },
+      Cookies: { Forward: "whitelist", WhitelistedNames: { Quantity: 2, Items: ["session", "locale"] } },
+    };
+    behaviour.AllowedMethods = { Quantity: 3, Items: ["GET", "OPTIONS", "HEAD"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } };
+    behaviour.TrustedKeyGroups = { Enabled: true, Quantity: 2, Items: ["kg-2", "kg-1"] };
+    behaviour.FunctionAssociations = {
+      Quantity: 2,
+      Items: [
+        { EventType: "viewer-response", FunctionARN: fn("b") },
+        { EventType: "viewer-request", FunctionARN: fn("a") },
+      ],
+    };
+    sent.CacheBehaviors = {
+      Quantity: 2,
+      Items: ["/static/*", "/api/*"].map((PathPattern) => ({
+        PathPattern,
+        TargetOriginId: "api",
+        ViewerProtocolPolicy: "https-only" as const,
+        CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        AllowedMethods: { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], CachedMethods: { Quantity: 3, Items: ["OPTIONS", "GET", "HEAD"] } },
+      })),
+    } as DistributionConfig["CacheBehaviors"];
+    sent.CustomErrorResponses = { Quantity: 2, Items: [{ ErrorCode: 404, ResponsePagePath: "/404.html", ResponseCode: "404", ErrorCachingMinTTL: 10 }, { ErrorCode: 403, ResponsePagePath: "/403.html", ResponseCode: "403", ErrorCachingMinTTL: 10 }] };
+    sent.Restrictions = { GeoRestriction: { RestrictionType: "whitelist", Quantity: 2, Items: ["US", "DE"] } };
+
+    await emu().setConfig({ canonicalSetOrder: true });
+    const created = await client.send(new CreateDistributionCommand({ DistributionConfig: sent }));
+    const cfg = (await client.send(new GetDistributionConfigCommand({ Id: created.Distribution!.Id! }))).DistributionConfig!;
+    const order = (c: DistributionConfig) => ({
+      aliases: c.Aliases!.Items,
+      origins: c.Origins!.Items!.map((o) => o.Id),
+      sslProtocols: c.Origins!.Items![0].CustomOriginConfig!.OriginSslProtocols!.Items,
+      customHeaders: c.Origins!.Items![1].CustomHeaders!.Items!.map((h) => h.HeaderName),
+      allowed: c.DefaultCacheBehavior!.AllowedMethods!.Items,
+      cached: c.DefaultCacheBehavior!.AllowedMethods!.CachedMethods!.Items,
+      headers: c.DefaultCacheBehavior!.ForwardedValues!.Headers!.Items,
+      cookies: c.DefaultCacheBehavior!.ForwardedValues!.Cookies!.WhitelistedNames!.Items,
+      queryStringCacheKeys: c.DefaultCacheBehavior!.ForwardedValues!.QueryStringCacheKeys!.Items,
+      keyGroups: c.DefaultCacheBehavior!.TrustedKeyGroups!.Items,
+      functions: c.DefaultCacheBehavior!.FunctionAssociations!.Items!.map((a) => a.EventType),
+      behaviours: c.CacheBehaviors!.Items!.map((b) => b.PathPattern),
+      behaviourAllowed: c.CacheBehaviors!.Items![0].AllowedMethods!.Items,
+      behaviourCached: c.CacheBehaviors!.Items![0].AllowedMethods!.CachedMethods!.Items,
+      errors: c.CustomErrorResponses!.Items!.map((e) => e.ErrorCode),
+      locations: c.Restrictions!.GeoRestriction!.Items,
+    });
+    expect(order(cfg)).to.deep.equal({
+      aliases: ["api.example.com", "www.example.com"],
+      origins: ["web", "api"],
+      sslProtocols: ["TLSv1.1", "TLSv1.2"],
+      customHeaders: ["x-a", "x-z"],
+      allowed: ["HEAD", "GET", "OPTIONS"],
+      cached: ["HEAD", "GET"],
+      headers: ["Accept", "Origin"],
+      cookies: ["locale", "session"],
+      queryStringCacheKeys: ["page", "lang"],
+      keyGroups: ["kg-2", "kg-1"],
+      functions: ["viewer-request", "viewer-response"],
+      behaviours: ["/static/*", "/api/*"],
+      behaviourAllowed: ["HEAD", "DELETE", "POST", "GET", "OPTIONS", "PUT", "PATCH"],
+      behaviourCached: ["HEAD", "GET", "OPTIONS"],
+      errors: [403, 404],
+      locations: ["DE", "US"],
+    });
+    // The same contents in any order read back the same: a client comparing by position sees a change.
+    expect(order(created.Distribution!.DistributionConfig!)).to.deep.equal(order(cfg));
+
+    // Switched off: the request's order.
+    await emu().setConfig({ canonicalSetOrder: false });
+    const plain = await client.send(new CreateDistributionCommand({ DistributionConfig: { ...sent, CallerReference: unique("ref") } }));
+    const asSent = order(plain.Distribution!.DistributionConfig!);
+    expect([asSent.aliases, asSent.allowed, asSent.errors]).to.deep.equal([["www.example.com", "api.example.com"], ["GET", "OPTIONS", "HEAD"], [404, 403]]);
+  });
+
   it("ListDistributions, ListOriginAccessControls and ListFunctions page with MaxItems and Marker", async () => {
     const client = cf();
     const ids: string[] = [];

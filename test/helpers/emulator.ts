@@ -20,7 +20,7 @@ export interface EmulatorConfig {
 }
 
 /** The emulator's default for canonicalSetOrder (emulator/state.py). */
-export const CANONICAL_SET_ORDER_DEFAULT = false;
+export const CANONICAL_SET_ORDER_DEFAULT = true;
 
 /**
  * Fault injection (POST /ackless/faults; see emulator/faults.py). Setting replaces the whole config; {} turns faults off.
