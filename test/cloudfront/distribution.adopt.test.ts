@@ -203,6 +203,15 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         read = await provider.read(id, updated.outs);
         expect((await provider.diff(id, read.props!, news)).changes).to.equal(false);
 
+        // Declaring a field with the value it already has: owned from now on, and no UpdateDistribution.
+        const same = (await provider.check(news, { distributionConfig: declared({ ...program("https-only"), DefaultRootObject: "" }) })).inputs;
+        await emu().resetCalls();
+        const owning = await provider.update(id, read.props!, same);
+        expect(await ops()).to.not.include("UpdateDistribution");
+        expect(owning.outs!.__owned).to.include("DefaultRootObject");
+        read = await provider.read(id, owning.outs);
+        expect((await provider.diff(id, read.props!, same)).changes).to.equal(false);
+
         // Out of band: a change to a never-declared field is no drift; to an owned nested one it is.
         const cur = await cf().send(new GetDistributionConfigCommand({ Id: id }));
         const cfg = cur.DistributionConfig!;
@@ -210,15 +219,15 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         b.FunctionAssociations = { Quantity: 2, Items: [...b.FunctionAssociations!.Items!, { EventType: "viewer-response", FunctionARN: other }] };
         await cf().send(new UpdateDistributionCommand({ Id: id, IfMatch: cur.ETag, DistributionConfig: cfg }));
         read = await provider.read(id, read.props!);
-        expect((await provider.diff(id, read.props!, news)).changes).to.equal(false);
+        expect((await provider.diff(id, read.props!, same)).changes).to.equal(false);
         const cur2 = await cf().send(new GetDistributionConfigCommand({ Id: id }));
         await cf().send(
             new UpdateDistributionCommand({ Id: id, IfMatch: cur2.ETag, DistributionConfig: { ...cur2.DistributionConfig!, DefaultCacheBehavior: { ...cur2.DistributionConfig!.DefaultCacheBehavior!, ViewerProtocolPolicy: "allow-all" } } }),
         );
         read = await provider.read(id, read.props!);
-        expect(((await provider.diff(id, read.props!, news)) as any).changed).to.deep.equal(["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"]);
+        expect(((await provider.diff(id, read.props!, same)) as any).changed).to.deep.equal(["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"]);
         // Restoring it keeps both associations (the second was never declared).
-        await provider.update(id, read.props!, news);
+        await provider.update(id, read.props!, same);
         expect((await live()).DefaultCacheBehavior!.FunctionAssociations!.Items!.map((a) => a.EventType).sort()).to.deep.equal(["viewer-request", "viewer-response"]);
     });
 

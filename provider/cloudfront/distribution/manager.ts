@@ -72,7 +72,7 @@ import {
 } from "../../common/adopt";
 import { describeTagChanges, reconciledTags, sameTags, Tags, toKeyValueList, userTags, validateTags } from "../../common/tags";
 import { describeChanges } from "../ownership";
-import { configChanges, configDelta, declaredPaths, fillDefaults, isObject, mergeOntoLive, normalizeConfig, Obj, outputsOf, previouslyOwned } from "./delta";
+import { configChanges, configDelta, declaredPaths, fillDefaults, isObject, mergeOntoLive, normalizeConfig, Obj, observedConfig, outputsOf, previouslyOwned } from "./delta";
 import {
     callerReferenceMismatch,
     deleteDistribution,
@@ -391,7 +391,12 @@ export const provider = {
         const delta = configDelta(olds.distributionConfig, desired, previous);
         if (delta.length > 0) {
             progress(`CloudFront distribution ${id}: updating its configuration: ${describeChanges(delta)}`);
-            const updated = await updateConfig(id, "updating", (live) => mergeOntoLive(live, desired, previous));
+            // Sent only when the live configuration differs in what is owned now or was before (a field
+            // newly declared with the value it already has is owned from now on, with no UpdateDistribution).
+            const owned = [...new Set([...previous, ...declaredPaths(desired)])];
+            const updated = await updateConfig(id, "updating", (live) =>
+                configDelta(observedConfig(live, owned, false), desired, previous).length === 0 ? false : mergeOntoLive(live, desired, previous),
+            );
             if (updated === false) {
                 throw new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, "NoSuchDistribution");
             }
