@@ -13,6 +13,8 @@
   for moto's checks only; every response serializes the normalized config.
 * An origin naming an origin access control that does not exist: 400
   InvalidOriginAccessControl (create and update).
+* A list whose Quantity is not the number of its Items: 400
+  InconsistentQuantities (create and update).
 * ListDistributions pages with MaxItems and Marker (NextMarker: the id of the
   page's last distribution).
 """
@@ -42,6 +44,29 @@ class InvalidOriginAccessControl(CloudFrontException):
             "InvalidOriginAccessControl",
             "The specified origin access control does not exist or is not valid.",
         )
+
+
+class InconsistentQuantities(CloudFrontException):
+    def __init__(self, name: str, quantity: Any, supplied: int) -> None:
+        super().__init__(
+            "InconsistentQuantities",
+            f"The specified quantity of {name} ({quantity}) does not match the actual quantity supplied ({supplied}).",
+        )
+
+
+def check_quantities(value: Any, name: str = "DistributionConfig") -> None:
+    """Every {Quantity, Items} list wrapper of a request: Quantity must be the number of Items."""
+    if isinstance(value, dict):
+        quantity = value.get("Quantity")
+        if quantity is not None:
+            supplied = len(value.get("Items") or [])
+            if int(quantity) != supplied:
+                raise InconsistentQuantities(name, quantity, supplied)
+        for key, item in value.items():
+            check_quantities(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            check_quantities(item, name)
 
 
 class InvalidArgument(CloudFrontException):
@@ -181,6 +206,7 @@ def install() -> None:
                 raise PreconditionFailed
             if not dist_config:
                 raise InvalidIfMatchVersion
+            check_quantities(dist_config)
             _check_origin_access_controls(self, dist_config)
             request = copy.deepcopy(dist_config)
             dist.distribution_config = cf_models.DistributionConfig(dist_config)
@@ -219,6 +245,7 @@ def install() -> None:
             reference = (distribution_config or {}).get("CallerReference")
             if reference in used:
                 raise DistributionAlreadyExists(used[reference])
+            check_quantities(distribution_config)
             _check_origin_access_controls(self, distribution_config)
             dist, location, etag = orig_create_with_tags(self, distribution_config, tags)
             used[dist.distribution_config.caller_reference] = dist.distribution_id

@@ -223,6 +223,25 @@ describe("emulator contract: CloudFront distribution configs as AWS answers them
     expect(cfg.DistributionConfig!.Origins!.Items![0].OriginAccessControlId).to.equal(oac.id);
   });
 
+  it("a Quantity that is not the number of Items: 400 InconsistentQuantities on create and update, nothing changed", async () => {
+    const client = cf();
+    const bad = minimalConfig();
+    bad.Aliases = { Quantity: 2, Items: ["www.example.com"] };
+    const err = await expectAwsError(client.send(new CreateDistributionCommand({ DistributionConfig: bad })), "InconsistentQuantities", 400);
+    expect(err.message).to.equal("The specified quantity of Aliases (2) does not match the actual quantity supplied (1).");
+    expect((await client.send(new ListDistributionsCommand({}))).DistributionList!.Quantity).to.equal(0);
+    const created = await client.send(new CreateDistributionCommand({ DistributionConfig: minimalConfig() }));
+    const nested = minimalConfig();
+    nested.DefaultCacheBehavior!.AllowedMethods = { Quantity: 2, Items: ["GET", "HEAD"], CachedMethods: { Quantity: 3, Items: ["GET", "HEAD"] } };
+    const e2 = await expectAwsError(
+      client.send(new UpdateDistributionCommand({ Id: created.Distribution!.Id!, IfMatch: created.ETag, DistributionConfig: nested })),
+      "InconsistentQuantities",
+      400,
+    );
+    expect(e2.message).to.contain("CachedMethods (3)");
+    expect((await client.send(new GetDistributionConfigCommand({ Id: created.Distribution!.Id! }))).ETag).to.equal(created.ETag);
+  });
+
   it("origin access control API: ETags, IfMatch on update and delete, names unique, in use while an origin names it", async () => {
     const client = cf();
     const oac = await createOac(client);
