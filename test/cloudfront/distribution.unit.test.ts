@@ -194,6 +194,21 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(fake.exists).to.equal(false);
         });
 
+        it("409 DistributionNotDisabled is retried for a time budget (3 minutes by default, here 3 s), not a fixed count, then fails naming it", async () => {
+            const restore = setProviderEnv({ ACKLESS_NOT_DISABLED_RETRY_S: "3" });
+            try {
+                fake.enabled = false;
+                fake.faults.DeleteDistribution = Array(50).fill(awsError("DistributionNotDisabled", 409));
+                const err = await rejection(provider.delete("D1", {}));
+                expect(err.message).to.include("DistributionNotDisabled");
+                // 0.5 + 1 + 2 s of backoff fit in 3 s: at least 4 attempts, and it stopped well before the 50 faults ran out.
+                expect(calls(DeleteDistributionCommand).length).to.be.within(4, 10);
+                expect(fake.exists).to.equal(true);
+            } finally {
+                restore();
+            }
+        });
+
         it("409 that outlasts the deadline: fails naming the step and how to resume", async () => {
             fake.enabled = false;
             fake.faults.DeleteDistribution = Array(50).fill(awsError("DistributionNotDisabled", 409));

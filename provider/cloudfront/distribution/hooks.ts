@@ -27,8 +27,19 @@ export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
 /** 412 PreconditionFailed: re-read the ETag and retry this many times. */
 export const MAX_PRECONDITION_RETRIES = 5;
-/** 409 DistributionNotDisabled right after Deployed: retry this many times (backoff 0.5 s -> 4 s, about 20 s). */
-export const MAX_NOT_DISABLED_RETRIES = 8;
+/**
+ * 409 DistributionNotDisabled right after Deployed: CloudFront can still
+ * refuse the delete for a while; retried for up to this long after the first
+ * 409 (terraform-provider-aws allows 3 minutes), within the delete's deadline,
+ * backing off from 0.5 s to 10 s.
+ */
+export const NOT_DISABLED_RETRY_MS = 180_000;
+const notDisabledRetryMs = () => {
+    const v = Number(process.env.ACKLESS_NOT_DISABLED_RETRY_S);
+    return Number.isFinite(v) && v > 0 ? v * 1000 : NOT_DISABLED_RETRY_MS;
+};
+/** At most this many 409 retries (with the 10 s cap, more than 3 minutes' worth). */
+export const MAX_NOT_DISABLED_RETRIES = 30;
 /** How many CallerReferences (`<ref>`, `<ref>.1`, ...) create walks past deleted distributions before giving up. */
 export const MAX_CALLER_REFERENCES = 20;
 
@@ -120,6 +131,7 @@ export async function deleteDistribution(
     let reread: DistributionStatus | undefined;
     let preconditionRetries = 0;
     let notDisabledRetries = 0;
+    let notDisabledSince: number | undefined;
     const cf = cloudfront();
     try {
         for (;;) {
@@ -197,9 +209,15 @@ export async function deleteDistribution(
                     progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${preconditionRetries})`);
                     continue;
                 }
-                if (isAwsError(err, "DistributionNotDisabled") && notDisabledRetries < MAX_NOT_DISABLED_RETRIES && !deadline.expired()) {
+                notDisabledSince ??= isAwsError(err, "DistributionNotDisabled") ? Date.now() : undefined;
+                if (
+                    isAwsError(err, "DistributionNotDisabled") &&
+                    Date.now() - notDisabledSince! < notDisabledRetryMs() &&
+                    notDisabledRetries < MAX_NOT_DISABLED_RETRIES &&
+                    !deadline.expired()
+                ) {
                     notDisabledRetries++;
-                    const delay = Math.min(4000, 500 * 2 ** (notDisabledRetries - 1));
+                    const delay = Math.min(10_000, 500 * 2 ** (notDisabledRetries - 1));
                     progress(`CloudFront distribution ${id}: not yet deletable (409 DistributionNotDisabled), retrying in ${delay / 1000} s`);
                     await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
                     continue;
