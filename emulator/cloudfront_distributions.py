@@ -15,6 +15,9 @@
   InvalidOriginAccessControl (create and update).
 * A list whose Quantity is not the number of its Items: 400
   InconsistentQuantities (create and update).
+* An origin with none of S3OriginConfig, CustomOriginConfig, VpcOriginConfig:
+  400 InvalidOrigin; with both an OAC and a non-empty OriginAccessIdentity: 400
+  IllegalOriginAccessConfiguration (create and update).
 * ListDistributions pages with MaxItems and Marker (NextMarker: the id of the
   page's last distribution).
 """
@@ -132,9 +135,27 @@ def stored_config(dist: Distribution) -> dict[str, Any]:
     return dist.__dict__.get("_ackless_config") or {}
 
 
-def _check_origin_access_controls(backend: CloudFrontBackend, request: dict[str, Any]) -> None:
+class InvalidOrigin(CloudFrontException):
+    def __init__(self) -> None:
+        super().__init__("InvalidOrigin", "The origin server does not exist or is not valid.")
+
+
+class IllegalOriginAccessConfiguration(CloudFrontException):
+    def __init__(self) -> None:
+        super().__init__(
+            "IllegalOriginAccessConfiguration",
+            "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI).",
+        )
+
+
+def _check_origins(backend: CloudFrontBackend, request: dict[str, Any]) -> None:
+    """Each origin has one kind of origin config, and at most one of OAC and OAI; its OAC exists."""
     for origin in ((request or {}).get("Origins") or {}).get("Items") or []:
+        if not any(origin.get(k) is not None for k in ("S3OriginConfig", "CustomOriginConfig", "VpcOriginConfig")):
+            raise InvalidOrigin()
         oac = origin.get("OriginAccessControlId")
+        if oac and ((origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""):
+            raise IllegalOriginAccessConfiguration()
         if oac and oac not in backend.origin_access_controls:
             raise InvalidOriginAccessControl()
 
@@ -207,7 +228,7 @@ def install() -> None:
             if not dist_config:
                 raise InvalidIfMatchVersion
             check_quantities(dist_config)
-            _check_origin_access_controls(self, dist_config)
+            _check_origins(self, dist_config)
             request = copy.deepcopy(dist_config)
             dist.distribution_config = cf_models.DistributionConfig(dist_config)
             dist._ackless_config = normalize(request)
@@ -246,7 +267,7 @@ def install() -> None:
             if reference in used:
                 raise DistributionAlreadyExists(used[reference])
             check_quantities(distribution_config)
-            _check_origin_access_controls(self, distribution_config)
+            _check_origins(self, distribution_config)
             dist, location, etag = orig_create_with_tags(self, distribution_config, tags)
             used[dist.distribution_config.caller_reference] = dist.distribution_id
             return dist, location, etag

@@ -223,6 +223,29 @@ describe("emulator contract: CloudFront distribution configs as AWS answers them
     expect(cfg.DistributionConfig!.Origins!.Items![0].OriginAccessControlId).to.equal(oac.id);
   });
 
+  it("an origin without an origin config: 400 InvalidOrigin; an origin with both OAC and OAI: 400 IllegalOriginAccessConfiguration", async () => {
+    const client = cf();
+    const oac = await createOac(client);
+    const bare = s3Config(oac.id);
+    delete bare.Origins!.Items![0].S3OriginConfig;
+    const e1 = await expectAwsError(client.send(new CreateDistributionCommand({ DistributionConfig: bare })), "InvalidOrigin", 400);
+    expect(e1.message).to.equal("The origin server does not exist or is not valid.");
+    const both = s3Config(oac.id);
+    both.Origins!.Items![0].S3OriginConfig = { OriginAccessIdentity: "origin-access-identity/cloudfront/E74FTE3AEXAMPLE" };
+    await expectAwsError(client.send(new CreateDistributionCommand({ DistributionConfig: both })), "IllegalOriginAccessConfiguration", 400);
+    expect((await client.send(new ListDistributionsCommand({}))).DistributionList!.Quantity).to.equal(0);
+    // The same on update; the distribution stays as it was.
+    const created = await client.send(new CreateDistributionCommand({ DistributionConfig: s3Config(oac.id) }));
+    const id = created.Distribution!.Id!;
+    await expectAwsError(client.send(new UpdateDistributionCommand({ Id: id, IfMatch: created.ETag, DistributionConfig: bare })), "InvalidOrigin", 400);
+    await expectAwsError(
+      client.send(new UpdateDistributionCommand({ Id: id, IfMatch: created.ETag, DistributionConfig: both })),
+      "IllegalOriginAccessConfiguration",
+      400,
+    );
+    expect((await client.send(new GetDistributionConfigCommand({ Id: id }))).ETag).to.equal(created.ETag);
+  });
+
   it("a Quantity that is not the number of Items: 400 InconsistentQuantities on create and update, nothing changed", async () => {
     const client = cf();
     const bad = minimalConfig();
