@@ -45,6 +45,13 @@ interface Pending<V> {
 export interface CoalescerOptions {
     /** How long the first read of a batch waits for others to join (default 25 ms, ACKLESS_BATCH_WINDOW_MS). */
     windowMs?: number;
+    /**
+     * The same, while reads from several resources keep coming (the last call,
+     * less than a second ago, carried more than one id):
+     * a refresh of hundreds of resources then makes a few large calls rather
+     * than many small ones (default 100 ms, ACKLESS_BATCH_BUSY_WINDOW_MS).
+     */
+    busyWindowMs?: number;
     clock?: Clock;
 }
 
@@ -58,12 +65,16 @@ export class Coalescer<V> {
     private cancelTimer?: () => void;
     private inFlight = false;
     private readonly windowMs: number;
+    private readonly busyWindowMs: number;
+    private lastCallAt = -Infinity;
+    private lastBatchSize = 0;
     private readonly clock: Clock;
     /** Calls made (for tests and benchmarks). */
     calls = 0;
 
     constructor(private readonly source: BatchSource<V>, opts: CoalescerOptions = {}) {
         this.windowMs = opts.windowMs ?? envMs("ACKLESS_BATCH_WINDOW_MS", 25);
+        this.busyWindowMs = Math.max(this.windowMs, opts.busyWindowMs ?? envMs("ACKLESS_BATCH_BUSY_WINDOW_MS", 100));
         this.clock = opts.clock ?? systemClock;
     }
 
@@ -82,7 +93,8 @@ export class Coalescer<V> {
         if (this.cancelTimer || this.inFlight || this.pending.size === 0) {
             return;
         }
-        this.cancelTimer = this.clock.setTimer(this.windowMs, () => {
+        const busy = this.lastBatchSize > 1 && this.clock.now() - this.lastCallAt < 1000;
+        this.cancelTimer = this.clock.setTimer(busy ? this.busyWindowMs : this.windowMs, () => {
             this.cancelTimer = undefined;
             void this.flush();
         });
@@ -92,6 +104,8 @@ export class Coalescer<V> {
         const batch = this.pending;
         this.pending = new Map();
         this.inFlight = true;
+        this.lastCallAt = this.clock.now();
+        this.lastBatchSize = batch.size;
         try {
             const ids = [...batch.keys()];
             const chunks: string[][] = [];

@@ -43,6 +43,25 @@ describe("common/batch: Coalescer", () => {
         expect(source.calls).to.deep.equal([["a", "b", "c"]]);
     });
 
+    it("while many reads keep coming, the window widens (busy window), so a stream of reads makes few large calls", async () => {
+        const clock = new FakeClock();
+        const status = new Map(Array.from({ length: 40 }, (_, i) => [`id-${i}`, "available"] as [string, string]));
+        const source = fakeSource(status);
+        const c = new Coalescer(source, { windowMs: 25, busyWindowMs: 100, clock });
+        const reads: Promise<unknown>[] = [];
+        // Two reads now, then one every 10 ms.
+        reads.push(c.get("id-0"), c.get("id-1"));
+        for (let i = 2; i < 40; i++) {
+            await clock.advance(10);
+            reads.push(c.get(`id-${i}`));
+        }
+        await clock.advance(200);
+        await Promise.all(reads);
+        // The first call after 25 ms; then one per ~100 ms: ~5 calls, not one per 25 ms (~16).
+        expect(source.calls.length).to.be.at.most(6);
+        expect(source.calls.flat().sort()).to.deep.equal([...status.keys()].sort());
+    });
+
     it("splits a batch at the call's id limit", async () => {
         const clock = new FakeClock();
         const ids = Array.from({ length: 250 }, (_, i) => `id-${i}`);
