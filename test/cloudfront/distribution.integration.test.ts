@@ -87,6 +87,25 @@ describe("cloudfront.Distribution provider against the emulator", function () {
         expect(outs.callerReference).to.equal(live.DistributionConfig!.CallerReference);
     });
 
+    it("set-valued lists declared out of CloudFront's order (which it answers in its own order) show no drift and no update", async () => {
+        const config = userConfig({
+            DefaultCacheBehavior: {
+                TargetOriginId: "web",
+                ViewerProtocolPolicy: "redirect-to-https",
+                CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                AllowedMethods: { Items: ["OPTIONS", "GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } },
+            },
+            CustomErrorResponses: { Items: [{ ErrorCode: 504 }, { ErrorCode: 404, ResponsePagePath: "/404.html", ResponseCode: "404" }] },
+        });
+        const { id, outs, ins } = await create({ distributionConfig: config });
+        // The emulator answers these in a canonical order, not the request's (docs/aws-contract.md).
+        const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+        expect(live.DistributionConfig!.DefaultCacheBehavior!.AllowedMethods!.Items).to.not.deep.equal(["OPTIONS", "GET", "HEAD"]);
+        const read = await provider.read(id, outs);
+        const d = await provider.diff(id, read.props, ins);
+        expect(d.changes, JSON.stringify(d)).to.equal(false);
+    });
+
     it("read after create shows no drift; an out-of-band change shows in diff (in place), a deleted distribution reads as gone", async () => {
         const { id, outs, ins } = await create();
         const read1 = await provider.read(id, outs);
