@@ -49,6 +49,7 @@
 import { randomUUID } from "crypto";
 import { UNKNOWN } from "./diff";
 import { progress, warn } from "./log";
+import type { Poller } from "./batch";
 import { Deadline, DeadlineExceeded, waitFor } from "./wait";
 
 /** The tag an unfinished create carries (value: the idempotency key it was made with). */
@@ -223,6 +224,28 @@ export function propagationTimeoutMs(): number {
 /** R5: how long a just-created resource may stay invisible to reads (within the operation's own deadline). */
 export function propagationDeadline(deadline?: Deadline): Deadline {
     return new Deadline(Math.min(propagationTimeoutMs(), deadline ? deadline.remainingMs() : Infinity));
+}
+
+/**
+ * R5 through a shared poller (common/batch.ts): waits until reads of `id`
+ * show it, up to the propagation timeout; undefined when they never did.
+ */
+export async function waitVisibleOn<V>(what: string, poller: Poller<V>, id: string, deadline?: Deadline): Promise<V | undefined> {
+    try {
+        return await poller.wait({
+            id,
+            step: `${what}: waiting for it to become visible`,
+            done: (v) => v !== undefined,
+            describe: () => "not found yet",
+            deadline: propagationDeadline(deadline),
+            progress,
+        });
+    } catch (err) {
+        if (err instanceof DeadlineExceeded) {
+            return undefined;
+        }
+        throw err;
+    }
 }
 
 export async function waitVisible<T>(what: string, find: () => Promise<T | undefined>, deadline?: Deadline): Promise<T | undefined> {

@@ -3,7 +3,7 @@
  */
 import { AcklessError } from "../../common/errors";
 import { progress, warn } from "../../common/log";
-import { propagationDeadline } from "../../common/lifecycle";
+import { waitVisibleOn } from "../../common/lifecycle";
 import { Deadline, DeadlineExceeded } from "../../common/wait";
 import type { Obj } from "./delta";
 import { describeState, distributionPoller, DistributionStatus, findDistribution, FoundDistribution } from "./sdk";
@@ -34,22 +34,8 @@ export function waitDistributionDeployed(id: string, step: string, deadline: Dea
 }
 
 /** R5: waits until the new distribution shows in reads (GetDistribution / ListDistributions may not know it at first). */
-export async function waitDistributionVisible(id: string, deadline?: Deadline): Promise<DistributionStatus | undefined> {
-    try {
-        return await distributionPoller().wait({
-            id,
-            step: `CloudFront distribution ${id}: waiting for it to become visible`,
-            done: (d) => d !== undefined,
-            describe: () => "not found yet",
-            deadline: propagationDeadline(deadline),
-            progress,
-        });
-    } catch (err) {
-        if (err instanceof DeadlineExceeded) {
-            return undefined;
-        }
-        throw err;
-    }
+export function waitDistributionVisible(id: string, deadline?: Deadline): Promise<DistributionStatus | undefined> {
+    return waitVisibleOn(`CloudFront distribution ${id}`, distributionPoller(), id, deadline);
 }
 
 /** Waits for Deployed after create/update when asked; a timeout warns (the distribution exists) instead of failing. */

@@ -5,8 +5,8 @@
  */
 import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
 import { progress } from "../../common/log";
-import { propagationDeadline } from "../../common/lifecycle";
-import { Deadline, DeadlineExceeded } from "../../common/wait";
+import { waitVisibleOn } from "../../common/lifecycle";
+import { Deadline } from "../../common/wait";
 import { natPoller, stateOf } from "./sdk";
 
 const gone = (nat: AwsNatGateway | undefined) => nat === undefined || nat.State === "deleted";
@@ -16,22 +16,8 @@ const gone = (nat: AwsNatGateway | undefined) => nat === undefined || nat.State 
  * gateway yet. Waits until it does, up to the propagation timeout
  * (ACKLESS_PROPAGATION_TIMEOUT_S); undefined when it never showed.
  */
-export async function waitNatGatewayVisible(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
-    try {
-        return await natPoller().wait({
-            id,
-            step: `NAT gateway ${id}: waiting for it to become visible`,
-            done: (nat) => nat !== undefined,
-            describe: () => "not found yet",
-            deadline: propagationDeadline(deadline),
-            progress,
-        });
-    } catch (err) {
-        if (err instanceof DeadlineExceeded) {
-            return undefined;
-        }
-        throw err;
-    }
+export function waitNatGatewayVisible(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
+    return waitVisibleOn(`NAT gateway ${id}`, natPoller(), id, deadline);
 }
 
 /** Waits while the gateway is `pending`; returns it `available` or `failed`, or undefined if it went away. */
