@@ -17,7 +17,7 @@
  * kind): see `shared()`. A lone waiter polls on the same schedule as
  * common/wait's waitFor (250 ms, growing to 2 s), so a single resource sees a
  * state change as fast as before; with several waiters, ticks are at least
- * ACKLESS_POLL_SHARED_MS (default 1 s) apart.
+ * ACKLESS_POLL_SHARED_MS (default 500 ms) apart.
  */
 import { Clock, systemClock } from "./clock";
 import { Deadline, DeadlineExceeded, pollDefaults } from "./wait";
@@ -173,7 +173,7 @@ export interface PollerOptions {
     minDelayMs?: number;
     /** Most time between two polls of a waiter (default ACKLESS_POLL_MAX_MS, 2 s). */
     maxDelayMs?: number;
-    /** Least time between ticks while several resources wait (default ACKLESS_POLL_SHARED_MS, 1 s). */
+    /** Least time between ticks while several resources wait (default ACKLESS_POLL_SHARED_MS, 500 ms). */
     sharedMs?: number;
     /** How often each waiter reports progress (default ACKLESS_PROGRESS_MS, 15 s). */
     progressEveryMs?: number;
@@ -196,7 +196,7 @@ export class Poller<V> {
         this.opts = {
             minDelayMs: opts.minDelayMs ?? d.minDelayMs,
             maxDelayMs: opts.maxDelayMs ?? d.maxDelayMs,
-            sharedMs: opts.sharedMs ?? envMs("ACKLESS_POLL_SHARED_MS", 1000),
+            sharedMs: opts.sharedMs ?? envMs("ACKLESS_POLL_SHARED_MS", 500),
             progressEveryMs: opts.progressEveryMs ?? d.progressEveryMs,
         };
         this.clock = opts.clock ?? systemClock;
