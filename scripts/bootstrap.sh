@@ -35,7 +35,16 @@ CACHE="${ACKLESS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ackless}"
 # #64011): below 22.19 we bring our own 24.x (22.19: what @kubernetes/client-node's
 # undici needs, and require() of ES modules, which that client is, unflagged).
 NODE_DIR=""
-node_recent() { "${1:-node}" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null; }
+# True when that node is 22.19 or later. The version is compared here, not by
+# the node under test, whose exit status alone proves nothing.
+node_recent() {
+  local v a b
+  v="$("${1:-node}" -p 'process.versions.node' 2>/dev/null)" || return 1
+  a="${v%%.*}"; b="${v#*.}"; b="${b%%.*}"
+  [[ "$a" =~ ^[0-9]+$ ]] || return 1
+  [[ "$b" =~ ^[0-9]+$ ]] || b=0
+  (( a > 22 || (a == 22 && b >= 19) ))
+}
 if [[ -n "${ACKLESS_NODE_VERSION:-}" ]] || ! node_recent; then
   command -v npm >/dev/null || die "npm is not on PATH: install Node.js (it ships npm); the bootstrap then fetches Node.js 24 itself"
   case "$(uname -m)" in

@@ -76,23 +76,25 @@ describe("bootstrap: the Pulumi toolchain step", function () {
         expect(out).to.include("Go is not on PATH");
     });
 
-    it("a machine node older than 22 gives way to the newest cached Node.js 24, first on PATH", () => {
-        const old = tmp();
-        // An "old" node: answers 20 to the version probe and nothing else.
-        fs.writeFileSync(path.join(old, "node"), "#!/bin/sh\necho 20\n", { mode: 0o755 });
-        const cache = tmp();
-        for (const v of ["24.2.0", "24.10.1", "24.9.9"]) {
-            fs.mkdirSync(path.join(cache, `node-v${v}`, "bin"), { recursive: true });
-            // Stands for that release: the real node behind a wrapper.
-            fs.writeFileSync(path.join(cache, `node-v${v}`, "bin", "node"), `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
-        }
-        const bin = tmp();
-        fakePulumi(bin, version);
-        const { code, out } = bootstrap({ ACKLESS_CACHE_DIR: cache, PATH: `${bin}:${old}:/usr/bin:/bin` });
-        expect(code, out).to.equal(0);
-        expect(out).to.include(`(${path.join(cache, "node-v24.10.1", "bin", "node")})`);
-        expect(out).to.not.include("looking up the newest Node.js 24");
-    });
+    for (const oldVersion of ["20", "22.18.0"]) {
+        it(`a machine node older than 22.19 (${oldVersion}) gives way to the newest cached Node.js 24, first on PATH`, () => {
+            const old = tmp();
+            // An "old" node: answers its version to the version probe and nothing else.
+            fs.writeFileSync(path.join(old, "node"), `#!/bin/sh\necho ${oldVersion}\n`, { mode: 0o755 });
+            const cache = tmp();
+            for (const v of ["24.2.0", "24.10.1", "24.9.9"]) {
+                fs.mkdirSync(path.join(cache, `node-v${v}`, "bin"), { recursive: true });
+                // Stands for that release: the real node behind a wrapper.
+                fs.writeFileSync(path.join(cache, `node-v${v}`, "bin", "node"), `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+            }
+            const bin = tmp();
+            fakePulumi(bin, version);
+            const { code, out } = bootstrap({ ACKLESS_CACHE_DIR: cache, PATH: `${bin}:${old}:/usr/bin:/bin` });
+            expect(code, out).to.equal(0);
+            expect(out).to.include(`(${path.join(cache, "node-v24.10.1", "bin", "node")})`);
+            expect(out).to.not.include("looking up the newest Node.js 24");
+        });
+    }
 
     it("a machine node of 22 or later is used as it is", () => {
         const cache = tmp();
