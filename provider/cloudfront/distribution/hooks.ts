@@ -114,9 +114,11 @@ export async function updateConfig(
 /**
  * Disable, wait, delete, resumable from any state: gone is done; InProgress
  * waits for Deployed; Enabled flips Enabled on the raw GetDistributionConfig
- * result and waits; then DeleteDistribution with the ETag just read. 412
- * re-reads, 409 right after Deployed retries briefly, NoSuchDistribution at
- * any step means done. One deadline for the whole sequence.
+ * result and waits; then DeleteDistribution with the ETag of the latest
+ * configuration. 412 re-reads, 409 right after Deployed is retried for up to
+ * 3 minutes, NoSuchDistribution at any step means done. Status reads go
+ * through the shared reader and poller (sdk.ts). One deadline for the whole
+ * sequence.
  */
 export async function deleteDistribution(
     id: string,
