@@ -69,8 +69,6 @@ export class Coalescer<V> {
     private lastCallAt = -Infinity;
     private lastBatchSize = 0;
     private readonly clock: Clock;
-    /** Calls made (for tests and benchmarks). */
-    calls = 0;
 
     constructor(private readonly source: BatchSource<V>, opts: CoalescerOptions = {}) {
         this.windowMs = opts.windowMs ?? envMs("ACKLESS_BATCH_WINDOW_MS", 25);
@@ -122,7 +120,6 @@ export class Coalescer<V> {
     private async run(ids: string[], waiters: Map<string, Pending<V>[]>): Promise<void> {
         let got: Map<string, V>;
         try {
-            this.calls++;
             got = await this.source.fetch(ids);
         } catch (err) {
             if (ids.length > 1 && this.source.isolate?.(err)) {
@@ -188,8 +185,6 @@ export class Poller<V> {
     private ticking = false;
     private readonly opts: Required<Omit<PollerOptions, "clock">>;
     private readonly clock: Clock;
-    /** Ticks run (for tests and benchmarks). */
-    ticks = 0;
 
     constructor(private readonly reader: Coalescer<V>, opts: PollerOptions = {}) {
         const d = pollDefaults();
@@ -243,7 +238,6 @@ export class Poller<V> {
 
     private async tick(): Promise<void> {
         this.ticking = true;
-        this.ticks++;
         this.lastTickAt = this.clock.now();
         const polled = [...this.waiters];
         try {
