@@ -151,6 +151,30 @@ export function logWillCreate(what: string, id: string): string {
 }
 
 /**
+ * The first step of every create: with an adoption, take over the existing
+ * resource (`adoptExisting` answers undefined when it does not exist); a
+ * missing one fails in mode `adopt`, or is created in `adopt-or-create`.
+ */
+export async function adoptOrCreate<T>(
+    what: string,
+    adoption: Adoption | undefined,
+    adoptExisting: (adoption: Adoption) => Promise<T | undefined>,
+    create: () => Promise<T>,
+): Promise<T> {
+    if (adoption) {
+        const adopted = await adoptExisting(adoption);
+        if (adopted) {
+            return adopted;
+        }
+        if (adoption.mode === "adopt") {
+            throw adoptMissing(what, adoption.id);
+        }
+        logWillCreate(what, adoption.id);
+    }
+    return create();
+}
+
+/**
  * The first step of every preview of an adoption: a read-only look for the
  * resource. Returns what `find` found; when it is missing, records the check
  * failure (mode `adopt`) or logs that it will be created (`adopt-or-create`)

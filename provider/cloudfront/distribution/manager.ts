@@ -61,14 +61,13 @@ import {
 import { progress, warn } from "../../common/log";
 import {
     adoptionOf,
-    adoptMissing,
+    adoptOrCreate,
     AdoptMode,
     findForAdoption,
     checkAdopt,
     hasAdopt,
     isNew,
     logAdoptionPlan,
-    logWillCreate,
 } from "../../common/adopt";
 import { describeTagChanges, reconciledTags, sameTags, Tags, toKeyValueList, userTags, validateTags } from "../../common/tags";
 import { describeChanges } from "../ownership";
@@ -359,18 +358,15 @@ export const provider = {
     },
 
     async create(inputs: Obj): Promise<pulumi.dynamic.CreateResult> {
-        const adoption = adoptionOf(inputs);
-        if (adoption) {
-            const found = await findDistribution(adoption.id);
-            if (found) {
-                return adoptDistribution(inputs, found);
-            }
-            if (adoption.mode === "adopt") {
-                throw adoptMissing("CloudFront distribution", adoption.id);
-            }
-            logWillCreate("CloudFront distribution", adoption.id);
-        }
-        return createDistribution(inputs);
+        return adoptOrCreate(
+            "CloudFront distribution",
+            adoptionOf(inputs),
+            async (adoption) => {
+                const found = await findDistribution(adoption.id);
+                return found && adoptDistribution(inputs, found);
+            },
+            () => createDistribution(inputs),
+        );
     },
 
     async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {

@@ -27,7 +27,7 @@ import { cloudfront } from "../../common/clients";
 import { diffFields, FieldDiff, UNKNOWN } from "../../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { progress, warn } from "../../common/log";
-import { adoptionOf, adoptMissing, AdoptMode, findForAdoption, checkAdopt, logAdoptionPlan, logWillCreate } from "../../common/adopt";
+import { adoptionOf, adoptOrCreate, AdoptMode, findForAdoption, checkAdopt, logAdoptionPlan } from "../../common/adopt";
 import { userTags, validateTags } from "../../common/tags";
 import {
     adoptedOutputs,
@@ -238,16 +238,19 @@ async function adoptFunction(inputs: FunctionInputs, found: ObservedFunction, ta
 
 export async function create(inputs: FunctionInputs): Promise<pulumi.dynamic.CreateResult> {
     const adoption = adoptionOf(inputs);
-    if (adoption && adoption.id === inputs.name) {
-        const found = await findFunction(inputs.name);
-        if (found) {
-            return adoptFunction(inputs, found);
-        }
-        if (adoption.mode === "adopt") {
-            throw adoptMissing("CloudFront function", inputs.name);
-        }
-        logWillCreate("CloudFront function", inputs.name);
-    }
+    return adoptOrCreate(
+        "CloudFront function",
+        adoption && adoption.id === inputs.name ? adoption : undefined,
+        async () => {
+            const found = await findFunction(inputs.name);
+            return found && adoptFunction(inputs, found);
+        },
+        () => createFunction(inputs),
+    );
+}
+
+/** A new function: the name, or for a generated name the first free step of its walk. */
+async function createFunction(inputs: FunctionInputs): Promise<pulumi.dynamic.CreateResult> {
     const generated = inputs.__nameGenerated === true;
     const steps = generated ? MAX_GENERATED_NAMES : 1;
     for (let n = 0; n < steps; n++) {

@@ -1,6 +1,6 @@
 /** ec2.NatGateway: the provider (check, diff, create, read, update, delete), wired to the shared lifecycle rules (common/lifecycle.ts). */
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptionOf, adoptMissing, logWillCreate } from "../../common/adopt";
+import { adoptionOf, adoptOrCreate } from "../../common/adopt";
 import { withRegion } from "../../common/clients";
 import { AcklessError } from "../../common/errors";
 import { progress } from "../../common/log";
@@ -45,18 +45,12 @@ export const provider = {
 
 
 async function create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
-    const adoption = adoptionOf(inputs);
-    if (adoption) {
-        const adopted = await adoptNatGateway(adoption.id, inputs as NatGatewayInputs);
-        if (adopted) {
-            return adopted;
-        }
-        if (adoption.mode === "adopt") {
-            throw adoptMissing("NAT gateway", adoption.id);
-        }
-        logWillCreate("NAT gateway", adoption.id);
-    }
-    return createNatGateway(inputs as NatGatewayInputs);
+    return adoptOrCreate(
+        "NAT gateway",
+        adoptionOf(inputs),
+        (adoption) => adoptNatGateway(adoption.id, inputs as NatGatewayInputs),
+        () => createNatGateway(inputs as NatGatewayInputs),
+    );
 }
 
 async function read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
