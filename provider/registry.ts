@@ -12,7 +12,7 @@ const loaders: Record<string, () => Impl> = {
     // AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
     "ackless:cloudfront:Distribution": () => awsScoped(require("./cloudfront/distribution/manager").provider, false),
     "ackless:cloudfront:Function": () => awsScoped(require("./cloudfront/function/manager").provider, false),
-    "ackless:ec2:NatGateway": () => awsScoped(require("./ec2/nat-gateway/manager").provider, true),
+    "ackless:ec2:NatGateway": () => awsScoped(require("./ec2/nat-gateway/adapter").provider, true),
     "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,
     "ackless:k8s:CustomResourceDeletion": () => require("./k8s/custom-resource-deletion-provider").provider,
 };
