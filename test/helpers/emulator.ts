@@ -17,7 +17,17 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /** CloudFront KeyValueStore PROVISIONING to READY (default 0: READY on the first read after the create). */
+  kvsSeconds?: number;
+  /**
+   * TestFunction's compute limit for a CloudFront function, in ms (default FUNCTION_TIME_LIMIT_MS_DEFAULT): ComputeUtilization
+   * is the share of it the handler used, and a handler still running at the limit fails.
+   */
+  functionTimeLimitMs?: number;
 }
+
+/** The emulator's default for functionTimeLimitMs (emulator/state.py). */
+export const FUNCTION_TIME_LIMIT_MS_DEFAULT = 100;
 
 /** The emulator's default for canonicalSetOrder (emulator/state.py). */
 export const CANONICAL_SET_ORDER_DEFAULT = true;
@@ -245,6 +255,8 @@ export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
       canonicalSetOrder: opts.canonicalSetOrder ?? null,
+      kvsSeconds: opts.kvsSeconds ?? 0,
+      functionTimeLimitMs: opts.functionTimeLimitMs ?? FUNCTION_TIME_LIMIT_MS_DEFAULT,
     });
     await emulator!.setFaults(opts.faults ?? {});
   });
