@@ -9,16 +9,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { useEmulator } from "../helpers/emulator";
-import { clients, code, expectAwsError, unique } from "./fixtures";
-
-export function viewerRequest(uri = "/index.html") {
-  return {
-    version: "1.0",
-    context: { eventType: "viewer-request" },
-    viewer: { ip: "198.51.100.7" },
-    request: { method: "GET", uri, querystring: {}, headers: { host: { value: "www.example.com" } }, cookies: {} },
-  };
-}
+import { clients, code, expectAwsError, unique, viewerRequest } from "./fixtures";
 
 const event = (e: unknown) => new TextEncoder().encode(JSON.stringify(e));
 
