@@ -59,7 +59,7 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
   this.timeout(60_000);
   const emu = useEmulator();
   const cf = () => clients(emu()).cf;
-  const localEndpoint = () => `http://localhost:${emu().port}`;
+  const localEndpoint = () => emu().env().AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE;
   const kvs = (sent?: Sent[]) => kvsClient(localEndpoint(), sent);
 
   async function createStore(name = unique("kvs")) {

@@ -82,11 +82,12 @@ describe("emulator internal API", function () {
   });
 
   it("transition times can be set at start (flags) and read back; env() points SDKs at the emulator", async () => {
-    const other = await startEmulator({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30 });
+    const other = await startEmulator({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30, kvsSeconds: 2 });
     try {
-      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, kvsSeconds: 0, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT });
+      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, kvsSeconds: 2, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT });
       expect(other.env()).to.deep.equal({
         AWS_ENDPOINT_URL: other.endpoint,
+        AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${other.port}`,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
         AWS_REGION: "us-east-1",

@@ -143,6 +143,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
+  if (opts.kvsSeconds !== undefined) args.push("--kvs-seconds", String(opts.kvsSeconds));
   if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
@@ -221,6 +222,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     env() {
       return {
         AWS_ENDPOINT_URL: endpoint,
+        // The KeyValueStore data plane's SDK calls {account}.{endpoint host}: a name under localhost, which a client
+        // reaches with an agent that resolves *.localhost to the loopback (test/emulator/cloudfront-kvs-data.test.ts).
+        AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${port}`,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
         AWS_REGION: "us-east-1",
