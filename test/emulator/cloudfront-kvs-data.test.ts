@@ -192,6 +192,17 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
     await expectAwsError(kvs().send(new DescribeKeyValueStoreCommand({ KvsARN: arn })), "ConflictException", 409);
   });
 
+  it("fault injection reaches the data plane: a throttled PutKey is 400 ThrottlingException, in the call log, and changes nothing", async () => {
+    const { arn } = await createStore();
+    const e0 = await etagOf(arn);
+    await emu().setFaults({ throttle: 1, operations: ["cloudfront-keyvaluestore:PutKey"] });
+    await expectAwsError(kvs().send(new PutKeyCommand({ KvsARN: arn, Key: "k", Value: "v", IfMatch: e0 })), "ThrottlingException", 400);
+    await emu().clearFaults();
+    expect(await etagOf(arn)).to.equal(e0);
+    const put = (await emu().calls()).filter((c) => c.operation === "PutKey");
+    expect(put.map((c) => [c.service, c.fault, c.status])).to.deep.equal([["cloudfront-keyvaluestore", "throttle", 400]]);
+  });
+
   it("TestFunction: cf.kvs() of cloudfront-js-2.0 reads the associated store's items", async () => {
     const store = await createStore();
     await kvs().send(
