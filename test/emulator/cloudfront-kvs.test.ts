@@ -15,6 +15,7 @@ import {
   UpdateFunctionCommand,
   UpdateKeyValueStoreCommand,
 } from "@aws-sdk/client-cloudfront";
+import { CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
 import { useEmulator } from "../helpers/emulator";
 import { clients, code, expectAwsError, pollUntil, unique } from "./fixtures";
@@ -134,6 +135,38 @@ describe("emulator contract: CloudFront KeyValueStores (control plane)", functio
     await expectAwsError(createStore(undefined, { Tags: { Items: [{ Key: "aws:x", Value: "y" }] } }), "InvalidArgument", 400);
     const gone = store.arn.replace(/[0-9a-f]{12}$/, "000000000000");
     await expectAwsError(cf().send(new ListTagsForResourceCommand({ Resource: gone })), "NoSuchResource", 404);
+  });
+
+  it("CloudFormation AWS::CloudFront::KeyValueStore makes a store (physical id: its name), a function can associate it, the stack's delete removes it", async () => {
+    const { cfn } = clients(emu());
+    const storeName = unique("cfnkvs");
+    const fnName = unique("cfnfn");
+    const template = {
+      Resources: {
+        Store: { Type: "AWS::CloudFront::KeyValueStore", Properties: { Name: storeName, Comment: "from a stack" } },
+        Fn: {
+          Type: "AWS::CloudFront::Function",
+          Properties: {
+            Name: fnName,
+            FunctionCode: "function handler(event) { return event.request; }",
+            FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0", KeyValueStoreAssociations: [{ KeyValueStoreARN: { "Fn::GetAtt": ["Store", "Arn"] } }] },
+          },
+        },
+      },
+    };
+    const StackName = unique("stack");
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify(template) }));
+    const res = await cfn.send(new DescribeStackResourcesCommand({ StackName }));
+    const store = res.StackResources!.find((r) => r.LogicalResourceId === "Store")!;
+    expect(store.ResourceType).to.equal("AWS::CloudFront::KeyValueStore");
+    expect(store.PhysicalResourceId).to.equal(storeName);
+    const d = await cf().send(new DescribeKeyValueStoreCommand({ Name: storeName }));
+    expect(d.KeyValueStore!.Comment).to.equal("from a stack");
+    const fn = await cf().send(new DescribeFunctionCommand({ Name: fnName, Stage: "DEVELOPMENT" }));
+    expect(fn.FunctionSummary!.FunctionConfig!.KeyValueStoreAssociations!.Items!.map((i) => i.KeyValueStoreARN)).to.deep.equal([d.KeyValueStore!.ARN]);
+    await expectAwsError(cf().send(new DeleteKeyValueStoreCommand({ Name: storeName, IfMatch: d.ETag })), "CannotDeleteEntityWhileInUse", 409);
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    await expectAwsError(cf().send(new DescribeKeyValueStoreCommand({ Name: storeName })), "EntityNotFound", 404);
   });
 
   describe("what CreateFunction and UpdateFunction accept", () => {
