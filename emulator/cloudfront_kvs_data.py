@@ -89,7 +89,7 @@ def operation_name(environ: Json) -> str | None:
     return route(environ)[0] or None
 
 
-def _check_signature(environ: Json, arn_account: str) -> None:
+def _check_signature(environ: Json, arn_account: str | None) -> None:
     auth = environ.get("HTTP_AUTHORIZATION") or ""
     if not auth.startswith("AWS4-ECDSA-P256-SHA256 "):
         raise KvsError(403, "AccessDeniedException", "CloudFront KeyValueStore requests must be signed with SigV4A (AWS4-ECDSA-P256-SHA256).")
@@ -99,7 +99,7 @@ def _check_signature(environ: Json, arn_account: str) -> None:
     if not environ.get("HTTP_X_AMZ_REGION_SET"):
         raise KvsError(403, "AccessDeniedException", "A SigV4A request needs an X-Amz-Region-Set header.")
     host = (environ.get("HTTP_HOST") or "").split(":", 1)[0]
-    if host.split(".", 1)[0] != arn_account:
+    if arn_account is not None and host.split(".", 1)[0] != arn_account:
         raise KvsError(
             400,
             "ValidationException",
@@ -187,7 +187,7 @@ def _handle(environ: Json) -> tuple[Json, dict[str, str]]:
     if not operation or arn is None:
         raise KvsError(404, "ResourceNotFoundException", f"No CloudFront KeyValueStore operation at {environ.get('PATH_INFO')}.")
     m = _ARN.match(arn)
-    _check_signature(environ, m.group(1) if m else "")
+    _check_signature(environ, m.group(1) if m else None)  # a malformed ARN: ValidationException from _store
     with state.lock:
         kvs = _store(arn)
         if operation == "DescribeKeyValueStore":

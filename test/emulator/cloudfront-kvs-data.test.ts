@@ -110,7 +110,7 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
     }
   });
 
-  it("a request not signed with SigV4A: 403 AccessDeniedException", async () => {
+  it("a request not signed with SigV4A: 403 AccessDeniedException; one for another account's host: 400 ValidationException", async () => {
     const store = await createStore();
     const res = await fetch(`http://127.0.0.1:${emu().port}/key-value-stores/${encodeURIComponent(store.arn)}`, {
       headers: {
@@ -120,6 +120,17 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
     });
     expect(res.status).to.equal(403);
     expect(res.headers.get("x-amzn-errortype")).to.equal("AccessDeniedException");
+
+    // SigV4A-shaped, but sent to another account's host: the store's account is the endpoint's first label.
+    const other = await fetch(`http://127.0.0.1:${emu().port}/key-value-stores/${encodeURIComponent(store.arn)}`, {
+      headers: {
+        host: `999999999999.localhost:${emu().port}`,
+        authorization: "AWS4-ECDSA-P256-SHA256 Credential=testing/20261204/cloudfront-keyvaluestore/aws4_request, SignedHeaders=host, Signature=00",
+        "x-amz-region-set": "*",
+      },
+    });
+    expect(other.status).to.equal(400);
+    expect(other.headers.get("x-amzn-errortype")).to.equal("ValidationException");
   });
 
   it("PutKey, GetKey, DeleteKey: every write needs the current ETag and answers a new one; stale 400 ValidationException", async () => {
