@@ -82,6 +82,15 @@ describe("emulator contract: CloudFront TestFunction", function () {
     expect((await test(nothing.name, nothing.etag)).FunctionErrorMessage).to.contain("must return the request or a response");
   });
 
+  it("function logs are truncated at 10 KB", async () => {
+    const fn = await create('function handler(event) { for (var i = 0; i < 40; i++) { console.log(i + ":" + "x".repeat(1000)); } return event.request; }');
+    const result = await test(fn.name, fn.etag);
+    const bytes = result.FunctionExecutionLogs!.reduce((n, line) => n + Buffer.byteLength(line), 0);
+    expect(bytes).to.equal(10240);
+    expect(result.FunctionExecutionLogs![0].startsWith("0:x")).to.equal(true);
+    expect(result.FunctionErrorMessage).to.equal("");
+  });
+
   it("a handler still running at the compute limit fails with ComputeUtilization 100", async () => {
     await emu().setConfig({ functionTimeLimitMs: 50 });
     const fn = await create("function handler(event) { while (true) {} }");
@@ -133,13 +142,15 @@ describe("emulator contract: CloudFront TestFunction", function () {
     expect(liveResult.FunctionSummary!.FunctionMetadata!.Stage).to.equal("LIVE");
   });
 
-  it("an event object that is not a JSON object: 400 InvalidArgument; an unknown function: 404 NoSuchFunctionExists", async () => {
+  it("an event object that is not a JSON object, or over 40960 bytes: 400 InvalidArgument; an unknown function: 404 NoSuchFunctionExists", async () => {
     const fn = await create("function handler(event) { return event.request; }");
     await expectAwsError(
       cf().send(new TestFunctionCommand({ Name: fn.name, IfMatch: fn.etag, EventObject: new TextEncoder().encode("{not json") })),
       "InvalidArgument",
       400,
     );
+    const big = { ...viewerRequest(), padding: "x".repeat(40960) };
+    await expectAwsError(cf().send(new TestFunctionCommand({ Name: fn.name, IfMatch: fn.etag, EventObject: event(big) })), "InvalidArgument", 400);
     await expectAwsError(
       cf().send(new TestFunctionCommand({ Name: unique("missing"), IfMatch: "X", EventObject: event(viewerRequest()) })),
       "NoSuchFunctionExists",

@@ -195,6 +195,20 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
     await kvs().send(new PutKeyCommand({ KvsARN: arn, Key: "k", Value: "v".repeat(1023), IfMatch: e0 }));
   });
 
+  it("a store holds at most 5 MB (5242880 bytes of keys and values): a key more is 402 ServiceQuotaExceededException", async () => {
+    const { arn } = await createStore();
+    let etag = await etagOf(arn);
+    // 5120 items of 1024 bytes (a 5-byte key and a 1019-byte value), in batches.
+    const items = Array.from({ length: 5120 }, (_, i) => ({ Key: `k${String(i).padStart(4, "0")}`, Value: "v".repeat(1019) }));
+    for (let i = 0; i < items.length; i += 1024) {
+      etag = (await kvs().send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: items.slice(i, i + 1024) }))).ETag!;
+    }
+    const full = await kvs().send(new DescribeKeyValueStoreCommand({ KvsARN: arn }));
+    expect(full.TotalSizeInBytes).to.equal(5 * 1024 * 1024);
+    await expectAwsError(kvs().send(new PutKeyCommand({ KvsARN: arn, Key: "k", Value: "", IfMatch: etag })), "ServiceQuotaExceededException", 402);
+    expect(await etagOf(arn)).to.equal(etag);
+  });
+
   it("an unknown store: 404 ResourceNotFoundException; a store still PROVISIONING: 409 ConflictException", async () => {
     const unknown = "arn:aws:cloudfront::123456789012:key-value-store/00000000-1111-2222-3333-444444444444";
     await expectAwsError(kvs().send(new DescribeKeyValueStoreCommand({ KvsARN: unknown })), "ResourceNotFoundException", 404);

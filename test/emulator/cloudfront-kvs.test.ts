@@ -58,9 +58,14 @@ describe("emulator contract: CloudFront KeyValueStores (control plane)", functio
     expect(ready.KeyValueStore!.ARN).to.equal(s.ARN);
   });
 
-  it("a taken name: 409 EntityAlreadyExists; an unknown name: 404 EntityNotFound on describe, update and delete", async () => {
+  it("a taken name: 409 EntityAlreadyExists; ImportSource: 400 UnsupportedOperation (emulator); an unknown name: 404 EntityNotFound on describe, update and delete", async () => {
     const { name } = await createStore();
     await expectAwsError(createStore(name), "EntityAlreadyExists", 409);
+    await expectAwsError(
+      cf().send(new CreateKeyValueStoreCommand({ Name: unique("kvs"), ImportSource: { SourceType: "S3", SourceARN: "arn:aws:s3:::bucket/kvs.json" } })),
+      "UnsupportedOperation",
+      400,
+    );
     const Name = unique("missing");
     await expectAwsError(cf().send(new DescribeKeyValueStoreCommand({ Name })), "EntityNotFound", 404);
     await expectAwsError(cf().send(new UpdateKeyValueStoreCommand({ Name, Comment: "x", IfMatch: "X" })), "EntityNotFound", 404);
