@@ -88,6 +88,8 @@ def run(code: bytes, runtime: str, event: dict[str, Any], kvs: dict[str, Any] | 
             capture_output=True,
             timeout=limit_ms / 1000.0 + STARTUP_ALLOWANCE_S,
         )
+    except OSError as e:
+        raise TestFunctionFailed(f"the emulator could not start Node.js to run the function: {e}") from None
     except subprocess.TimeoutExpired:
         # A handler that never yields (a loop in a promise callback): killed.
         return {"output": "", "error": "The CloudFront function exceeded the maximum allowed compute time.", "logs": [], "utilization": 100}

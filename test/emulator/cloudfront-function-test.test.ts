@@ -8,7 +8,7 @@ import {
   UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { useEmulator } from "../helpers/emulator";
+import { startEmulator, useEmulator } from "../helpers/emulator";
 import { clients, code, expectAwsError, unique, viewerRequest } from "./fixtures";
 
 const event = (e: unknown) => new TextEncoder().encode(JSON.stringify(e));
@@ -140,6 +140,30 @@ describe("emulator contract: CloudFront TestFunction", function () {
     const liveResult = await test(fn.name, live.ETag!, viewerRequest(), "LIVE");
     expect(JSON.parse(liveResult.FunctionOutput!).request.uri).to.equal("/v1");
     expect(liveResult.FunctionSummary!.FunctionMetadata!.Stage).to.equal("LIVE");
+  });
+
+  it("no Node.js to run the function: 500 TestFunctionFailed", async () => {
+    const saved = process.env.ACKLESS_EMULATOR_NODE;
+    process.env.ACKLESS_EMULATOR_NODE = "/nonexistent/node";
+    const other = await startEmulator().finally(() => {
+      if (saved === undefined) delete process.env.ACKLESS_EMULATOR_NODE;
+      else process.env.ACKLESS_EMULATOR_NODE = saved;
+    });
+    try {
+      const client = clients(other).cf;
+      const Name = unique("tf");
+      const out = await client.send(
+        new CreateFunctionCommand({ Name, FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code("function handler(e) { return e.request; }") }),
+      );
+      const err = await expectAwsError(
+        client.send(new TestFunctionCommand({ Name, IfMatch: out.ETag, EventObject: event(viewerRequest()) })),
+        "TestFunctionFailed",
+        500,
+      );
+      expect(err.message).to.contain("Node.js");
+    } finally {
+      await other.stop();
+    }
   });
 
   it("an event object that is not a JSON object, or over 40960 bytes: 400 InvalidArgument; an unknown function: 404 NoSuchFunctionExists", async () => {
