@@ -139,6 +139,15 @@ def fail(nat: NatGateway, code: str, message: str) -> None:
         _fail_now(nat, code, message)
 
 
+def settle_all(backend: Any) -> None:
+    """Brings every gateway of the backend up to date, so that what deleted or failed gateways held is free
+    before anything else reads or claims it (Elastic IPs, route tables, subnet addresses)."""
+    with state.lock:
+        for nat in list(getattr(backend, "nat_gateways", {}).values()):
+            _ = nat.state
+            live(nat)
+
+
 def _addresses_property(self: NatGateway) -> list[dict[str, Any]]:
     _ = self.state  # settles the gateway first: a failed or deleted one has released its addresses
     return [a.as_dict() for a in live(self)]
@@ -242,7 +251,7 @@ def _new_gateway(backend: Any, r: _Request) -> NatGateway:
     nat._eni = None
     nat._ackless_addresses = []
     nat.state = "available"  # starts pending (_set_state)
-    nat.add_tags(add_tag_specification(r.tags).get("natgateway", {}) if isinstance(r.tags, list) else (r.tags or {}))
+    nat.add_tags(add_tag_specification(r.tags) if isinstance(r.tags, list) else (r.tags or {}))
     return nat
 
 
@@ -395,6 +404,18 @@ def install() -> None:
         with state.lock:
             return build(self, _Request(params.get))
 
+    # reads and claims of what a gateway holds see it settled
+    from moto.ec2.models import EC2Backend
+
+    for name in ("describe_addresses", "describe_route_tables", "associate_address", "describe_network_interfaces"):
+        EC2Backend_method = getattr(EC2Backend, name)
+
+        def settled(self: Any, *args: Any, _orig: Any = EC2Backend_method, **kwargs: Any) -> Any:
+            settle_all(self)
+            return _orig(self, *args, **kwargs)
+
+        setattr(EC2Backend, name, settled)
+
     NatGatewayBackend.describe_nat_gateways = describe_nat_gateways
     NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
     NatGatewayBackend.create_nat_gateway = create_nat_gateway_backend
@@ -413,6 +434,7 @@ def install() -> None:
                 ):
                     raise IdempotentParameterMismatch()
                 return ActionResult({"NatGateway": nat, "ClientToken": token})
+            settle_all(backend)
             nat = build(backend, request)
             if token:
                 tokens[token] = nat.id

@@ -269,6 +269,9 @@ def associate(nat: Any, allocation_ids: list[str], private_ips: list[str], az: s
     _require_available(nat)
     _in_progress(nat, ("associating", "disassociating"), "EIPs")
     with state.lock:
+        from .ec2_nat import settle_all
+
+        settle_all(backend)
         current = [a for a in addresses(nat) if a.allocation_id and a.failure is None]
         if len(current) + len(allocation_ids) > eip_quota():
             raise Ec2Error(
