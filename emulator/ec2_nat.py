@@ -408,9 +408,7 @@ def install() -> None:
     from moto.ec2.models import EC2Backend
 
     for name in ("describe_addresses", "describe_route_tables", "associate_address", "describe_network_interfaces"):
-        EC2Backend_method = getattr(EC2Backend, name)
-
-        def settled(self: Any, *args: Any, _orig: Any = EC2Backend_method, **kwargs: Any) -> Any:
+        def settled(self: Any, *args: Any, _orig: Any = getattr(EC2Backend, name), **kwargs: Any) -> Any:
             settle_all(self)
             return _orig(self, *args, **kwargs)
 
@@ -442,6 +440,7 @@ def install() -> None:
 
     def associate_nat_gateway_address(self: NatGateways) -> ActionResult:
         nat = _nat(self.ec2_backend, self._get_param("NatGatewayId"))
+        settle_all(self.ec2_backend)
         changed = associate(
             nat,
             list(self._get_param("AllocationIds") or []),

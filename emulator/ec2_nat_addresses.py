@@ -248,7 +248,8 @@ def eip_quota() -> int:
 
 
 def associate(nat: Any, allocation_ids: list[str], private_ips: list[str], az: str | None, az_id: str | None) -> list[Address]:
-    """AssociateNatGatewayAddress: Elastic IPs join a public gateway, each associating then succeeded (or failed)."""
+    """AssociateNatGatewayAddress: Elastic IPs join a public gateway, each associating then succeeded (or failed).
+    The caller settles every gateway first, so that Elastic IPs deleted gateways held are free."""
     backend = nat.ec2_backend
     if nat.connectivity_type == "private":
         raise Ec2Error("InvalidParameterValue", "You cannot associate an Elastic IP address with a private NAT gateway.")
@@ -269,9 +270,6 @@ def associate(nat: Any, allocation_ids: list[str], private_ips: list[str], az: s
     _require_available(nat)
     _in_progress(nat, ("associating", "disassociating"), "EIPs")
     with state.lock:
-        from .ec2_nat import settle_all
-
-        settle_all(backend)
         current = [a for a in addresses(nat) if a.allocation_id and a.failure is None]
         if len(current) + len(allocation_ids) > eip_quota():
             raise Ec2Error(
