@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
-from . import faults, state
+from . import faults, iam, state
 
 Json = dict[str, Any]
 _SEGMENT_VAR = re.compile(r"\{([^}]+?)(\+?)\}")
@@ -128,6 +128,7 @@ def api_reset(_: Json) -> Json:
         moto_api_backend.reset()
         state.reset_calls()
         faults.restart()
+        iam.reset()
     return {"reset": True}
 
 
@@ -221,7 +222,7 @@ ROUTES: dict[tuple[str, str], Callable[[Json], Json]] = {
 }
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def _json_response(start_response: Any, status: int, payload: Json) -> Iterable[bytes]:
@@ -252,6 +253,13 @@ class EmulatorApp:
             entry["accessKeyId"] = credential.group(1)
             entry["region"] = credential.group(2)
         state.record_call(entry)
+
+        denied = iam.authorize(environ, service, operation, entry)
+        if denied is not None:
+            status, headers, body = denied
+            entry["status"] = status
+            start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+            return [body]
 
         decision = faults.decide(service, operation)
         if decision is not None:
