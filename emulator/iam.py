@@ -472,19 +472,20 @@ def _matches(statement: Json, check: Check) -> bool:
     return _conditions_hold(statement, check.context)
 
 
-def decide(policies: list[Policy], check: Check) -> tuple[bool, str | None]:
-    """(allowed, "<policy>/<Sid or statement index>" that allowed it); an explicit Deny wins."""
-    allowed_by = None
+def decide(policies: list[Policy], check: Check) -> tuple[bool, list[str]]:
+    """(allowed, the statements that allowed it, as "<policy>/<Sid or index>"); an explicit Deny wins
+    (then the list names the denying statement)."""
+    allowed_by: list[str] = []
     for policy in policies:
         for i, statement in enumerate(_as_list(policy.document.get("Statement", []))):
             if not isinstance(statement, dict) or not _matches(statement, check):
                 continue
             label = f"{policy.name}/{statement.get('Sid') or i}"
             if statement.get("Effect") == "Deny":
-                return False, label
-            if statement.get("Effect") == "Allow" and allowed_by is None:
-                allowed_by = label
-    return allowed_by is not None, allowed_by
+                return False, [label]
+            if statement.get("Effect") == "Allow":
+                allowed_by.append(label)
+    return bool(allowed_by), allowed_by
 
 
 # ------------------------------------------------------------- the errors
@@ -554,10 +555,10 @@ def authorize(environ: Json, service: str, operation: str, entry: Json) -> tuple
     entry["iam"] = []
     for check in checks:
         allowed, by = decide(policies, check)
-        entry["iam"].append({"action": check.action, "resource": check.resource, "allowedBy": by if allowed else None})
+        entry["iam"].append({"action": check.action, "resource": check.resource, "allowedBy": by if allowed else []})
         if not allowed:
             entry["denied"] = check.action
-            return _denied(service, user.arn, check, by is not None)
+            return _denied(service, user.arn, check, bool(by))
     return None
 
 

@@ -17,6 +17,11 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /**
+   * Check every AWS call against the caller's IAM policies (emulator/iam.py; default off, or on when started with
+   * iam: true; reset() puts it back). Key id "testing" is the account root; keys of IAM users get their policies.
+   */
+  iamEnforce?: boolean | null;
 }
 
 /** The emulator's default for canonicalSetOrder (emulator/state.py). */
@@ -64,6 +69,8 @@ export interface EmulatorCall {
 /** startEmulator / useEmulator options: transition times and a fault config (--faults at start; useEmulator sets it before each test). */
 export interface EmulatorOptions extends EmulatorConfig {
   faults?: FaultConfig;
+  /** Start with IAM enforcement on (--iam): the value reset() returns to. */
+  iam?: boolean;
 }
 
 export interface Emulator {
@@ -134,6 +141,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
   if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
+  if (opts.iam) args.push("--iam");
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
