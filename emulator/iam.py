@@ -51,8 +51,17 @@ start_enforce = False
 Json = dict[str, Any]
 
 
+_installed = False
+
+
+def install() -> None:
+    """Lets the front enforce IAM (ACKLESS_EMULATOR_DISABLE=iam: the switch is accepted, nothing is checked)."""
+    global _installed
+    _installed = True
+
+
 def enforcing() -> bool:
-    return bool(state.config.get("iamEnforce", False))
+    return _installed and bool(state.config.get("iamEnforce", False))
 
 
 def reset() -> None:
