@@ -139,6 +139,12 @@ export async function callsOf(emu: Emulator, user: IamUser): Promise<IamCall[]> 
     return ((await emu.calls()) as IamCall[]).filter((c) => c.principal === user.name);
 }
 
+/** Enforcement on, and a user bound only to `policies`: what an e2e runs ackless as. */
+export async function underPolicies(emu: Emulator, policies: PolicyName[]): Promise<IamUser> {
+    await enforceIam(emu);
+    return createIamUser(emu, policies);
+}
+
 /** Every action the user was denied, with its resource. */
 export function denials(calls: IamCall[]): string[] {
     return calls.flatMap((c) => (c.iam ?? []).filter((i) => i.allowedBy.length === 0).map((i) => `${c.operation}: ${i.action} on ${i.resource}`));
@@ -149,13 +155,20 @@ export function denials(calls: IamCall[]): string[] {
  * some check was allowed by that statement alone, so a pair only ever used
  * alongside another statement that allows the same is redundant, and listed.
  */
-export function unneededActions(calls: IamCall[], user: IamUser, policies: PolicyName[]): string[] {
-    const needed = new Set(calls.flatMap((c) => (c.iam ?? []).filter((i) => i.allowedBy.length === 1).map((i) => `${i.allowedBy[0]}|${i.action}`)));
+export function unneededActions(calls: IamCall[], user: IamUser | IamUser[], policies: PolicyName[]): string[] {
+    // Each user's copy of a policy is named "<policy>-<user>": fold them into "<policy>".
+    const names = new Set(asList(user).map((u) => u.name));
+    const label = (allowedBy: string) => {
+        const [policy, sid] = allowedBy.split("/");
+        const owner = [...names].find((n) => policy.endsWith(`-${n}`));
+        return owner ? `${policy.slice(0, -owner.length - 1)}/${sid}` : allowedBy;
+    };
+    const needed = new Set(calls.flatMap((c) => (c.iam ?? []).filter((i) => i.allowedBy.length === 1).map((i) => `${label(i.allowedBy[0])}|${i.action}`)));
     const out: string[] = [];
     for (const p of policies) {
         readPolicy(p).Statement.forEach((s, i) => {
             for (const action of asList(s.Action)) {
-                if (!needed.has(`${p}-${user.name}/${s.Sid ?? i}|${action}`)) out.push(`${p}.json ${s.Sid ?? i}: ${action}`);
+                if (!needed.has(`${p}/${s.Sid ?? i}|${action}`)) out.push(`${p}.json ${s.Sid ?? i}: ${action}`);
             }
         });
     }
