@@ -32,19 +32,16 @@ statement not match (stricter than AWS, never more forgiving).
 
 import json
 import re
-import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from . import state
 
 ROOT_ACCESS_KEY_ID = "testing"
 
-_lock = threading.Lock()
 # The value --iam set at start: what /ackless/reset returns to.
 start_enforce = False
 
@@ -247,9 +244,6 @@ def _change_set_stack(req: Request, change_set: str) -> str:
 
 # ------------------------------------------------------------- operation -> actions
 
-CfnChecks = Callable[[Request], list[Check]]
-
-
 def _cloudfront(req: Request) -> list[Check]:
     op = req.operation
     act = f"cloudfront:{op}"
@@ -404,7 +398,7 @@ _OPERATORS: dict[str, Callable[[str, str], bool]] = {
     "StringEqualsIgnoreCase": lambda actual, expected: actual.lower() == expected.lower(),
 }
 _NEGATED = {"StringNotEquals": "StringEquals", "StringNotLike": "StringLike", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase"}
-_KNOWN_KEYS = re.compile(r"^(aws:ResourceTag/.+|aws:RequestTag/.+|aws:TagKeys|ec2:CreateAction)$")
+_KNOWN_KEYS = re.compile(r"^(aws:ResourceTag/.+|aws:RequestTag/.+|aws:TagKeys|ec2:CreateAction)$", re.IGNORECASE)
 
 
 def _context_values(ctx: dict[str, list[str]], key: str) -> list[str] | None:
@@ -419,7 +413,7 @@ def _context_values(ctx: dict[str, list[str]], key: str) -> list[str] | None:
 
 
 def _condition_holds(operator: str, key: str, expected: Any, ctx: dict[str, list[str]]) -> bool:
-    if not _KNOWN_KEYS.match(key) and not re.match(r"^(aws:ResourceTag/|aws:RequestTag/)", key, re.IGNORECASE):
+    if not _KNOWN_KEYS.match(key):
         return False
     actual = _context_values(ctx, key)
     expected_values = [str(e).lower() if isinstance(e, bool) else str(e) for e in _as_list(expected)]
@@ -503,11 +497,7 @@ def decide(policies: list[Policy], check: Check) -> tuple[bool, list[str]]:
 def _denied(service: str, principal_arn: str, check: Check, explicit: bool) -> tuple[int, list[tuple[str, str]], bytes]:
     from .faults import service_error
 
-    why = (
-        f"with an explicit deny in an identity-based policy"
-        if explicit
-        else f"because no identity-based policy allows the {check.action} action"
-    )
+    why = "with an explicit deny in an identity-based policy" if explicit else f"because no identity-based policy allows the {check.action} action"
     detail = f"User: {principal_arn} is not authorized to perform: {check.action} on resource: {check.resource} {why}"
     if service == "ec2":
         # EC2: 403 UnauthorizedOperation; the encoded part is opaque (sts:DecodeAuthorizationMessage on AWS).
