@@ -16,8 +16,11 @@ lock = threading.RLock()
 # resource answer NotFound, as eventually consistent AWS APIs can (0: off).
 # canonicalSetOrder: set-valued lists of a distribution config come back in a
 # canonical order, not the request's (cloudfront_config.py).
+# iamEnforce: every AWS call is checked against the caller's IAM policies
+# (iam.py); /ackless/reset puts it back to its start value (--iam).
 CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
+    "iamEnforce": False,
 }
 config: dict[str, float] = {
     **CONFIG_DEFAULTS,
