@@ -295,12 +295,21 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
                 cf.on(DescribeFunctionCommand, { Name: inputs.name, Stage: "LIVE" }).resolves({ ETag: "L1", FunctionSummary: summary("LIVE") });
                 return { FunctionSummary: summary("LIVE") };
             });
-            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [] } });
+            let tags: { Key: string; Value: string }[] = [];
+            cf.on(TagResourceCommand).callsFake((input) => {
+                tags = [...tags, ...input.Tags.Items];
+                return {};
+            });
+            cf.on(ListTagsForResourceCommand).callsFake(() => ({ Tags: { Items: tags } }));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(inputs.name);
             expect(cf.commandCalls(CreateFunctionCommand)).to.have.length(1);
             expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(1);
             expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+            // Untagged (killed before TagResource): marked now, so it stays recognisable if this run fails too; unmarked when done.
+            const tagged = Object.fromEntries(cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.map((t) => [t.Key, t.Value]));
+            expect(tagged).to.deep.equal({ "ackless:pending-create": inputs.name, "ackless:incarnation": r.outs.incarnation });
+            expect(cf.commandCalls(UntagResourceCommand).map((c) => c.args[0].input.TagKeys)).to.deep.equal([{ Items: ["ackless:pending-create"] }]);
         });
 
         it("R1: a published function under the generated name (the original of a replacement) is never taken over: the next name", async () => {

@@ -10,7 +10,7 @@ import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
-import { INCARNATION_TAG } from "../../lifecycle/rules";
+import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent } from "./delta";
 import {
     deleteFunctionCall,
@@ -119,7 +119,9 @@ export async function reconcile(inputs: FunctionInputs, fn: ObservedFunction, ho
     if (contentChanged) {
         await updateDevelopment(name, inputs);
     }
-    const tagged = await tagFunction(name, fn.dev.arn, fn.allTags, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation });
+    // A takeover of an untagged unfinished create (see markerOf) marks it now: it stays recognisable if this run fails too.
+    const marker: Tags = how === "taking over" && fn.allTags[PENDING_CREATE_TAG] === undefined ? { [PENDING_CREATE_TAG]: name } : {};
+    const tagged = await tagFunction(name, fn.dev.arn, fn.allTags, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation, ...marker });
     if (!contentChanged && !tagged) {
         return fn;
     }
