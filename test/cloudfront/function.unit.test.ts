@@ -244,7 +244,7 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
             let error: any;
             await provider.create(inputs).catch((e) => (error = e));
-            expect(error?.message).to.contain("AWS AccessDenied").and.contain("was created but not tagged").and.contain("the next pulumi up takes it over");
+            expect(error?.message).to.contain("AWS AccessDenied").and.contain("was created but not tagged").and.contain("it was never published, so the next pulumi up takes it over");
             expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
             expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(0);
 

@@ -16,15 +16,14 @@
  */
 import { AcklessError } from "../../common/errors";
 import { warn } from "../../common/log";
-import { userTags } from "../../common/tags";
 import { Deadline } from "../../common/wait";
 import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
 import { INCARNATION_TAG, PENDING_CREATE_TAG, propagationTimeoutMs } from "../../lifecycle/rules";
 import { adoptionChanges, driftNotes, functionDiff, outputsOf } from "./delta";
 import { nthName } from "./keys";
-import { deleteNamed, reconcile, settle, update } from "./ops";
-import { clearMarker, createFunctionCall, deleteFunctionCall, findFunction, functionPoller, functionTags, tagFunction } from "./sdk";
+import { createFunction, deleteNamed, reconcile, settle, update } from "./ops";
+import { clearMarker, findFunction, functionPoller, functionTags } from "./sdk";
 import { FunctionInputs, FunctionOutputs, KIND, NAME_PATTERN, ObservedFunction } from "./types";
 import { validate } from "./validate";
 
@@ -48,34 +47,7 @@ export const adapter: KindAdapter<FunctionInputs, ObservedFunction> = {
 
     createKey: (inputs) => ({ base: inputs.name, walk: inputs.__nameGenerated === true }),
     nthKey: nthName,
-    async createWithKey(inputs, name, lifecycle) {
-        const dev = await createFunctionCall(name, inputs);
-        if (dev === undefined) {
-            return { heldBy: await findFunction(name) };
-        }
-        const tags = userTags(inputs.tags);
-        const allTags = { ...tags, [PENDING_CREATE_TAG]: lifecycle.pendingCreate, [INCARNATION_TAG]: lifecycle.incarnation };
-        try {
-            await tagFunction(name, dev.arn, {}, allTags);
-        } catch (err) {
-            const e = err as AcklessError;
-            if (inputs.publish !== false) {
-                // Never published and holding this code: the next create takes it over (markerOf).
-                throw new AcklessError(
-                    `${e.message} (${WHAT} ${name} was created but not tagged; it is never published yet, so the next pulumi up takes it over)`,
-                    e.awsCode,
-                    err,
-                );
-            }
-            // Nothing would tell it from a completed function with publish: false: remove it.
-            let cleaned = "it was deleted again";
-            await deleteFunctionCall(name, dev.etag).catch((cause) => {
-                cleaned = `deleting it failed too (${(cause as Error).message}); delete it by hand`;
-            });
-            throw new AcklessError(`${e.message} (${WHAT} ${name} was created but not tagged; ${cleaned})`, e.awsCode, err);
-        }
-        return { made: { name, dev, live: undefined, tags, systemTags: {}, allTags } };
-    },
+    createWithKey: createFunction,
     keyTaken: (name, holder) =>
         new AcklessError(
             `creating ${WHAT} "${name}": a function with this name already exists in the account` +

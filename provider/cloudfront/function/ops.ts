@@ -10,9 +10,11 @@ import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent } from "./delta";
 import {
+    createFunctionCall,
     deleteFunctionCall,
     devEtag,
     distributionsUsing,
@@ -87,6 +89,41 @@ export async function updateDevelopment(name: string, inputs: FunctionInputs): P
         throw err instanceof AcklessError ? err : describeAwsError(`updating CloudFront function "${name}"`, err);
     });
     return result;
+}
+
+/**
+ * One create with the name `name`: CreateFunction WITHOUT tags (CloudFront has
+ * answered a create with tags with 409), then at once TagResource with the
+ * user's tags and the lifecycle's (`ackless:pending-create`, `ackless:incarnation`).
+ * A taken name answers its holder as read now.
+ */
+export async function createFunction(inputs: FunctionInputs, name: string, lifecycle: LifecycleTags): Promise<CreateAnswer<ObservedFunction>> {
+    const dev = await createFunctionCall(name, inputs);
+    if (dev === undefined) {
+        return { heldBy: await findFunction(name) };
+    }
+    const tags = userTags(inputs.tags);
+    const allTags = { ...tags, [PENDING_CREATE_TAG]: lifecycle.pendingCreate, [INCARNATION_TAG]: lifecycle.incarnation };
+    try {
+        await tagFunction(name, dev.arn, {}, allTags);
+    } catch (err) {
+        const e = err as AcklessError;
+        if (inputs.publish !== false) {
+            // Never published, holding this code and no incarnation: the next create takes it over (the adapter's markerOf).
+            throw new AcklessError(
+                `${e.message} (CloudFront function ${name} was created but not tagged; it was never published, so the next pulumi up takes it over)`,
+                e.awsCode,
+                err,
+            );
+        }
+        // With publish: false nothing would tell it from a completed function: remove it.
+        let cleaned = "it was deleted again";
+        await deleteFunctionCall(name, dev.etag).catch((cause) => {
+            cleaned = `deleting it failed too (${(cause as Error).message}); delete it by hand`;
+        });
+        throw new AcklessError(`${e.message} (CloudFront function ${name} was created but not tagged; ${cleaned})`, e.awsCode, err);
+    }
+    return { made: { name, dev, live: undefined, tags, systemTags: {}, allTags } };
 }
 
 /**
