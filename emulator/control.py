@@ -144,6 +144,11 @@ def api_config(body: Json) -> Json:
             if value < 0 or (key == "functionTimeLimitMs" and value <= 0):
                 raise BadRequest(f"{key} must be {'> 0' if key == 'functionTimeLimitMs' else '>= 0'}")
             state.config[key] = value
+    if body.get("natEipQuota") is not None:
+        quota = body["natEipQuota"]
+        if not isinstance(quota, int) or isinstance(quota, bool) or quota < 1:
+            raise BadRequest("natEipQuota must be an integer >= 1")
+        state.config["natEipQuota"] = quota
     for key, default in state.CONFIG_DEFAULTS.items():
         # a switch: true/false (null: back to the default)
         if key in body:

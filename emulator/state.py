@@ -23,6 +23,8 @@ config: dict[str, float] = {
     **CONFIG_DEFAULTS,
     "deploySeconds": 0.0,
     "natSeconds": 0.0,
+    # Elastic IPs per public NAT gateway: the default quota (adjustable in AWS by a quota request)
+    "natEipQuota": 2.0,
     "notDisabledSeconds": 0.0,
     "notFoundAfterCreateSeconds": 0.0,
     # CloudFront KeyValueStore PROVISIONING -> READY (cloudfront_kvs.py).

@@ -8,6 +8,8 @@ import * as path from "path";
 export interface EmulatorConfig {
   deploySeconds?: number;
   natSeconds?: number;
+  /** Elastic IPs a public NAT gateway may have (AWS's default quota: 2). */
+  natEipQuota?: number;
   /** For this long after a distribution reads Deployed, DeleteDistribution still answers 409 (default 0). */
   notDisabledSeconds?: number;
   /** For this long after a create, reads of the new NAT gateway, distribution or function answer NotFound (default 0). */
@@ -256,6 +258,7 @@ export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
     await emulator!.setConfig({
       deploySeconds: opts.deploySeconds ?? 0,
       natSeconds: opts.natSeconds ?? 0,
+      natEipQuota: 2,
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
       canonicalSetOrder: opts.canonicalSetOrder ?? null,
