@@ -13,7 +13,8 @@ import {
     UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
+import { provider } from "../../provider/cloudfront/distribution/adapter";
+import { PENDING_CREATE_TAG } from "../../provider/lifecycle/rules";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
 

@@ -21,7 +21,10 @@ import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
+import { provider } from "../../provider/cloudfront/distribution/adapter";
+import { MAX_PRECONDITION_RETRIES } from "../../provider/cloudfront/distribution/sdk";
+import { MAX_KEYS as MAX_CALLER_REFERENCES } from "../../provider/lifecycle/driver";
+import { PENDING_CREATE_TAG } from "../../provider/lifecycle/rules";
 import { resetClients } from "../../provider/common/clients";
 import { setProviderEnv } from "../helpers/env";
 
@@ -474,7 +477,7 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             createAnswers(used);
             const err = await rejection(provider.create(checked));
             expect(sentReferences().length).to.equal(MAX_CALLER_REFERENCES);
-            expect(err.message).to.include("all belong to other distributions");
+            expect(err.message).to.include("all name other resources"); // the lifecycle driver's wording
             expect(err.message).to.include("CallerReference");
         });
 
@@ -503,9 +506,12 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
         });
 
         it("adopt-or-create of a missing id creates with the derived reference and walks like any create", async () => {
-            const checked = (await provider.check({}, { ...program(), adopt: { id: "EMISSING", mode: "adopt-or-create" } })).inputs;
+            // An identity no earlier check saw with old inputs (R3 would drop adopt as a replacement's re-check).
+            const fresh = { ...program(), __identity: "proj/dev//fresh" };
+            const checked = (await provider.check({}, { ...fresh, adopt: { id: "EMISSING", mode: "adopt-or-create" } })).inputs;
+            expect(checked.adopt).to.deep.equal({ id: "EMISSING", mode: "adopt-or-create" });
             expect(checked.distributionConfig).to.not.have.property("CallerReference");
-            const ref = (await provider.check({}, program())).inputs.distributionConfig.CallerReference;
+            const ref = (await provider.check({}, fresh)).inputs.distributionConfig.CallerReference;
             fake.callerReference = ref;
             createAnswers({ [ref]: "D1" });
             pendingCreateMarker(ref);
