@@ -505,6 +505,42 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(d.deleteBeforeReplace).to.equal(false);
         });
 
+        it("a declared CallerReference carries the unfinished-create marker: its retry takes over the interrupted create's distribution, without walking", async () => {
+            const checked = (await provider.check({}, program({ CallerReference: "mine" }))).inputs;
+            fake.callerReference = "mine"; // the distribution the interrupted attempt made, still marked
+            createAnswers({ mine: "D1" });
+            pendingCreateMarker("mine");
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D1");
+            expect(sentReferences()).to.deep.equal(["mine"]);
+            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags.Items).to.deep.include({ Key: PENDING_CREATE_TAG, Value: "mine" });
+            // Done: the marker is removed, the configuration is as declared.
+            expect(calls(UntagResourceCommand).map((u) => u.TagKeys.Items)).to.deep.include([PENDING_CREATE_TAG]);
+            expect(out.outs.distributionConfig.CallerReference).to.equal("mine");
+        });
+
+        it("a new distribution that reads never show (R5) fails the create naming its CallerReference, and stays marked for the next up", async () => {
+            const restore = setProviderEnv({ ACKLESS_PROPAGATION_TIMEOUT_S: "0.3" });
+            try {
+                const checked = (await provider.check({}, program())).inputs;
+                const ref = checked.distributionConfig.CallerReference;
+                cf.on(CreateDistributionWithTagsCommand).callsFake((input) => {
+                    const config = input.DistributionConfigWithTags.DistributionConfig;
+                    // D3 is never readable: GetDistribution answers NoSuchDistribution for it.
+                    return { ETag: "E1", Distribution: { Id: "D3", ARN: "arn:aws:cloudfront::123456789012:distribution/D3", Status: "InProgress", DomainName: "d3.cloudfront.net", DistributionConfig: config } };
+                });
+                const err = await rejection(provider.create(checked));
+                expect(err.awsCode).to.equal("NotVisibleAfterCreate");
+                expect(err.message).to.include("D3").and.include(`CallerReference ${ref}`).and.include("run pulumi up again");
+                expect(calls(GetDistributionCommand).some((g) => g.Id === "D3")).to.equal(true);
+                // Not deleted, and still marked as an unfinished create.
+                expect(calls(DeleteDistributionCommand)).to.deep.equal([]);
+                expect(calls(UntagResourceCommand)).to.deep.equal([]);
+            } finally {
+                restore();
+            }
+        });
+
         it("adopt-or-create of a missing id creates with the derived reference and walks like any create", async () => {
             // An identity no earlier check saw with old inputs (R3 would drop adopt as a replacement's re-check).
             const fresh = { ...program(), __identity: "proj/dev//fresh" };
