@@ -29,17 +29,10 @@ import { clearPendingCreate, readTags } from "../tags";
 import { callerReferenceMismatch, configChanges, describeState, distributionDiff, isBeingDeleted, minutes, outputsOf, previouslyOwned } from "./delta";
 import { derivedCallerReference, nthToken } from "./keys";
 import { deleteDistribution, reconcile, update } from "./ops";
-import { CallerReferenceScan, createDistributionCall, distributionPoller, findDistribution, findReferenceHolder, idInAlreadyExists } from "./sdk";
+import { CallerReferenceScan, createDistributionCall, distributionPoller, findObservedDistribution, findReferenceHolder, idInAlreadyExists } from "./sdk";
 import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, DistributionInputs, KIND, ObservedDistribution } from "./types";
 import { validate } from "./validate";
 import { waitDeployed } from "./wait";
-
-/** The distribution and its tags; undefined when either read says it is gone. */
-async function findObserved(id: string): Promise<ObservedDistribution | undefined> {
-    const d = await findDistribution(id);
-    const tags = d ? await readTags(d.arn) : undefined;
-    return d && tags !== undefined ? { ...d, tags } : undefined;
-}
 
 /** One holder search per create (its walk reads the account's configurations once). */
 const scans = new WeakMap<object, CallerReferenceScan>();
@@ -87,9 +80,8 @@ export const adapter: KindAdapter<DistributionInputs, ObservedDistribution> = {
             scans.set(inputs, (scan = new CallerReferenceScan()));
         }
         const holder = await findReferenceHolder(key, answer.used, scan);
-        const holderTags = holder && (await readTags(holder.arn));
-        if (holder && holderTags) {
-            return { heldBy: { ...holder, tags: holderTags } };
+        if (holder) {
+            return { heldBy: holder };
         }
         if (!adapter.createKey(inputs).walk) {
             goneHolders.set(key, idInAlreadyExists(answer.used));
@@ -113,14 +105,14 @@ export const adapter: KindAdapter<DistributionInputs, ObservedDistribution> = {
     },
 
     idOf: (d) => d.id,
-    find: (id) => findObserved(id),
+    find: (id) => findObservedDistribution(id),
     liveness: (d, desired) => (desired && isBeingDeleted(d, desired.distributionConfig) ? "deleting" : "live"),
     tagsOf: (d) => d.tags,
     async liveTags(id, props) {
         if (typeof props?.arn === "string" && props.arn !== "") {
             return readTags(props.arn);
         }
-        return (await findObserved(id))?.tags;
+        return (await findObservedDistribution(id))?.tags;
     },
     visibility: distributionPoller,
     markerOf: (d) => d.tags[PENDING_CREATE_TAG],

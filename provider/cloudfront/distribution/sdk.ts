@@ -1,5 +1,5 @@
 /**
- * cloudfront.Distribution: every AWS call but the tags (../tags.ts, shared by
+ * cloudfront.Distribution: every AWS call (tags through ../tags.ts, shared by
  * every CloudFront kind). Reads answer "does it exist and what is it" with
  * one not-found notion (NoSuchDistribution: undefined); status reads of many
  * distributions are coalesced (common/batch.ts). Writes: create with a
@@ -21,7 +21,8 @@ import { progress } from "../../common/log";
 import { Tags, toKeyValueList } from "../../common/tags";
 import { Deadline, retrying } from "../../common/wait";
 import { statusOf } from "./delta";
-import type { DistributionStatus, FoundDistribution } from "./types";
+import { readTags } from "../tags";
+import type { DistributionStatus, FoundDistribution, ObservedDistribution } from "./types";
 
 /** 412 PreconditionFailed: re-read the ETag and retry this many times. */
 export const MAX_PRECONDITION_RETRIES = 5;
@@ -49,6 +50,18 @@ export async function findDistribution(id: string): Promise<FoundDistribution | 
         }
         throw describeAwsError(`reading CloudFront distribution ${id}`, err);
     }
+}
+
+/** The distribution and its tags (../tags.ts); undefined when either read says it is gone. */
+export async function findObservedDistribution(id: string): Promise<ObservedDistribution | undefined> {
+    const d = await findDistribution(id);
+    return d && withTags(d);
+}
+
+/** `d` with its tags, undefined when they say it is gone. */
+async function withTags(d: FoundDistribution): Promise<ObservedDistribution | undefined> {
+    const tags = await readTags(d.arn);
+    return tags === undefined ? undefined : { ...d, tags };
 }
 
 /** Below this many ids a batch reads each with GetDistribution; from it on, ListDistributions pages. */
@@ -166,11 +179,11 @@ export class CallerReferenceScan {
 }
 
 /**
- * The live distribution holding `reference` after CreateDistribution said
- * DistributionAlreadyExists, or undefined when it is gone (the reference was
- * used by a distribution since deleted).
+ * The live distribution holding `reference`, with its tags, after
+ * CreateDistribution said DistributionAlreadyExists, or undefined when it is
+ * gone (the reference was used by a distribution since deleted).
  */
-export async function findReferenceHolder(reference: string, err: unknown, scan: CallerReferenceScan): Promise<FoundDistribution | undefined> {
+export async function findReferenceHolder(reference: string, err: unknown, scan: CallerReferenceScan): Promise<ObservedDistribution | undefined> {
     const named = idInAlreadyExists(err);
     if (named) {
         const d = await findDistribution(named);
@@ -178,13 +191,13 @@ export async function findReferenceHolder(reference: string, err: unknown, scan:
             return undefined;
         }
         if (d.config.CallerReference === reference) {
-            return d;
+            return withTags(d);
         }
         // AWS named another distribution than the one holding it: look for ourselves.
     }
     progress(`CloudFront: looking for the distribution holding CallerReference ${reference} (ListDistributions + GetDistributionConfig)`);
     const id = await scan.holderOf(reference);
-    return id ? findDistribution(id) : undefined;
+    return id ? findObservedDistribution(id) : undefined;
 }
 
 
