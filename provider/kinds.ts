@@ -12,6 +12,20 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export type ProviderImpl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
 
+/** An ACK custom resource kind, as the hand-over finds and reads it. */
+export interface AckResource {
+    /** e.g. cloudfront.services.k8s.aws */
+    readonly group: string;
+    readonly version: string;
+    readonly plural: string;
+    /** The ACK service (finalizers.<service>.services.k8s.aws/<Kind>). */
+    readonly service: string;
+    /** Where the AWS identity the hand-over needs lives (`status.natGatewayID`). */
+    readonly idField: string;
+    /** The field whose emptiness means "the controller never created it in AWS". */
+    readonly syncedField: string;
+}
+
 export interface KindDescriptor {
     /** `<service>.<Class>` as a program writes it: `ec2.NatGateway`. */
     readonly name: string;
@@ -26,12 +40,15 @@ export interface KindDescriptor {
     readonly regional: boolean;
     /** The ACK custom resource kind it replaces, when ACK manages it (`NATGateway`). */
     readonly ackKind?: string;
+    /** Where ACK keeps that kind: its API group, version, plural, service, and the fields the hand-over reads. */
+    readonly ack?: AckResource;
     /** The CloudFormation resource type it takes over (`AWS::EC2::NatGateway`). */
     readonly cloudFormationType?: string;
     /** Loads the kind's provider (its adapter, driven by the lifecycle driver). */
     readonly load: () => ProviderImpl;
 }
 
+/** In declaration order for generated programs: functions first (distributions use their ARNs). */
 export const KINDS: readonly KindDescriptor[] = [
     {
         name: "cloudfront.Function",
@@ -41,6 +58,15 @@ export const KINDS: readonly KindDescriptor[] = [
         cls: "Function",
         regional: false,
         ackKind: "Function",
+        // A function's name is in its spec from the start; the controller records the ARN once it exists in AWS.
+        ack: {
+            group: "cloudfront.services.k8s.aws",
+            version: "v1alpha1",
+            plural: "functions",
+            service: "cloudfront",
+            idField: "spec.name",
+            syncedField: "status.ackResourceMetadata.arn",
+        },
         cloudFormationType: "AWS::CloudFront::Function",
         load: () => require("./cloudfront/function/adapter").provider,
     },
@@ -52,6 +78,7 @@ export const KINDS: readonly KindDescriptor[] = [
         cls: "Distribution",
         regional: false,
         ackKind: "Distribution",
+        ack: { group: "cloudfront.services.k8s.aws", version: "v1alpha1", plural: "distributions", service: "cloudfront", idField: "status.id", syncedField: "status.id" },
         cloudFormationType: "AWS::CloudFront::Distribution",
         load: () => require("./cloudfront/distribution/adapter").provider,
     },
@@ -63,6 +90,14 @@ export const KINDS: readonly KindDescriptor[] = [
         cls: "NatGateway",
         regional: true,
         ackKind: "NATGateway",
+        ack: {
+            group: "ec2.services.k8s.aws",
+            version: "v1alpha1",
+            plural: "natgateways",
+            service: "ec2",
+            idField: "status.natGatewayID",
+            syncedField: "status.natGatewayID",
+        },
         cloudFormationType: "AWS::EC2::NatGateway",
         load: () => require("./ec2/nat-gateway/adapter").provider,
     },
