@@ -24,7 +24,7 @@ import { describeTagChanges, userTags } from "../../common/tags";
 import { Deadline } from "../../common/wait";
 import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
-import { INCARNATION_TAG, PENDING_CREATE_TAG, propagationTimeoutMs } from "../../lifecycle/rules";
+import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { clearPendingCreate, readTags } from "../tags";
 import { callerReferenceMismatch, configChanges, describeState, distributionDiff, isBeingDeleted, minutes, outputsOf, previouslyOwned } from "./delta";
 import { derivedCallerReference, nthToken } from "./keys";
@@ -126,7 +126,7 @@ export const adapter: KindAdapter<DistributionInputs, ObservedDistribution> = {
         return waitDeployed(observed, "waiting for it to deploy", new Deadline(Math.min(ms, deadline.remainingMs())));
     },
     // The visibility wait (R5), then deployTimeoutMinutes for Deployed.
-    createDeadline: (inputs) => new Deadline(propagationTimeoutMs() + minutes(inputs.deployTimeoutMinutes, DEFAULT_DEPLOY_TIMEOUT_MINUTES) * 60_000),
+    createDeadline: (inputs) => new Deadline(minutes(inputs.deployTimeoutMinutes, DEFAULT_DEPLOY_TIMEOUT_MINUTES) * 60_000),
     clearMarker: (d) => clearPendingCreate(`CloudFront distribution ${d.id}`, d.arn),
     reconcile,
     outputs: (base, d) => outputsOf(base, d, d.tags, previouslyOwned(base)),
