@@ -21,16 +21,19 @@ def install() -> None:
         consistency,
         ec2_nat,
         faults,
+        iam,
         tags,
     )
 
-    # ACKLESS_EMULATOR_DISABLE=cloudformation,cfn-tags,tags,distributions,oac,functions,function-test,kvs,nat,consistency,faults
+    # ACKLESS_EMULATOR_DISABLE=cloudformation,cfn-tags,tags,distributions,oac,functions,function-test,kvs,nat,consistency,faults,iam
     # turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
         # patches nothing in moto: lets the front (control.py) inject faults
         "faults": faults,
+        # patches nothing in moto either: lets the front check IAM when iamEnforce is on
+        "iam": iam,
         "cloudformation": cloudformation,
         "cfn-tags": cloudformation_tags,
         "tags": tags,

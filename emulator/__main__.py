@@ -1,4 +1,4 @@
-"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--kvs-seconds S] [--not-found-after-create-seconds S] [--faults JSON]"""
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--kvs-seconds S] [--not-found-after-create-seconds S] [--faults JSON] [--iam]"""
 
 import argparse
 import json
@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         "--faults",
         metavar="JSON",
         help='fault injection config, as for POST /ackless/faults, e.g. \'{"seed": 1, "throttle": 0.15, "drop": 0.03}\'',
+    )
+    parser.add_argument(
+        "--iam",
+        action="store_true",
+        help="enforce IAM: check every AWS call against the caller's IAM policies (keys of IAM users; key id 'testing' is the account root)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
@@ -57,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     state.config["natSeconds"] = args.nat_seconds
     state.config["kvsSeconds"] = args.kvs_seconds
     state.config["notFoundAfterCreateSeconds"] = args.not_found_after_create_seconds
+    if args.iam:
+        from . import iam
+
+        iam.start_enforce = True
+        state.config["iamEnforce"] = True
     if fault_config is not None:
         from . import faults
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
-from . import cloudfront_kvs_data, faults, state
+from . import cloudfront_kvs_data, faults, iam, state
 
 Json = dict[str, Any]
 _SEGMENT_VAR = re.compile(r"\{([^}]+?)(\+?)\}")
@@ -134,6 +134,7 @@ def api_reset(_: Json) -> Json:
         moto_api_backend.reset()
         state.reset_calls()
         faults.restart()
+        iam.reset()
     return {"reset": True}
 
 
@@ -232,7 +233,7 @@ ROUTES: dict[tuple[str, str], Callable[[Json], Json]] = {
 }
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def _json_response(start_response: Any, status: int, payload: Json) -> Iterable[bytes]:
@@ -268,6 +269,13 @@ class EmulatorApp:
         state.record_call(entry)
         # moto has no cloudfront-keyvaluestore service: the emulator's own data plane answers it.
         app = cloudfront_kvs_data.handle if service == cloudfront_kvs_data.SERVICE and cloudfront_kvs_data.enabled else self.moto_app
+
+        denied = iam.authorize(environ, service, operation, entry)
+        if denied is not None:
+            status, headers, body = denied
+            entry["status"] = status
+            start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+            return [body]
 
         decision = faults.decide(service, operation)
         if decision is not None:

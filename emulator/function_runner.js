@@ -130,7 +130,9 @@ async function run(input) {
   let started;
   try {
     const source = prepare(String(input.code), input.runtime);
-    new vm.Script(source, { filename: "function.js" }).runInContext(context, { timeout: limitMs });
+    // Loading the code is not the request's compute: a busy machine may take longer to compile it than the
+    // handler's limit, which must not read as the function running too long.
+    new vm.Script(source, { filename: "function.js" }).runInContext(context, { timeout: Math.max(limitMs, 5000) });
     if (typeof context.handler !== "function") throw new ReferenceError("handler is not defined");
     if (input.runtime !== "cloudfront-js-2.0" && context.handler.constructor.name === "AsyncFunction") {
       throw new SyntaxError("async functions are not supported by cloudfront-js-1.0");

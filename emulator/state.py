@@ -18,9 +18,12 @@ lock = threading.RLock()
 # canonical order, not the request's (cloudfront_config.py).
 # natRequireInternetGateway: a public NAT gateway in a VPC without an attached internet gateway fails
 # Gateway.NotAttached, as in AWS (off by default: most fixtures make VPCs without one).
+# iamEnforce: every AWS call is checked against the caller's IAM policies
+# (iam.py); /ackless/reset puts it back to its start value (--iam).
 CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
     "natRequireInternetGateway": False,
+    "iamEnforce": False,
 }
 config: dict[str, float] = {
     **CONFIG_DEFAULTS,

@@ -90,8 +90,9 @@ export async function waitFor<T>(
 
 /**
  * Retries `attempt` while `retryable(err)` holds, up to `maxAttempts` and
- * within `deadline`, with a short backoff. Used for 412 (re-read and retry),
- * 409 right after Deployed, and FunctionInUse.
+ * within `deadline` (a backoff never sleeps past it), with a short backoff.
+ * Used for 412 (re-read and retry), 409 right after Deployed, and
+ * FunctionInUse.
  */
 export async function retrying<T>(
     attempt: (n: number) => Promise<T>,
@@ -107,7 +108,7 @@ export async function retrying<T>(
                 throw err;
             }
             opts.onRetry?.(err, n);
-            await sleep(delay);
+            await sleep(opts.deadline ? Math.min(delay, Math.max(50, opts.deadline.remainingMs())) : delay);
             delay = Math.min(opts.maxDelayMs ?? 2000, delay * 2);
         }
     }

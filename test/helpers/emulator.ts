@@ -28,6 +28,11 @@ export interface EmulatorConfig {
    * is the share of it the handler used, and a handler still running at the limit fails.
    */
   functionTimeLimitMs?: number;
+  /**
+   * Check every AWS call against the caller's IAM policies (emulator/iam.py; default off, or on when started with
+   * iam: true; reset() puts it back). Key id "testing" is the account root; keys of IAM users get their policies.
+   */
+  iamEnforce?: boolean | null;
 }
 
 /** The emulator's default for functionTimeLimitMs (emulator/state.py). */
@@ -78,6 +83,8 @@ export interface EmulatorCall {
 /** startEmulator / useEmulator options: transition times and a fault config (--faults at start; useEmulator sets it before each test). */
 export interface EmulatorOptions extends EmulatorConfig {
   faults?: FaultConfig;
+  /** Start with IAM enforcement on (--iam): the value reset() returns to. */
+  iam?: boolean;
 }
 
 export interface Emulator {
@@ -149,6 +156,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
   if (opts.kvsSeconds !== undefined) args.push("--kvs-seconds", String(opts.kvsSeconds));
   if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
+  if (opts.iam) args.push("--iam");
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
