@@ -16,10 +16,13 @@ lock = threading.RLock()
 # resource answer NotFound, as eventually consistent AWS APIs can (0: off).
 # canonicalSetOrder: set-valued lists of a distribution config come back in a
 # canonical order, not the request's (cloudfront_config.py).
+# natRequireInternetGateway: a public NAT gateway in a VPC without an attached internet gateway fails
+# Gateway.NotAttached, as in AWS (off by default: most fixtures make VPCs without one).
 # iamEnforce: every AWS call is checked against the caller's IAM policies
 # (iam.py); /ackless/reset puts it back to its start value (--iam).
 CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
+    "natRequireInternetGateway": False,
     "iamEnforce": False,
 }
 config: dict[str, float] = {

@@ -19,6 +19,8 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /** A public NAT gateway in a VPC without an internet gateway fails Gateway.NotAttached, as in AWS (default off; null: the default). */
+  natRequireInternetGateway?: boolean | null;
   /** CloudFront KeyValueStore PROVISIONING to READY (default 0: READY on the first read after the create). */
   kvsSeconds?: number;
   /**
@@ -270,6 +272,7 @@ export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
       canonicalSetOrder: opts.canonicalSetOrder ?? null,
+      natRequireInternetGateway: opts.natRequireInternetGateway ?? null,
       kvsSeconds: opts.kvsSeconds ?? 0,
       functionTimeLimitMs: opts.functionTimeLimitMs ?? FUNCTION_TIME_LIMIT_MS_DEFAULT,
     });
