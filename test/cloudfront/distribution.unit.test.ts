@@ -24,6 +24,7 @@ import { AddressInfo } from "net";
 import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
 import { resetClients } from "../../provider/common/clients";
 import { setProviderEnv } from "../helpers/env";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -113,6 +114,7 @@ class FakeCloudFront {
 }
 
 describe("cloudfront.Distribution provider (mocked AWS)", function () {
+    useFakeTime();
     let cf: AwsClientStub<CloudFrontClient>;
     let fake: FakeCloudFront;
     const saved = { min: process.env.ACKLESS_POLL_MIN_MS, max: process.env.ACKLESS_POLL_MAX_MS };

@@ -17,6 +17,7 @@ import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { provider, syntaxError } from "../../provider/cloudfront/function/manager";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const ARN = "arn:aws:cloudfront::123456789012:function/fn";
 const CODE = "function handler(event) { return event.request; }";
@@ -37,6 +38,7 @@ const summary = (stage: string, status = "UNASSOCIATED") => ({
 const enc = (s: string): any => new TextEncoder().encode(s);
 
 describe("cloudfront.Function provider (mocked AWS)", function () {
+    useFakeTime();
     // Created in before(), not at describe time: mockClient stubs the class for
     // every instance, and mocha loads all spec files before running any.
     let cf: AwsStub<any, any, any>;

@@ -11,7 +11,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { identityToken, tokenStep } from "../../common/identity";
 import { ownedByNewerIncarnation } from "../../common/lifecycle";
 import { progress } from "../../common/log";
-import { Deadline, DeadlineExceeded, retrying, sleep } from "../../common/wait";
+import { Deadline, DeadlineExceeded, now, retrying, sleep } from "../../common/wait";
 import type { Obj } from "./delta";
 import { describeState, DistributionStatus, findDistribution, findDistributionStatus, findTags, statusOf } from "./sdk";
 import { DEFAULT_DELETE_TIMEOUT_MINUTES, waitDistributionDeployed } from "./wait";
@@ -211,10 +211,10 @@ export async function deleteDistribution(
                     progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${preconditionRetries})`);
                     continue;
                 }
-                notDisabledSince ??= isAwsError(err, "DistributionNotDisabled") ? Date.now() : undefined;
+                notDisabledSince ??= isAwsError(err, "DistributionNotDisabled") ? now() : undefined;
                 if (
                     isAwsError(err, "DistributionNotDisabled") &&
-                    Date.now() - notDisabledSince! < notDisabledRetryMs() &&
+                    now() - notDisabledSince! < notDisabledRetryMs() &&
                     notDisabledRetries < MAX_NOT_DISABLED_RETRIES &&
                     !deadline.expired()
                 ) {

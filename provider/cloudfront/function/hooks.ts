@@ -10,7 +10,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { identityToken, nthToken, tokenStep } from "../../common/identity";
 import { ownedByNewerIncarnation } from "../../common/lifecycle";
 import { progress } from "../../common/log";
-import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import { FunctionInputs, functionConfig, sameContent } from "./delta";
 import { devEtag, distributionsUsing, encoder, findTags, readStage } from "./sdk";
 import { inUseTimeoutMs } from "./wait";
@@ -121,7 +121,7 @@ export async function deleteNamed(id: string, props: any): Promise<void> {
         return;
     }
     const deadline = new Deadline(inUseTimeoutMs());
-    const started = Date.now();
+    const started = now();
     const { minDelayMs, maxDelayMs } = pollDefaults();
     try {
         await retrying(
@@ -149,7 +149,7 @@ export async function deleteNamed(id: string, props: any): Promise<void> {
                     if (isAwsError(err, "FunctionInUse") && (n === 1 || n % 10 === 0)) {
                         progress(
                             `deleting CloudFront function ${name}: still associated with a distribution after ` +
-                                `${Math.round((Date.now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
+                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
                         );
                     }
                 },
@@ -165,7 +165,7 @@ export async function deleteNamed(id: string, props: any): Promise<void> {
                 // best effort: the error below still names the function
             }
             throw new AcklessError(
-                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((now() - started) / 1000)} s: ` +
                     (users.length > 0
                         ? `still associated with distribution${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
                         : "still associated with a distribution; ") +
