@@ -34,7 +34,8 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runAckless } from "../helpers/cli";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
+import { startAll } from "../helpers/start";
 import { bindHandoverRole, createNamespace, createWithStatus, ExecKubeconfig, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
@@ -69,7 +70,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     const liveOriginDomain = async () => (await aws.cf.send(new GetDistributionCommand({ Id: ids.distribution }))).Distribution!.DistributionConfig!.Origins!.Items![0].DomainName;
 
     before(async () => {
-        [kube, emu] = await Promise.all([startKube({ tokens: [HANDOVER] }), startEmulator({ deploySeconds: 0, natSeconds: 0.2 })]);
+        [kube, emu] = await startAll(startKube({ tokens: [HANDOVER] }), sharedEmulator({ deploySeconds: 0, natSeconds: 0.2 }));
         const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
         aws.cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials });
         aws.ec2 = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials });
