@@ -5,9 +5,22 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const NODE_GLOBALS = Object.fromEntries(
-    ["require", "module", "exports", "process", "console", "__dirname", "__filename", "Buffer", "URL", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate"].map(
-        (name) => [name, name === "module" || name === "exports" ? "writable" : "readonly"],
-    ),
+    [
+        "require",
+        "module",
+        "exports",
+        "process",
+        "console",
+        "__dirname",
+        "__filename",
+        "Buffer",
+        "URL",
+        "setTimeout",
+        "clearTimeout",
+        "setInterval",
+        "clearInterval",
+        "setImmediate",
+    ].map((name) => [name, name === "module" || name === "exports" ? "writable" : "readonly"]),
 );
 
 export default tseslint.config(
@@ -25,7 +38,10 @@ export default tseslint.config(
             // AWS SDK shapes, JSON from the Pulumi engine and the emulator: `any` is used on purpose at those edges.
             "@typescript-eslint/no-explicit-any": "off",
             // `_name` marks a value left unused on purpose (destructuring to drop a key, an unused parameter).
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" },
+            ],
             // `interface Inputs extends ObjectTarget {}` names a shape for the Pulumi provider's signatures.
             "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
         },

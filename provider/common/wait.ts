@@ -14,7 +14,10 @@ export const now = (): number => clock.now();
 /** A point in time after which a long operation gives up. */
 export class Deadline {
     readonly at: number;
-    constructor(readonly timeoutMs: number, start: number = now()) {
+    constructor(
+        readonly timeoutMs: number,
+        start: number = now(),
+    ) {
         this.at = start + timeoutMs;
     }
     remainingMs(): number {
@@ -53,7 +56,10 @@ export const sleep = (ms: number): Promise<void> => sleepOn(clock, ms);
 
 /** Thrown by waitFor when the deadline passes; `step` says where it stopped. */
 export class DeadlineExceeded extends AcklessError {
-    constructor(readonly step: string, message: string) {
+    constructor(
+        readonly step: string,
+        message: string,
+    ) {
         super(message, "DeadlineExceeded");
     }
 }
@@ -85,10 +91,7 @@ export async function waitFor<T>(
             options.progress?.(`${step}: still ${describe(value)} after ${Math.round((t - started) / 1000)} s`);
         }
         if (deadline.expired()) {
-            throw new DeadlineExceeded(
-                step,
-                `${step}: gave up after ${Math.round((t - started) / 1000)} s, still ${describe(value)}`,
-            );
+            throw new DeadlineExceeded(step, `${step}: gave up after ${Math.round((t - started) / 1000)} s, still ${describe(value)}`);
         }
         await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
         delay = Math.min(d.maxDelayMs, Math.ceil(delay * 1.5));

@@ -20,10 +20,16 @@ describe("cloudfront.Distribution provider: throttling (real SDK client, local H
             const throttle = requests.length <= 2;
             const code = throttle ? "Throttling" : "NoSuchDistribution";
             res.writeHead(throttle ? 400 : 404, { "content-type": "text/xml", "x-amzn-requestid": "r" });
-            res.end(`<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+            res.end(
+                `<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+            );
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
+        const env = {
+            AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            AWS_ACCESS_KEY_ID: "testing",
+            AWS_SECRET_ACCESS_KEY: "testing",
+        };
         restoreEnv = setProviderEnv(env);
     });
     after(async () => {
