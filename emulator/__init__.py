@@ -10,9 +10,22 @@ def install() -> None:
         return
     import os
 
-    from . import cloudformation, cloudformation_tags, cloudfront_distributions, cloudfront_functions, cloudfront_oac, consistency, ec2_nat, faults, tags
+    from . import (
+        cloudformation,
+        cloudformation_tags,
+        cloudfront_distributions,
+        cloudfront_function_test,
+        cloudfront_functions,
+        cloudfront_kvs,
+        cloudfront_oac,
+        consistency,
+        ec2_nat,
+        faults,
+        tags,
+    )
 
-    # ACKLESS_EMULATOR_DISABLE=cloudformation,cfn-tags,tags,distributions,oac,functions,nat,consistency,faults turns extensions off
+    # ACKLESS_EMULATOR_DISABLE=cloudformation,cfn-tags,tags,distributions,oac,functions,function-test,kvs,nat,consistency,faults
+    # turns extensions off
     # (to check that the contract tests fail without them).
     disabled = {x.strip() for x in os.environ.get("ACKLESS_EMULATOR_DISABLE", "").split(",") if x.strip()}
     modules = {
@@ -24,6 +37,8 @@ def install() -> None:
         "distributions": cloudfront_distributions,
         "oac": cloudfront_oac,
         "functions": cloudfront_functions,
+        "function-test": cloudfront_function_test,
+        "kvs": cloudfront_kvs,
         "nat": ec2_nat,
         # last: it wraps the handlers the others installed
         "consistency": consistency,

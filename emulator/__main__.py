@@ -1,4 +1,4 @@
-"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--not-found-after-create-seconds S] [--faults JSON]"""
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--kvs-seconds S] [--not-found-after-create-seconds S] [--faults JSON]"""
 
 import argparse
 import json
@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", "-H", default="127.0.0.1")
     parser.add_argument("--deploy-seconds", type=float, default=0.0, help="CloudFront InProgress -> Deployed time")
     parser.add_argument("--nat-seconds", type=float, default=0.0, help="NAT pending/deleting transition time")
+    parser.add_argument("--kvs-seconds", type=float, default=0.0, help="CloudFront KeyValueStore PROVISIONING -> READY time")
     parser.add_argument(
         "--not-found-after-create-seconds",
         type=float,
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
-    if min(args.deploy_seconds, args.nat_seconds, args.not_found_after_create_seconds) < 0:
+    if min(args.deploy_seconds, args.nat_seconds, args.kvs_seconds, args.not_found_after_create_seconds) < 0:
         parser.error("transition times must be >= 0")
     fault_config = None
     if args.faults:
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     state.config["deploySeconds"] = args.deploy_seconds
     state.config["natSeconds"] = args.nat_seconds
+    state.config["kvsSeconds"] = args.kvs_seconds
     state.config["notFoundAfterCreateSeconds"] = args.not_found_after_create_seconds
     from . import faults
 

@@ -25,6 +25,12 @@ config: dict[str, float] = {
     "natSeconds": 0.0,
     "notDisabledSeconds": 0.0,
     "notFoundAfterCreateSeconds": 0.0,
+    # CloudFront KeyValueStore PROVISIONING -> READY (cloudfront_kvs.py).
+    "kvsSeconds": 0.0,
+    # The compute time a CloudFront function may use in TestFunction: ComputeUtilization
+    # is the share of it the handler used; a handler still running at this limit fails
+    # (cloudfront_function_test.py).
+    "functionTimeLimitMs": 100.0,
 }
 
 # What a full reset (POST /ackless/reset {"settings": true}) puts back: the
@@ -66,6 +72,14 @@ def not_disabled_seconds() -> float:
 
 def nat_seconds() -> float:
     return float(config["natSeconds"])
+
+
+def kvs_seconds() -> float:
+    return float(config["kvsSeconds"])
+
+
+def function_time_limit_ms() -> float:
+    return float(config["functionTimeLimitMs"])
 
 
 def not_found_after_create_seconds() -> float:

@@ -178,7 +178,7 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
         });
     });
 
-    describe("lifecycle rules (common/lifecycle.ts)", () => {
+    describe("lifecycle rules (lifecycle/rules.ts)", () => {
         const ID_A = "proj/stack//edge-fn";
         /** The function `name` exists: DEVELOPMENT holds `code`; LIVE only when `published`. */
         const existing = (name: string, code: string, published: boolean) => {

@@ -127,3 +127,13 @@ export async function createSubnet(ec2: EC2Client) {
   const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.0.1.0/24" }));
   return { vpcId: vpc.Vpc!.VpcId!, subnetId: subnet.Subnet!.SubnetId! };
 }
+
+/** A CloudFront Functions event object (version 1.0) for a viewer request of uri. */
+export function viewerRequest(uri = "/index.html") {
+  return {
+    version: "1.0",
+    context: { eventType: "viewer-request" },
+    viewer: { ip: "198.51.100.7" },
+    request: { method: "GET", uri, querystring: {}, headers: { host: { value: "www.example.com" } }, cookies: {} },
+  };
+}

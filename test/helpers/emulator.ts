@@ -17,7 +17,17 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /** CloudFront KeyValueStore PROVISIONING to READY (default 0: READY on the first read after the create). */
+  kvsSeconds?: number;
+  /**
+   * TestFunction's compute limit for a CloudFront function, in ms (default FUNCTION_TIME_LIMIT_MS_DEFAULT): ComputeUtilization
+   * is the share of it the handler used, and a handler still running at the limit fails.
+   */
+  functionTimeLimitMs?: number;
 }
+
+/** The emulator's default for functionTimeLimitMs (emulator/state.py). */
+export const FUNCTION_TIME_LIMIT_MS_DEFAULT = 100;
 
 /** The emulator's default for canonicalSetOrder (emulator/state.py). */
 export const CANONICAL_SET_ORDER_DEFAULT = true;
@@ -138,6 +148,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
+  if (opts.kvsSeconds !== undefined) args.push("--kvs-seconds", String(opts.kvsSeconds));
   if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
@@ -223,6 +234,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     env() {
       return {
         AWS_ENDPOINT_URL: endpoint,
+        // The KeyValueStore data plane's SDK calls {account}.{endpoint host}: a name under localhost, which a client
+        // reaches with an agent that resolves *.localhost to the loopback (test/emulator/cloudfront-kvs-data.contract.test.ts).
+        AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${port}`,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
         AWS_REGION: "us-east-1",

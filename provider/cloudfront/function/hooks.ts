@@ -8,7 +8,7 @@ import { DeleteFunctionCommand, PublishFunctionCommand, UpdateFunctionCommand } 
 import { cloudfront } from "../../common/clients";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { identityToken, nthToken, tokenStep } from "../../common/identity";
-import { ownedByNewerIncarnation } from "../../common/lifecycle";
+import { ownedByNewerIncarnation } from "../../lifecycle/rules";
 import { progress } from "../../common/log";
 import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import { FunctionInputs, functionConfig, sameContent } from "./delta";

@@ -6,7 +6,7 @@
  * manager.ts and is reached through the delegating provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AdoptArgs } from "../../common/adopt";
+import type { AdoptArgs } from "../../lifecycle/adopt";
 import { awsProfile, resourceIdentity } from "../../common/identity";
 import { delegatingProvider } from "../../delegate";
 

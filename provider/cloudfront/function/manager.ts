@@ -27,7 +27,7 @@ import { cloudfront } from "../../common/clients";
 import { diffFields, FieldDiff, UNKNOWN } from "../../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { progress, warn } from "../../common/log";
-import { adoptionOf, adoptOrCreate, AdoptMode, findForAdoption, checkAdopt, logAdoptionPlan } from "../../common/adopt";
+import { adoptionOf, adoptOrCreate, AdoptMode, findForAdoption, checkAdopt, logAdoptionPlan } from "../../lifecycle/adopt";
 import { userTags, validateTags } from "../../common/tags";
 import {
     adoptedOutputs,
@@ -38,7 +38,7 @@ import {
     INCARNATION_TAG,
     newIncarnation,
     withVanished,
-} from "../../common/lifecycle";
+} from "../../lifecycle/rules";
 import {
     adoptionChanges,
     CONTENT_FIELDS,

@@ -3,7 +3,7 @@
  * released by its distributions (FunctionInUse), and for a new function's
  * LIVE stage to become readable (lifecycle R5).
  */
-import { waitVisible } from "../../common/lifecycle";
+import { waitVisible } from "../../lifecycle/rules";
 import { stageEtag } from "./sdk";
 
 export function envNumber(name: string, dflt: number): number {
