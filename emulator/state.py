@@ -41,6 +41,22 @@ config: dict[str, float] = {
     "functionTimeLimitMs": 100.0,
 }
 
+# What a full reset (POST /ackless/reset {"settings": true}) puts back: the
+# config the emulator started with (its flags, else the defaults above).
+_start_config: dict[str, float] = dict(config)
+
+
+def remember_start_config() -> None:
+    """Records the current config as the start config (after the flags are applied)."""
+    _start_config.clear()
+    _start_config.update(config)
+
+
+def restore_start_config() -> None:
+    config.clear()
+    config.update(_start_config)
+
+
 _calls: list[dict[str, Any]] = []
 _calls_lock = threading.Lock()
 

@@ -2,8 +2,8 @@
  * cloudfront.Distribution provider, fault paths with a mocked CloudFront
  * client (aws-sdk-client-mock): 412 races, 409 right after Deployed,
  * NoSuchDistribution mid-way, deadlines, network errors, plus check and diff.
- * Throttling goes through the real SDK client against a local HTTP server, so
- * the SDK's own (adaptive) retries are what is tested.
+ * Throttling (the SDK's own retries, in real time) is in
+ * distribution-throttling.integration.test.ts.
  */
 import {
     CloudFrontClient,
@@ -19,14 +19,13 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import * as http from "http";
-import { AddressInfo } from "net";
 import { provider } from "../../provider/cloudfront/distribution/adapter";
 import { MAX_PRECONDITION_RETRIES } from "../../provider/cloudfront/distribution/sdk";
 import { MAX_KEYS as MAX_CALLER_REFERENCES } from "../../provider/lifecycle/driver";
 import { PENDING_CREATE_TAG } from "../../provider/lifecycle/rules";
 import { resetClients } from "../../provider/common/clients";
 import { setProviderEnv } from "../helpers/env";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -116,6 +115,7 @@ class FakeCloudFront {
 }
 
 describe("cloudfront.Distribution provider (mocked AWS)", function () {
+    useFakeTime();
     let cf: AwsClientStub<CloudFrontClient>;
     let fake: FakeCloudFront;
     const saved = { min: process.env.ACKLESS_POLL_MIN_MS, max: process.env.ACKLESS_POLL_MAX_MS };
@@ -555,35 +555,6 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(out.id).to.equal("D1");
             expect(sentReferences()).to.deep.equal([ref]);
         });
-    });
-});
-
-describe("cloudfront.Distribution provider: throttling (real SDK client, local HTTP server)", () => {
-    let server: http.Server;
-    let requests: string[] = [];
-    let restoreEnv: () => void = () => undefined;
-
-    before(async () => {
-        server = http.createServer((req, res) => {
-            requests.push(`${req.method} ${req.url}`);
-            const throttle = requests.length <= 2;
-            const code = throttle ? "Throttling" : "NoSuchDistribution";
-            res.writeHead(throttle ? 400 : 404, { "content-type": "text/xml", "x-amzn-requestid": "r" });
-            res.end(`<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
-        });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
-        restoreEnv = setProviderEnv(env);
-    });
-    after(async () => {
-        restoreEnv();
-        await new Promise<void>((r) => server.close(() => r()));
-    });
-
-    it("throttled GetDistribution calls are retried by the SDK (adaptive mode) and the delete completes", async () => {
-        requests = [];
-        await provider.delete("D1", {});
-        expect(requests).to.deep.equal(Array(3).fill("GET /2020-05-31/distribution/D1"));
     });
 });
 
