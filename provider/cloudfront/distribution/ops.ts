@@ -9,7 +9,7 @@ import { envNumber } from "../../common/env";
 import type { Obj } from "../../common/diff";
 import { progress, warn } from "../../common/log";
 import { describeTagChanges, isLifecycleTagKey, reconciledTags, Tags, userTags } from "../../common/tags";
-import { Deadline, DeadlineExceeded, retrying } from "../../common/wait";
+import { Deadline, DeadlineExceeded, now, retrying } from "../../common/wait";
 import { INCARNATION_TAG } from "../../lifecycle/rules";
 import { describeChanges } from "../ownership";
 import { readTags, writeTags } from "../tags";
@@ -141,12 +141,13 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
                 if (step !== DELETING || !isAwsError(err, "DistributionNotDisabled")) {
                     return false;
                 }
-                notDisabledSince ??= Date.now();
-                return Date.now() - notDisabledSince < notDisabledRetryMs();
+                notDisabledSince ??= now();
+                return now() - notDisabledSince < notDisabledRetryMs();
             },
             {
                 maxAttempts: MAX_NOT_DISABLED_RETRIES + 1,
                 deadline,
+                clipToDeadline: true,
                 delayMs: 500,
                 maxDelayMs: 10_000,
                 onRetry: (_err, n) =>
