@@ -23,7 +23,7 @@ export function parseArgs(argv: string[]): Record<string, string> {
         out[k] = v;
     }
     for (const k of Object.keys(out)) {
-        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay"].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
+        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay", "verbose"].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
     }
     return out;
 }
@@ -38,6 +38,7 @@ async function main(): Promise<number> {
             log(`replaying ${repro.ops.length} operations of seed ${repro.seed} (${repro.signature})`);
             const r = await replay(emu, repro.kinds, repro.ops, { log, finale: true });
             for (const d of r.failure?.divergences ?? []) log(`    DIVERGENCE ${d.invariant}: ${d.message}`);
+            if (r.failure && args.verbose === "on") log((r.output ?? []).join("\n\n"));
             log(summaryLine({ ops: repro.ops, failure: r.failure, figures: r.figures }));
             return r.failure ? 1 : 0;
         }

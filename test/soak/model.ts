@@ -7,7 +7,10 @@
  * - deleted: nothing the user did not ask to delete was deleted (the engine
  *   may delete what leaves its state or is replaced, never what stays, and
  *   never a retained resource; preview and refresh delete nothing);
- * - duplicate: no AWS id appears twice in state.
+ * - duplicate: no AWS id appears twice in state;
+ * - model: what each successful command promises (after `up`, exactly the
+ *   declared resources are in state; after a refresh each one in state is
+ *   live; `preview` changes nothing; `destroy --target` removes its target).
  */
 
 /** One ackless resource in the Pulumi state. */
@@ -20,6 +23,20 @@ export interface StateEntry {
     protect: boolean;
     /** An old resource the engine still has to delete (after a replacement was interrupted). */
     pendingDelete: boolean;
+    /** An adopted resource a refresh found gone (kept in state, marked `vanished`, replaced by the next up). */
+    vanished?: boolean;
+}
+
+/** What a command that succeeded promises about the state after it. */
+export interface Expectation {
+    /** A full `up`: exactly these names are in state. */
+    declared?: readonly string[];
+    /** A refresh: every resource in state is live (an adopted one found gone stays, marked vanished). */
+    allLive?: boolean;
+    /** `preview`, `cancel`, `state taint`: the same resources, with the same ids. */
+    unchanged?: boolean;
+    /** `destroy --target`: these URNs are no longer in state. */
+    absent?: readonly string[];
 }
 
 export interface Snapshot {
@@ -37,9 +54,11 @@ export interface OpEffect {
     targets?: string[];
     /** Names declared with retainOnDelete in the program the command ran. */
     retainInProgram?: ReadonlySet<string>;
+    /** Checked only when the command succeeded. */
+    expect?: Expectation;
 }
 
-export type Invariant = "orphan" | "deleted" | "duplicate" | "retained" | "target" | "command" | "converge";
+export type Invariant = "orphan" | "deleted" | "duplicate" | "retained" | "target" | "model" | "command" | "converge";
 
 export interface Divergence {
     invariant: Invariant;
@@ -125,7 +144,38 @@ export function checkInvariants(before: Snapshot, after: Snapshot, effect: OpEff
         }
     }
 
+    divergences.push(...checkExpectation(before, after, effect.expect ?? {}));
     return { divergences, retained };
+}
+
+function checkExpectation(before: Snapshot, after: Snapshot, exp: Expectation): Divergence[] {
+    const out: Divergence[] = [];
+    const current = after.state.filter((e) => !e.pendingDelete);
+    if (exp.declared) {
+        const inState = current.map((e) => e.name).sort();
+        const declared = [...exp.declared].sort();
+        if (JSON.stringify(inState) !== JSON.stringify(declared)) {
+            out.push({
+                invariant: "model",
+                message: `after up, state holds [${inState.join(", ")}] but the program declares [${declared.join(", ")}]`,
+            });
+        }
+    }
+    if (exp.allLive) {
+        for (const e of current) {
+            if (!after.live.has(e.id) && !e.vanished) {
+                out.push({ invariant: "model", message: `after a refresh, ${e.name} is in state as ${e.id}, which is not live` });
+            }
+        }
+    }
+    if (exp.unchanged) {
+        const key = (s: Snapshot) => s.state.map((e) => `${e.urn}=${e.id}`).sort().join(", ");
+        if (key(before) !== key(after)) out.push({ invariant: "model", message: `the state changed: [${key(before)}] -> [${key(after)}]` });
+    }
+    for (const urn of exp.absent ?? []) {
+        if (current.some((e) => e.urn === urn)) out.push({ invariant: "model", message: `${urn} is still in state after destroy --target` });
+    }
+    return out;
 }
 
 /** A divergence's identity for shrinking: the invariant and the op type it showed after. */

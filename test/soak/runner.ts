@@ -11,7 +11,7 @@ import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/clien
 import { Emulator } from "../helpers/emulator";
 import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 import { kindByKey, kindByType, settled, soakProgram, SoakKind, World } from "./kinds";
-import { checkInvariants, Divergence, OpEffect, Snapshot, StateEntry } from "./model";
+import { checkInvariants, Divergence, Expectation, OpEffect, Snapshot, StateEntry } from "./model";
 import { applyEdit, destroyableInPlace, Entry, isEdit, Op, replaceableInPlace, View } from "./ops";
 
 export interface SessionOptions {
@@ -64,6 +64,10 @@ export class Session {
     private commands = 0;
     private last: Snapshot = { live: new Map(), state: [] };
     private appliedSpec = "";
+    /** What the engine printed during the current operation (kept for a divergence's log). */
+    output: string[] = [];
+    /** AWS calls counted since the current operation began. */
+    private calls = 0;
     private readonly started = Date.now();
 
     private constructor(
@@ -128,12 +132,16 @@ export class Session {
 
     /** Applies one operation and checks the invariants after it. */
     async apply(op: Op): Promise<OpResult> {
+        this.output = [];
         this.figures.ops++;
         this.figures.byType[op.t] = (this.figures.byType[op.t] ?? 0) + 1;
         const result = await this.applyInner(op);
         if (result.status === "skipped") this.figures.skipped++;
         if (result.status === "refused") this.figures.refused++;
         await this.countCalls();
+        const calls = this.calls;
+        this.calls = 0;
+        if (calls) result.note = `${result.note ? `${result.note}; ` : ""}${calls} AWS calls`;
         this.figures.wallMs = Date.now() - this.started;
         return result;
     }
@@ -189,9 +197,8 @@ export class Session {
             case "upRefresh":
                 return this.command(op.t, { engineMayDelete: true });
             case "preview":
-                return this.command("preview", {});
             case "refresh":
-                return this.command("refresh", {});
+                return this.command(op.t, {});
             case "upReplace":
             case "destroyTarget":
             case "taint": {
@@ -259,6 +266,7 @@ export class Session {
     private async command(cmd: string, effect: OpEffect, urn?: string): Promise<OpResult> {
         await this.pushSpec();
         effect.retainInProgram = new Set(this.spec.filter((e) => e.retain).map((e) => e.name));
+        const expectation = this.expectation(cmd, urn);
         let error: Error | undefined;
         const summary: { changes?: Record<string, number> } = {};
         for (let attempt = 0; attempt <= FAULT_ATTEMPTS; attempt++) {
@@ -293,45 +301,75 @@ export class Session {
                 divergences: [{ invariant: "command", message: `pulumi ${cmd} failed: ${condense(message)}` }, ...checked.divergences],
             };
         }
-        return this.check(effect);
+        return this.check({ ...effect, expect: expectation });
+    }
+
+    /** What a command that succeeds promises (model.Expectation). */
+    private expectation(cmd: string, urn?: string): Expectation {
+        switch (cmd) {
+            case "up":
+                return { declared: this.spec.map((e) => e.name) };
+            case "upRefresh":
+                return { declared: this.spec.map((e) => e.name), allLive: true };
+            case "refresh":
+                return { allLive: true };
+            case "preview":
+            case "cancel":
+            case "taint":
+                return { unchanged: true };
+            case "destroyTarget":
+                return { absent: [urn!] };
+            default:
+                return {};
+        }
     }
 
     private async runCommand(cmd: string, urn: string | undefined, summary: { changes?: Record<string, number> }): Promise<void> {
         const stack = this.project.stack;
-        switch (cmd) {
-            case "up":
-                summary.changes = changeCounts((await stack.up()).summary.resourceChanges);
-                return;
-            case "upRefresh":
-                summary.changes = changeCounts((await stack.up({ refresh: true })).summary.resourceChanges);
-                return;
-            case "upReplace":
-                await stack.up({ replace: [urn!] });
-                return;
-            case "upTarget":
-                await stack.up({ target: [urn!] });
-                return;
-            case "destroyTarget":
-                await stack.destroy({ target: [urn!] });
-                return;
-            case "preview":
-                summary.changes = changeCounts((await stack.preview()).changeSummary);
-                return;
-            case "refresh":
-                await stack.refresh();
-                return;
-            case "taint":
-                await this.cli(["state", "taint", urn!, "--yes"]);
-                return;
-            case "cancel":
-                await this.cli(["cancel", "--yes"]);
-                return;
-            case "unprotectAll":
-                await this.cli(["state", "unprotect", "--all", "--yes"]);
-                return;
-            case "destroy":
-                await stack.destroy();
-                return;
+        const record = (r: { stdout?: string; stderr?: string }) => this.output.push(`$ pulumi ${cmd}${urn ? ` ${urn}` : ""}\n${r.stdout ?? ""}${r.stderr ?? ""}`);
+        try {
+            switch (cmd) {
+                case "up":
+                case "upRefresh": {
+                    const r = await stack.up(cmd === "upRefresh" ? { refresh: true } : {});
+                    record(r);
+                    summary.changes = changeCounts(r.summary.resourceChanges);
+                    return;
+                }
+                case "upReplace":
+                    record(await stack.up({ replace: [urn!] }));
+                    return;
+                case "upTarget":
+                    record(await stack.up({ target: [urn!] }));
+                    return;
+                case "destroyTarget":
+                    record(await stack.destroy({ target: [urn!] }));
+                    return;
+                case "preview": {
+                    const r = await stack.preview();
+                    record(r);
+                    summary.changes = changeCounts(r.changeSummary);
+                    return;
+                }
+                case "refresh":
+                    record(await stack.refresh());
+                    return;
+                case "taint":
+                    record({ stdout: await this.cli(["state", "taint", urn!, "--yes"]) });
+                    return;
+                case "cancel":
+                    record({ stdout: await this.cli(["cancel", "--yes"]) });
+                    return;
+                case "unprotectAll":
+                    record({ stdout: await this.cli(["state", "unprotect", "--all", "--yes"]) });
+                    return;
+                case "destroy":
+                    record(await stack.destroy());
+                    return;
+            }
+        } catch (err) {
+            record({ stderr: errorText(err as Error) });
+            throw err;
         }
         throw new Error(`unknown command ${cmd}`);
     }
@@ -389,6 +427,7 @@ export class Session {
             await new Promise((r) => setTimeout(r, 20));
         }
         await exited;
+        this.output.push(`$ pulumi ${args.join(" ")} (${killed ? "killed" : "not killed"})\n${output}`);
         this.noteCreate();
         if (killed) this.figures.kills++;
         // What a user does next: release the lock the killed CLI left, and run the command again.
@@ -454,14 +493,17 @@ export class Session {
                 retain: r.retainOnDelete === true,
                 protect: r.protect === true,
                 pendingDelete: r.delete === true,
+                vanished: r.outputs?.vanished !== undefined && r.outputs?.vanished !== false,
             }));
     }
 
+    /** Adds the emulator's call log to the figures (and to the current operation's count) and empties it. */
     private async countCalls(): Promise<void> {
         const calls = await this.opts.emu.calls();
         this.figures.awsCalls += calls.length;
         this.figures.faults += calls.filter((c) => c.fault && c.fault !== "latency").length;
         await this.opts.emu.resetCalls();
+        this.calls += calls.length;
     }
 
     /**
@@ -485,7 +527,7 @@ export class Session {
             } catch (err) {
                 return { status: "diverged", divergences: [{ invariant: "converge", message: `finale: pulumi ${cmd} failed: ${condense(errorText(err as Error))}` }] };
             }
-            const checked = await this.check(effect);
+            const checked = await this.check({ ...effect, expect: this.expectation(cmd) });
             if (checked.status === "diverged") return { ...checked, note: `after the finale's ${cmd}` };
             if (cmd === "preview" && Object.keys(summary.changes ?? {}).length) {
                 return {

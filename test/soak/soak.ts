@@ -43,6 +43,8 @@ export interface SoakReport {
     /** The shrunk reproduction, when there was a failure. */
     repro?: Reproduction;
     reproPath?: string;
+    /** What the engine printed during the failing operation (the shrunk replay's, once shrunk). */
+    output?: string[];
 }
 
 /** What a reproduction file holds. */
@@ -60,6 +62,8 @@ export interface Reproduction {
 export interface ReplayResult {
     failure?: Failure;
     figures: Figures;
+    /** What the engine printed during the failing operation. */
+    output?: string[];
 }
 
 function firstFailure(index: number, opType: string, r: OpResult): Failure | undefined {
@@ -74,11 +78,11 @@ export async function replay(emu: Emulator, kinds: string[], ops: readonly Op[],
             const r = await session.apply(ops[i]);
             opts.log?.(`  [${i}] ${describeOp(ops[i])}: ${r.status}${r.note ? ` (${r.note})` : ""}`);
             const failure = firstFailure(i, ops[i].t, r);
-            if (failure) return { failure, figures: session.figures };
+            if (failure) return { failure, figures: session.figures, output: session.output };
         }
         if (opts.finale !== false) {
             const failure = firstFailure(ops.length, "finale", await session.finale());
-            if (failure) return { failure, figures: session.figures };
+            if (failure) return { failure, figures: session.figures, output: session.output };
         }
         return { figures: session.figures };
     } finally {
@@ -117,14 +121,17 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
     } finally {
         await session.close();
     }
-    const report: SoakReport = { seed: options.seed, kinds, faults, ops, failure, figures: { ...session.figures } };
+    const report: SoakReport = { seed: options.seed, kinds, faults, ops, failure, figures: { ...session.figures }, output: session.output };
     if (failure) {
         log(`seed ${options.seed}: operations run:\n${ops.map((o, i) => `  [${i}] ${describeOp(o)}`).join("\n")}`);
-        report.repro = await shrinkFailure(emu, report, failure, options.shrinkMinutes ?? 20, log);
+        const shrunk = await shrinkFailure(emu, report, failure, options.shrinkMinutes ?? 20, log);
+        report.repro = shrunk.repro;
+        report.output = shrunk.output ?? report.output;
         const dir = options.reproDir ?? path.resolve("soak-repros");
         fs.mkdirSync(dir, { recursive: true });
         report.reproPath = path.join(dir, `soak-${options.seed}-${report.repro.signature.replace(/\W+/g, "-")}-${report.repro.ops.length}ops.json`);
         fs.writeFileSync(report.reproPath, JSON.stringify(report.repro, null, 2) + "\n");
+        fs.writeFileSync(report.reproPath.replace(/\.json$/, ".log"), (report.output ?? []).join("\n\n"));
         log(`reproduction (${report.repro.ops.length} of ${ops.length + (failure.opType === "finale" ? 0 : 0)} operations): ${report.reproPath}`);
         log(`replay it: npm run soak -- --replay ${report.reproPath}`);
     }
@@ -132,7 +139,13 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
 }
 
 /** Shrinks the operations up to the failure to a short list that fails with the same signature. */
-async function shrinkFailure(emu: Emulator, report: SoakReport, failure: Failure, minutes: number, log: (l: string) => void): Promise<Reproduction> {
+async function shrinkFailure(
+    emu: Emulator,
+    report: SoakReport,
+    failure: Failure,
+    minutes: number,
+    log: (l: string) => void,
+): Promise<{ repro: Reproduction; output?: string[] }> {
     const sig = failureSignature(failure);
     const prefix = report.ops.slice(0, failure.index + 1);
     const isFinale = failure.opType === "finale";
@@ -154,7 +167,7 @@ async function shrinkFailure(emu: Emulator, report: SoakReport, failure: Failure
         });
     }
     const confirmed = await replay(emu, report.kinds, best, { finale: isFinale });
-    return {
+    const repro: Reproduction = {
         seed: report.seed,
         kinds: report.kinds,
         faults: report.faults,
@@ -163,6 +176,7 @@ async function shrinkFailure(emu: Emulator, report: SoakReport, failure: Failure
         originalLength: report.ops.length,
         ops: best,
     };
+    return { repro, output: confirmed.failure ? confirmed.output : undefined };
 }
 
 /** The closing line: "N operations, D divergences", then the figures. */

@@ -197,6 +197,32 @@ describe("soak: invariants", () => {
     });
 });
 
+describe("soak: what each successful command promises", () => {
+    const a = entry("a");
+    const b = entry("b");
+    const model = (before: Snapshot, after: Snapshot, expect_: Parameters<typeof checkInvariants>[2]["expect"]) =>
+        checkInvariants(before, after, { engineMayDelete: true, expect: expect_ }, new Set()).divergences.filter((d) => d.invariant === "model");
+
+    it("after up, exactly the declared resources are in state", () => {
+        expect(model(snap([a.id], []), snap([a.id, b.id], [a, b]), { declared: ["a", "b"] })).to.deep.equal([]);
+        const missing = model(snap([], []), snap([a.id], [a]), { declared: ["a", "b"] });
+        expect(missing).to.have.length(1);
+        expect(missing[0].message).to.contain("declares [a, b]");
+        expect(model(snap([a.id, b.id], [a, b]), snap([a.id, b.id], [a, b]), { declared: ["a"] })).to.have.length(1);
+    });
+
+    it("after a refresh, what is in state is live, unless an adopted one is marked vanished", () => {
+        expect(model(snap([], [a]), snap([], [a]), { allLive: true })).to.have.length(1);
+        expect(model(snap([], [a]), snap([], [{ ...a, vanished: true }]), { allLive: true })).to.deep.equal([]);
+    });
+
+    it("preview changes nothing; destroy --target removes its target", () => {
+        expect(model(snap([a.id], [a]), snap([a.id], [a]), { unchanged: true })).to.deep.equal([]);
+        expect(model(snap([a.id], [a]), snap([a.id], [{ ...a, id: "nat-other" }]), { unchanged: true })).to.have.length(1);
+        expect(model(snap([a.id], [a]), snap([a.id], [a]), { absent: [a.urn] })).to.have.length(1);
+    });
+});
+
 describe("soak: shrinker", () => {
     it("finds the two operations that together fail", async () => {
         const items = Array.from({ length: 40 }, (_, i) => i);
