@@ -53,7 +53,12 @@ describe("e2e: soak: seeded random operations keep AWS and Pulumi in agreement",
     const reproDir = path.join(repoRoot, "test", "soak", "repros");
     for (const file of fs.existsSync(reproDir) ? fs.readdirSync(reproDir).filter((f) => f.endsWith(".json")).sort() : []) {
         const repro: Reproduction = JSON.parse(fs.readFileSync(path.join(reproDir, file), "utf8"));
-        it(`regression ${file} (${repro.signature}, ${repro.ops.length} operations): replays with no divergence`, async () => {
+        it(`regression ${file} (${repro.signature}, ${repro.ops.length} operations): replays with no divergence`, async function () {
+            if (repro.open) {
+                // A defect found and reproduced, whose fix is not in yet: reported as pending, never as passing.
+                console.log(`      open defect: ${repro.defect ?? repro.signature}; ${repro.open}`);
+                this.skip();
+            }
             const lines: string[] = [];
             const r = await replay(emu, repro.kinds, repro.ops, { log: (l) => lines.push(l) });
             expect(r.failure?.divergences, `${repro.ops.map(describeOp).join("; ")}\n${lines.join("\n")}`).to.equal(undefined);

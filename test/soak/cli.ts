@@ -7,10 +7,29 @@
 import * as fs from "fs";
 import { startEmulator } from "../helpers/emulator";
 import { KINDS } from "./kinds";
-import { describeOp } from "./ops";
+import { describeOp, EDIT_OPS, ENGINE_OPS, WORLD_OPS } from "./ops";
+
+const ALL_OPS: string[] = [...EDIT_OPS, ...ENGINE_OPS, "kill", ...WORLD_OPS];
 import { replay, Reproduction, soak, summaryLine } from "./soak";
 
-const USAGE = "usage: npm run soak -- --ops N --seed S [--kinds nat,fn,dist] [--faults on|off] [--shrink-minutes M] [--out DIR] | --replay FILE";
+const USAGE =
+    "usage: npm run soak -- --ops N --seed S [--kinds nat,fn,dist] [--faults on|off] [--mix op=weight,...] [--shrink-minutes M] [--out DIR]\n" +
+    "       npm run soak -- --replay FILE [--verbose on]";
+
+/** --mix kill=0,oobDelete=8: weight overrides by operation type. */
+export function parseMix(text: string | undefined): Record<string, number> | undefined {
+    if (!text) return undefined;
+    const out: Record<string, number> = {};
+    for (const part of text.split(",").filter(Boolean)) {
+        const [k, v] = part.split("=");
+        const w = Number(v);
+        if (!ALL_OPS.includes(k) || !Number.isFinite(w) || w < 0) {
+            throw new Error(`--mix: "${part}" is not <operation>=<weight >= 0>; operations: ${ALL_OPS.join(", ")}`);
+        }
+        out[k] = w;
+    }
+    return out;
+}
 
 export function parseArgs(argv: string[]): Record<string, string> {
     const out: Record<string, string> = {};
@@ -23,7 +42,7 @@ export function parseArgs(argv: string[]): Record<string, string> {
         out[k] = v;
     }
     for (const k of Object.keys(out)) {
-        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay", "verbose"].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
+        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay", "verbose", "mix"].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
     }
     return out;
 }
@@ -50,12 +69,13 @@ async function main(): Promise<number> {
         }
         if (args.faults && !["on", "off"].includes(args.faults)) throw new Error(`--faults must be on or off\n${USAGE}`);
         const seed = args.seed ?? String(Date.now() % 1_000_000);
-        log(`soak: seed ${seed}, ${ops} operations, kinds ${kinds.join(",")}, faults ${args.faults ?? "on"}`);
+        log(`soak: seed ${seed}, ${ops} operations, kinds ${kinds.join(",")}, faults ${args.faults ?? "on"}${args.mix ? `, mix ${args.mix}` : ""}`);
         const report = await soak(emu, {
             ops,
             seed,
             kinds,
             faults: (args.faults ?? "on") === "on",
+            weights: parseMix(args.mix),
             shrinkMinutes: Number(args["shrink-minutes"] ?? "20"),
             reproDir: args.out,
             log,

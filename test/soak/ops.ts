@@ -157,6 +157,8 @@ export interface GeneratorOptions {
     maxEntries?: number;
     /** At most this many free out-of-band resources. */
     maxFree?: number;
+    /** Weight overrides by operation type (e.g. { kill: 0 }); a weight applies only where the operation can apply. */
+    weights?: Record<string, number>;
 }
 
 /** Draws operations that apply to the current view; keeps its own counters for fresh names and handles. */
@@ -165,6 +167,13 @@ export class Generator {
     private handles = 0;
 
     constructor(private readonly prng: Prng, private readonly opts: GeneratorOptions) {}
+
+    /** Applies --mix overrides to weights that are not 0 (an operation that cannot apply stays at 0). */
+    private override<K extends string>(weights: Record<K, number>): Record<K, number> {
+        const out = {} as Record<K, number>;
+        for (const [k, w] of Object.entries(weights) as [K, number][]) out[k] = w > 0 && this.opts.weights?.[k] !== undefined ? this.opts.weights[k] : w;
+        return out;
+    }
 
     next(view: View): Op {
         const p = this.prng;
@@ -179,7 +188,7 @@ export class Generator {
         const adoptable = view.free.filter((f) => this.opts.kinds.includes(f.kind));
         const size = spec.length;
         const f = this.opts.faults;
-        const t = p.weighted({
+        const t = p.weighted(this.override({
             add: size < maxEntries ? 10 : 0,
             remove: unprotected.length ? (size >= maxEntries ? 8 : 3) : 0,
             edit: size ? 8 : 0,
@@ -204,7 +213,7 @@ export class Generator {
             oobTags: stateNames.length ? 3 : 0,
             faults: f ? (view.faultsOn ? 4 : 2) : 0,
             consistency: f ? (view.consistencyOn ? 4 : 1) : 0,
-        })!;
+        }))!;
         const fresh = (prefix: string) => `${prefix}${++this.names}`;
         switch (t) {
             case "add": {

@@ -19,6 +19,8 @@ export interface SoakOptions {
     seed: string;
     kinds?: string[];
     faults?: boolean;
+    /** Weight overrides by operation type (--mix kill=0,oobDelete=8). */
+    weights?: Record<string, number>;
     /** Time budget for shrinking a failure (0: do not shrink). */
     shrinkMinutes?: number;
     /** Where reproductions are written (default ./soak-repros). */
@@ -57,6 +59,10 @@ export interface Reproduction {
     divergences: Divergence[];
     originalLength: number;
     ops: Op[];
+    /** What the defect is, in words (added when the reproduction is committed to test/soak/repros/). */
+    defect?: string;
+    /** Set while the defect's fix is not in: the regression test reports it as pending. Remove it with the fix. */
+    open?: string;
 }
 
 export interface ReplayResult {
@@ -98,7 +104,7 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
     const kinds = options.kinds ?? KINDS.map((k) => k.key);
     const faults = options.faults ?? true;
     const log = options.log ?? (() => undefined);
-    const generator = new Generator(new Prng(options.seed), { kinds, faults });
+    const generator = new Generator(new Prng(options.seed), { kinds, faults, weights: options.weights });
     const session = await Session.start({ emu, kinds: kinds.map(kindByKey), log });
     const ops: Op[] = [];
     let failure: Failure | undefined;
