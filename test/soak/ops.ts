@@ -183,6 +183,8 @@ export class Generator {
         const unprotected = spec.filter((e) => !e.protect && !view.protectedInState.has(e.name));
         const stateNames = [...view.inState].sort();
         const stateUnprotected = stateNames.filter((n) => !view.protectedInState.has(n) && !spec.find((e) => e.name === n)?.protect);
+        // An adoption not made yet must match the resource it adopts: changing a field that cannot change is the user's mistake.
+        const replaceEditable = unprotected.filter((e) => !e.adopt || view.inState.has(e.name));
         const replaceable = stateUnprotected.filter((n) => replaceableInPlace(spec, n));
         const destroyable = stateUnprotected.filter((n) => destroyableInPlace(spec, n));
         const adoptable = view.free.filter((f) => this.opts.kinds.includes(f.kind));
@@ -192,7 +194,7 @@ export class Generator {
             add: size < maxEntries ? 10 : 0,
             remove: unprotected.length ? (size >= maxEntries ? 8 : 3) : 0,
             edit: size ? 8 : 0,
-            forceReplace: unprotected.length ? 4 : 0,
+            forceReplace: replaceEditable.length ? 4 : 0,
             rename: size ? 3 : 0,
             protect: size ? 3 : 0,
             retain: size ? 3 : 0,
@@ -225,7 +227,7 @@ export class Generator {
             case "edit":
                 return { t, name: p.pick(spec).name, field: p.chance(0.5) ? "v" : "tag" };
             case "forceReplace":
-                return { t, name: p.pick(unprotected).name };
+                return { t, name: p.pick(replaceEditable).name };
             case "rename": {
                 const e = p.pick(spec);
                 return { t, name: e.name, to: fresh(e.kind) };

@@ -157,6 +157,9 @@ export class Session {
             if (!this.opts.kinds.some((k) => k.key === (op as any).kind) && (op.t === "add" || op.t === "adopt")) {
                 return skipped(`kind ${(op as any).kind} is not soaked`);
             }
+            if (op.t === "forceReplace" && this.spec.find((e) => e.name === op.name)?.adopt && !this.stateEntry(op.name)) {
+                return skipped(`${op.name} is an adoption not made yet: a field that cannot change must match the adopted resource`);
+            }
             const next = applyEdit(this.spec, op);
             if (!next) return skipped("does not apply to the program");
             this.spec = next;

@@ -3,7 +3,7 @@
  * operation generator, the invariant model, the shrinker and the closing line.
  */
 import { expect } from "chai";
-import { parseArgs } from "./cli";
+import { parseArgs, parseMix } from "./cli";
 import { KINDS, soakProgram } from "./kinds";
 import { checkInvariants, Snapshot, StateEntry } from "./model";
 import { applyEdit, destroyableInPlace, Entry, Generator, newEntry, Op, replaceableInPlace, View } from "./ops";
@@ -120,6 +120,7 @@ describe("soak: operation generator", () => {
             expect(["faults", "consistency"]).to.not.include(op.t);
             if ("kind" in op) expect(op.kind).to.equal("fn");
             if (op.t === "remove" || op.t === "forceReplace") expect(spec.find((e) => e.name === op.name)?.protect).to.equal(false);
+            if (op.t === "forceReplace") expect(spec.find((e) => e.name === op.name)?.adopt, "never replaces an adoption not made yet").to.equal(undefined);
             if (op.t === "upReplace" || op.t === "taint" || op.t === "destroyTarget") expect(spec.find((e) => e.name === op.name)?.protect).to.equal(false);
             if (["remove", "edit", "forceReplace", "rename", "protect", "retain", "upTarget"].includes(op.t)) {
                 expect(spec.map((e) => e.name)).to.include((op as any).name);
@@ -133,6 +134,18 @@ describe("soak: operation generator", () => {
         }
         for (const t of ["add", "remove", "edit", "up", "preview", "refresh", "upRefresh", "kill", "oobCreate", "oobDelete"]) {
             expect(kinds, `drew a ${t}`).to.include(t);
+        }
+    });
+
+    it("--mix overrides weights: kill=0 never kills; an operation that cannot apply is never drawn, whatever its weight", () => {
+        expect(parseMix("kill=0,up=2")).to.deep.equal({ kill: 0, up: 2 });
+        expect(() => parseMix("kil=1")).to.throw(/operations: /);
+        expect(() => parseMix("up=-1")).to.throw(/weight/);
+        const g = new Generator(new Prng(11), { kinds: ["nat"], faults: false, weights: { kill: 0, remove: 100 } });
+        for (let i = 0; i < 300; i++) {
+            const op = g.next(view([]));
+            expect(op.t).to.not.equal("kill");
+            expect(op.t, "nothing declared: nothing to remove").to.not.equal("remove");
         }
     });
 
