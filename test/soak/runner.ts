@@ -435,21 +435,16 @@ export class Session {
         if (killed) this.figures.kills++;
         // What a user does next: release the lock the killed CLI left, and run the command again.
         await this.cli(["cancel", "--yes"]).catch((err) => this.log(`      pulumi cancel: ${firstLine(err)}`));
-        await this.refreshSnapshotState();
         const note = killed ? `killed after ${op.afterCalls} AWS calls` : `finished before ${op.afterCalls} AWS calls`;
         if (op.cmd === "destroyTarget") {
-            const still = this.stateEntry(op.name!);
+            // The invariants compare with the snapshot before the killed command: only the state is read here.
+            const still = (await this.readState()).find((x) => x.name === op.name && !x.pendingDelete);
             if (!still) return { ...(await this.check({ engineMayDelete: true, targets: [e!.urn] })), note };
             const r = await this.command("destroyTarget", { engineMayDelete: true, targets: [still.urn] }, still.urn);
             return { ...r, note };
         }
         const r = await this.command(op.cmd === "upRefresh" ? "upRefresh" : "up", { engineMayDelete: true });
         return { ...r, note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}` };
-    }
-
-    /** Re-reads the state only (after a kill, so that the follow-up resolves URNs from what is there). */
-    private async refreshSnapshotState(): Promise<void> {
-        this.last = { live: this.last.live, state: await this.readState() };
     }
 
     /** The invariants between the last snapshot and now. */
