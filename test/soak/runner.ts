@@ -254,6 +254,15 @@ export class Session {
 
     /** The spec the program reads, with adopt handles resolved to ids. */
     private async pushSpec(): Promise<void> {
+        // A user whose `adopt` names a resource that is gone, for an entry that is not in state (destroyed by
+        // `--target`, say), follows ackless's message and drops `adopt` (mode "adopt" fails at preview otherwise).
+        this.spec = this.spec.map((e) => {
+            const h = e.adopt ? this.handles.get(e.adopt) : undefined;
+            if (!e.adopt || this.stateEntry(e.name) || (h && this.last.live.has(h.id))) return e;
+            this.log(`      ${e.name}: adopt names ${e.adopt}, which is gone; the program drops adopt`);
+            const { adopt: _dropped, ...rest } = e;
+            return rest;
+        });
         const resolved = this.spec.map(({ adopt, ...e }) => {
             const id = adopt ? this.handles.get(adopt)?.id : undefined;
             return id ? { ...e, adoptId: id } : e;
