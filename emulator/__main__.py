@@ -1,4 +1,4 @@
-"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--not-found-after-create-seconds S] [--faults JSON]"""
+"""python3 -m emulator --port N [--host H] [--deploy-seconds S] [--nat-seconds S] [--kvs-seconds S] [--not-found-after-create-seconds S] [--faults JSON] [--iam]"""
 
 import argparse
 import json
@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", "-H", default="127.0.0.1")
     parser.add_argument("--deploy-seconds", type=float, default=0.0, help="CloudFront InProgress -> Deployed time")
     parser.add_argument("--nat-seconds", type=float, default=0.0, help="NAT pending/deleting transition time")
+    parser.add_argument("--kvs-seconds", type=float, default=0.0, help="CloudFront KeyValueStore PROVISIONING -> READY time")
     parser.add_argument(
         "--not-found-after-create-seconds",
         type=float,
@@ -25,9 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="JSON",
         help='fault injection config, as for POST /ackless/faults, e.g. \'{"seed": 1, "throttle": 0.15, "drop": 0.03}\'',
     )
+    parser.add_argument(
+        "--iam",
+        action="store_true",
+        help="enforce IAM: check every AWS call against the caller's IAM policies (keys of IAM users; key id 'testing' is the account root)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
-    if min(args.deploy_seconds, args.nat_seconds, args.not_found_after_create_seconds) < 0:
+    if min(args.deploy_seconds, args.nat_seconds, args.kvs_seconds, args.not_found_after_create_seconds) < 0:
         parser.error("transition times must be >= 0")
     fault_config = None
     if args.faults:
@@ -54,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
 
     state.config["deploySeconds"] = args.deploy_seconds
     state.config["natSeconds"] = args.nat_seconds
+    state.config["kvsSeconds"] = args.kvs_seconds
     state.config["notFoundAfterCreateSeconds"] = args.not_found_after_create_seconds
+    if args.iam:
+        from . import iam
+
+        iam.start_enforce = True
+        state.config["iamEnforce"] = True
     if fault_config is not None:
         from . import faults
 

@@ -15,6 +15,10 @@ with them creates nothing for them). Here:
 * AWS::CloudFront::Function: created from Name, FunctionCode, FunctionConfig,
   published when AutoPublish is true, tagged likewise. Ref: the function ARN;
   GetAtt FunctionARN, FunctionMetadata.FunctionARN, Stage. Deleted with the stack.
+* AWS::CloudFront::KeyValueStore: created from Name and Comment as
+  CreateKeyValueStore would (ImportSource is not supported; the type has no
+  Tags, so none are stamped). Ref: the store's name (its Cloud Control primary
+  identifier); GetAtt Arn, Id, Status. Deleted with the stack.
 Updates of these resources are not modelled.
 """
 
@@ -182,6 +186,57 @@ class CfnFunction(CloudFormationModel):
         with state.lock:
             functions(backend).pop(self.name, None)
             backend.tagger.delete_all_tags_for_resource(self.function_arn)
+
+
+class CfnKeyValueStore(CloudFormationModel):
+    def __init__(self, kvs: Any) -> None:
+        self.kvs = kvs
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudFront::KeyValueStore"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.kvs.name
+
+    @property
+    def arn(self) -> str:
+        return self.kvs.arn
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("Arn", "Id", "Status")
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return {"Arn": self.kvs.arn, "Id": self.kvs.id}.get(attribute_name) or self.kvs.status()
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnKeyValueStore":
+        from .cloudfront_kvs import EntityAlreadyExists, KeyValueStore, stores
+
+        properties = cloudformation_json.get("Properties") or {}
+        backend = cloudfront_backends[account_id]["aws"]
+        with state.lock:
+            if resource_name in stores(backend):
+                raise EntityAlreadyExists(resource_name)
+            kvs = KeyValueStore(account_id, resource_name, str(properties.get("Comment") or ""))
+            stores(backend)[resource_name] = kvs
+            return cls(kvs)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        from .cloudfront_kvs import stores
+
+        backend = cloudfront_backends[account_id]["aws"]
+        with state.lock:
+            stores(backend).pop(self.kvs.name, None)
+            backend.tagger.delete_all_tags_for_resource(self.kvs.arn)
 
 
 def install() -> None:

@@ -16,6 +16,8 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from . import state
 from .cloudfront_distributions import PreconditionFailed, function_arns, list_page, mark_changed
+from .cloudfront_kvs import ARN as KVS_ARN
+from .cloudfront_kvs import READY, association_arns, by_arn
 from .tags import _keys_of, check_cloudfront_tag_keys
 
 DEV = "DEVELOPMENT"
@@ -43,6 +45,37 @@ class FunctionInUse(CloudFrontException):
 class InvalidArgument(CloudFrontException):
     def __init__(self, message: str) -> None:
         super().__init__("InvalidArgument", message)
+
+
+class FunctionSizeLimitExceeded(CloudFrontException):
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            "FunctionSizeLimitExceeded",
+            f"The function code is {size} bytes; the maximum size of a function is {MAX_CODE_BYTES} bytes.",
+        )
+
+
+# 10 KB: the CloudFront Functions quota "maximum function size" (docs/aws-contract.md).
+MAX_CODE_BYTES = 10240
+
+
+def check_function(backend: CloudFrontBackend, code: bytes, config: dict[str, Any]) -> None:
+    """CreateFunction / UpdateFunction: the size quota and the KeyValueStore associations."""
+    if len(code) > MAX_CODE_BYTES:
+        raise FunctionSizeLimitExceeded(len(code))
+    arns = association_arns(config)
+    if len(arns) > 1:
+        raise InvalidArgument(f"A function can be associated with at most one key value store, got {len(arns)}.")
+    for arn in arns:
+        if config.get("Runtime") != "cloudfront-js-2.0":
+            raise InvalidArgument("Key value store associations require the cloudfront-js-2.0 runtime.")
+        if not KVS_ARN.match(arn):
+            raise InvalidArgument(f"The key value store ARN {arn} is not valid.")
+        kvs = by_arn(backend, arn)
+        if kvs is None:
+            raise InvalidArgument(f"The key value store {arn} does not exist.")
+        if kvs.status() != READY:
+            raise InvalidArgument(f"The KVS {arn} cannot be associated before the resource is provisioned.")
 
 
 class _Stage:
@@ -157,6 +190,7 @@ def create_function(self: CloudFrontResponse) -> ActionResult:
         store = functions(backend)
         if name in store:
             raise FunctionAlreadyExists(name)
+        check_function(backend, code, config)
         fn = CloudFrontFunction(self.current_account, name, code, config)
         store[name] = fn
         if tags:
@@ -193,6 +227,7 @@ def update_function(self: CloudFrontResponse) -> ActionResult:
     with state.lock:
         fn = _get(self.backend, name)
         _check_if_match(if_match, fn.stages[DEV].etag)
+        check_function(self.backend, code, config)
         fn.stages[DEV] = _Stage(code, config)
         return ActionResult({"FunctionSummary": fn.summary(self.backend, DEV), "ETag": fn.stages[DEV].etag})
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
-from . import faults, state
+from . import cloudfront_kvs_data, faults, iam, state
 
 Json = dict[str, Any]
 _SEGMENT_VAR = re.compile(r"\{([^}]+?)(\+?)\}")
@@ -60,7 +60,10 @@ def _rest_operation(service: str, method: str, path: str, query: dict[str, list[
 
 def _service_from_auth(environ: Json) -> str | None:
     auth = environ.get("HTTP_AUTHORIZATION") or ""
-    m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+    # SigV4: Credential=AKID/date/region/service/aws4_request; SigV4A: Credential=AKID/date/service/aws4_request.
+    m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request", auth) or re.search(
+        r"Credential=[^/]+/\d{8}/([^/]+)/aws4_request", auth
+    )
     return m.group(1).lower() if m else None
 
 
@@ -90,6 +93,9 @@ def describe_operation(environ: Json) -> tuple[str, str]:
             return service, form["Action"][0]
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "/")
+    if service == cloudfront_kvs_data.SERVICE:
+        # Its paths hold ARNs and keys with encoded slashes: routed on the raw path.
+        return service, cloudfront_kvs_data.operation_name(environ) or f"{method} {path}"
     op = _rest_operation(service, method, path, query) if service != "unknown" else None
     return service, op or f"{method} {path}"
 
@@ -128,16 +134,22 @@ def api_reset(_: Json) -> Json:
         moto_api_backend.reset()
         state.reset_calls()
         faults.restart()
+        iam.reset()
     return {"reset": True}
 
 
 def api_config(body: Json) -> Json:
-    for key in ("deploySeconds", "natSeconds", "notDisabledSeconds", "notFoundAfterCreateSeconds"):
+    for key in ("deploySeconds", "natSeconds", "notDisabledSeconds", "notFoundAfterCreateSeconds", "kvsSeconds", "functionTimeLimitMs"):
         if key in body and body[key] is not None:
             value = float(body[key])
-            if value < 0:
-                raise BadRequest(f"{key} must be >= 0")
+            if value < 0 or (key == "functionTimeLimitMs" and value <= 0):
+                raise BadRequest(f"{key} must be {'> 0' if key == 'functionTimeLimitMs' else '>= 0'}")
             state.config[key] = value
+    if body.get("natEipQuota") is not None:
+        quota = body["natEipQuota"]
+        if not isinstance(quota, int) or isinstance(quota, bool) or quota < 1:
+            raise BadRequest("natEipQuota must be an integer >= 1")
+        state.config["natEipQuota"] = quota
     for key, default in state.CONFIG_DEFAULTS.items():
         # a switch: true/false (null: back to the default)
         if key in body:
@@ -221,7 +233,7 @@ ROUTES: dict[tuple[str, str], Callable[[Json], Json]] = {
 }
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 def _json_response(start_response: Any, status: int, payload: Json) -> Iterable[bytes]:
@@ -247,11 +259,23 @@ class EmulatorApp:
         entry: Json = {"service": service, "operation": operation}
         # Who signed it and for which region (SigV4 Credential=AKID/date/region/service/aws4_request),
         # so tests can check which profile's keys and region a call used.
-        credential = re.search(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        credential = re.search(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/", auth)
         if credential:
             entry["accessKeyId"] = credential.group(1)
-            entry["region"] = credential.group(2)
+            # SigV4A scopes name no region: the X-Amz-Region-Set header does.
+            sigv4a = auth.startswith("AWS4-ECDSA-P256-SHA256 ")
+            entry["region"] = environ.get("HTTP_X_AMZ_REGION_SET", "") if sigv4a else credential.group(2)
         state.record_call(entry)
+        # moto has no cloudfront-keyvaluestore service: the emulator's own data plane answers it.
+        app = cloudfront_kvs_data.handle if service == cloudfront_kvs_data.SERVICE and cloudfront_kvs_data.enabled else self.moto_app
+
+        denied = iam.authorize(environ, service, operation, entry)
+        if denied is not None:
+            status, headers, body = denied
+            entry["status"] = status
+            start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+            return [body]
 
         decision = faults.decide(service, operation)
         if decision is not None:
@@ -273,7 +297,7 @@ class EmulatorApp:
 
         if decision is not None and decision.fault == "drop":
             # Carried out by moto (status recorded), then the connection is closed unanswered.
-            result = self.moto_app(environ, lambda status, headers, exc_info=None: record_status(status))
+            result = app(environ, lambda status, headers, exc_info=None: record_status(status))
             try:
                 for _ in result:
                     pass
@@ -287,7 +311,7 @@ class EmulatorApp:
             record_status(status)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
-        return self.moto_app(environ, recording_start_response)
+        return app(environ, recording_start_response)
 
     def _internal(self, environ: Json, start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

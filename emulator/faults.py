@@ -216,11 +216,28 @@ def decide(service: str, operation: str) -> Decision | None:
 
 def error_response(service: str, fault: str) -> tuple[int, list[tuple[str, str]], bytes]:
     """(status, headers, body) of a throttle or internal fault, in the service's own error shape."""
-    rid = str(uuid.uuid4())
     throttle = fault == "throttle"
     if service == "ec2":
-        # EC2 query protocol: <Response><Errors><Error>..., <RequestID>.
         status, code, message = (503, "RequestLimitExceeded", "Request limit exceeded.") if throttle else (500, "InternalError", "An internal error has occurred")
+        return service_error(service, status, code, message)
+    model = _service_model(service)
+    protocol = model.metadata.get("protocol") if model is not None else "query"
+    if protocol in ("json", "rest-json"):
+        status, code, message = (400, "ThrottlingException", "Rate exceeded") if throttle else (500, "InternalFailure", "An internal error has occurred")
+        return service_error(service, status, code, message)
+    if service == "cloudfront":
+        internal_message = "CloudFront encountered an internal error. Please try again."
+    else:
+        internal_message = "An internal error has occurred"
+    status, code, message = (400, "Throttling", "Rate exceeded") if throttle else (500, "InternalError", internal_message)
+    return service_error(service, status, code, message)
+
+
+def service_error(service: str, status: int, code: str, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of an error in the service's own shape (EC2, JSON, or XML ErrorResponse)."""
+    rid = str(uuid.uuid4())
+    if service == "ec2":
+        # EC2 query protocol: <Response><Errors><Error>..., <RequestID>.
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f"<Response><Errors><Error><Code>{code}</Code><Message>{escape(message)}</Message></Error></Errors>"
@@ -231,17 +248,12 @@ def error_response(service: str, fault: str) -> tuple[int, list[tuple[str, str]]
     model = _service_model(service)
     protocol = model.metadata.get("protocol") if model is not None else "query"
     if protocol in ("json", "rest-json"):
-        status, code, message = (400, "ThrottlingException", "Rate exceeded") if throttle else (500, "InternalFailure", "An internal error has occurred")
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", rid), ("x-amzn-ErrorType", code)]
         return status, headers + [("Content-Length", str(len(body)))], body
 
-    # CloudFront (rest-xml) and the query services (CloudFormation, ...): <ErrorResponse><Error><Type>...
-    if service == "cloudfront":
-        internal_message = "CloudFront encountered an internal error. Please try again."
-    else:
-        internal_message = "An internal error has occurred"
-    status, error_type, code, message = (400, "Sender", "Throttling", "Rate exceeded") if throttle else (500, "Receiver", "InternalError", internal_message)
+    # CloudFront (rest-xml) and the query services (CloudFormation, IAM, STS, ...): <ErrorResponse><Error><Type>...
+    error_type = "Receiver" if status >= 500 else "Sender"
     version = model.metadata.get("apiVersion") if model is not None else None
     xmlns = f' xmlns="http://{service}.amazonaws.com/doc/{version}/"' if version else ""
     body = (

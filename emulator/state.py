@@ -16,15 +16,26 @@ lock = threading.RLock()
 # resource answer NotFound, as eventually consistent AWS APIs can (0: off).
 # canonicalSetOrder: set-valued lists of a distribution config come back in a
 # canonical order, not the request's (cloudfront_config.py).
+# iamEnforce: every AWS call is checked against the caller's IAM policies
+# (iam.py); /ackless/reset puts it back to its start value (--iam).
 CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
+    "iamEnforce": False,
 }
 config: dict[str, float] = {
     **CONFIG_DEFAULTS,
     "deploySeconds": 0.0,
     "natSeconds": 0.0,
+    # Elastic IPs per public NAT gateway: the default quota (adjustable in AWS by a quota request)
+    "natEipQuota": 2.0,
     "notDisabledSeconds": 0.0,
     "notFoundAfterCreateSeconds": 0.0,
+    # CloudFront KeyValueStore PROVISIONING -> READY (cloudfront_kvs.py).
+    "kvsSeconds": 0.0,
+    # The compute time a CloudFront function may use in TestFunction: ComputeUtilization
+    # is the share of it the handler used; a handler still running at this limit fails
+    # (cloudfront_function_test.py).
+    "functionTimeLimitMs": 100.0,
 }
 
 _calls: list[dict[str, Any]] = []
@@ -50,6 +61,14 @@ def not_disabled_seconds() -> float:
 
 def nat_seconds() -> float:
     return float(config["natSeconds"])
+
+
+def kvs_seconds() -> float:
+    return float(config["kvsSeconds"])
+
+
+def function_time_limit_ms() -> float:
+    return float(config["functionTimeLimitMs"])
 
 
 def not_found_after_create_seconds() -> float:

@@ -34,11 +34,11 @@ class NoSuchResource(CloudFrontException):
         super().__init__("NoSuchResource", f"The specified resource {arn} does not exist.")
 
 
-_CF_ARN = re.compile(r"^arn:aws:cloudfront::\d+:(distribution|function)/(.+)$")
+_CF_ARN = re.compile(r"^arn:aws:cloudfront::\d+:(distribution|function|key-value-store)/(.+)$")
 
 
 def check_cloudfront_resource(response: Any) -> None:
-    """TagResource & co. on a distribution/function ARN that does not exist: 404 NoSuchResource."""
+    """TagResource & co. on a distribution, function or key value store ARN that does not exist: 404 NoSuchResource."""
     arn = response._get_param("Resource") or ""
     m = _CF_ARN.match(arn)
     if not m:
@@ -46,6 +46,8 @@ def check_cloudfront_resource(response: Any) -> None:
     backend = response.backend
     if m.group(1) == "distribution":
         exists = m.group(2) in backend.distributions
+    elif m.group(1) == "key-value-store":
+        exists = any(k.arn == arn for k in backend.__dict__.get("ackless_kvs", {}).values())
     else:
         exists = m.group(2) in backend.__dict__.get("ackless_functions", {})
     if not exists:

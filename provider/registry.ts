@@ -1,23 +1,22 @@
 /**
  * Kind name -> provider implementation. Loaded lazily by the stored provider
- * code (see delegate.ts) inside the dynamic-provider host.
+ * code (see delegate.ts) inside the dynamic-provider host. The AWS kinds come
+ * from their descriptors (kinds.ts).
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { awsScoped } from "./common/clients";
+import { KINDS, ProviderImpl } from "./kinds";
 
-type Impl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
-
-const loaders: Record<string, () => Impl> = {
+const loaders: Record<string, () => ProviderImpl> = {
     "ackless:test:Echo": () => require("./testing/echo").provider,
-    // AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
-    "ackless:cloudfront:Distribution": () => awsScoped(require("./cloudfront/distribution/manager").provider, false),
-    "ackless:cloudfront:Function": () => awsScoped(require("./cloudfront/function/manager").provider, false),
-    "ackless:ec2:NatGateway": () => awsScoped(require("./ec2/nat-gateway/manager").provider, true),
     "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,
     "ackless:k8s:CustomResourceDeletion": () => require("./k8s/custom-resource-deletion-provider").provider,
 };
+// AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
+for (const k of KINDS) {
+    loaders[k.token] = () => awsScoped(k.load(), k.regional);
+}
 
-export function provider(kind: string): Impl {
+export function provider(kind: string): ProviderImpl {
     const load = loaders[kind];
     if (!load) {
         throw new Error(`ackless does not know the resource kind "${kind}"; is the installed ackless older than the program's?`);

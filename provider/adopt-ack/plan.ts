@@ -8,6 +8,7 @@
 import { ACK, ackTags, AckKind, AckObject, apiVersionOf, crRef, finalizerOf, skipReason, toCloudFrontShape } from "../k8s/ack";
 import { Code, stringLiteral } from "./literal";
 import { referencesOf, resolve, Resolution, Seen } from "./references";
+import { KINDS } from "../kinds";
 
 export type AcklessClass = "cloudfront.Function" | "cloudfront.Distribution" | "ec2.NatGateway";
 
@@ -54,14 +55,11 @@ export interface PlanOptions {
     dropAckTags?: boolean;
 }
 
-const CLASS: Record<string, AcklessClass> = {
-    Function: "cloudfront.Function",
-    Distribution: "cloudfront.Distribution",
-    NATGateway: "ec2.NatGateway",
-};
+/** The ackless class of each ACK kind, from the kind descriptors (../kinds.ts). */
+const CLASS: Record<string, AcklessClass> = Object.fromEntries(KINDS.filter((k) => k.ackKind).map((k) => [k.ackKind, k.name as AcklessClass]));
 
-/** Declaration order: functions first (distributions use their ARNs), then distributions, then NAT gateways. */
-const ORDER = ["Function", "Distribution", "NATGateway"];
+/** Declaration order, the descriptors': functions first (distributions use their ARNs), then distributions, then NAT gateways. */
+const ORDER = KINDS.map((k) => k.ackKind);
 
 const RESERVED = new Set(
     ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +

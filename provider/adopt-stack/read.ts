@@ -14,13 +14,12 @@ import { cloudfront, ec2 } from "../common/clients";
 import { AcklessError, isAwsError } from "../common/errors";
 import { fromKeyValueList, Tags, userTags } from "../common/tags";
 import { call } from "./aws";
+import { KINDS } from "../kinds";
 
 /** The CloudFormation types ackless takes over, and the ackless class of each. */
-export const MANAGED_TYPES: Record<string, { module: "ec2" | "cloudfront"; cls: string }> = {
-    "AWS::EC2::NatGateway": { module: "ec2", cls: "NatGateway" },
-    "AWS::CloudFront::Distribution": { module: "cloudfront", cls: "Distribution" },
-    "AWS::CloudFront::Function": { module: "cloudfront", cls: "Function" },
-};
+export const MANAGED_TYPES: Record<string, { module: "ec2" | "cloudfront"; cls: string }> = Object.fromEntries(
+    KINDS.filter((k) => k.cloudFormationType).map((k) => [k.cloudFormationType, { module: k.module, cls: k.cls }]),
+);
 
 export interface NatGatewayRead {
     kind: "AWS::EC2::NatGateway";

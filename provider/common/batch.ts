@@ -19,6 +19,7 @@
  * state change as fast as before; with several waiters, ticks are at least
  * ACKLESS_POLL_SHARED_MS (default 500 ms) apart.
  */
+import { envNumber } from "./env";
 import { Clock, systemClock } from "./clock";
 import { Deadline, DeadlineExceeded, pollDefaults } from "./wait";
 
@@ -55,10 +56,7 @@ export interface CoalescerOptions {
     clock?: Clock;
 }
 
-function envMs(name: string, dflt: number): number {
-    const v = Number(process.env[name]);
-    return Number.isFinite(v) && v >= 0 && process.env[name] !== "" && process.env[name] !== undefined ? v : dflt;
-}
+const envMs = (name: string, dflt: number) => envNumber(name, dflt, { allowZero: true });
 
 export class Coalescer<V> {
     private pending = new Map<string, Pending<V>[]>();

@@ -7,6 +7,23 @@ import * as pulumi from "@pulumi/pulumi";
 /** The value Pulumi passes to check/diff for inputs not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** A plain property bag, as Pulumi passes inputs and outputs. */
+export type Obj = Record<string, any>;
+
+/** A plain object (not an array, a Date or null). */
+export const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+/** Known at this point (preview passes UNKNOWN for values computed later). */
+export const known = (v: unknown): boolean => v !== UNKNOWN;
+
+/** Set to something: not undefined, null or "". */
+export const present = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
+
+/** Drops undefined values (Pulumi's property structs cannot hold them). */
+export function compact<T extends object>(o: T): T {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** JSON with sorted keys, so equal values compare equal. */
 export function stableJson(value: unknown): string {
     return JSON.stringify(value, (_k, v) =>

@@ -43,9 +43,6 @@ export function isNetworkError(code: string | undefined): boolean {
 
 /** Plain explanations for the AWS codes users meet most often. */
 const explanations: Record<string, string> = {
-    AccessDenied: "the credentials in use lack permission for this call; grant it in IAM",
-    AccessDeniedException: "the credentials in use lack permission for this call; grant it in IAM",
-    UnauthorizedOperation: "the credentials in use lack permission for this call; grant it in IAM",
     InvalidClientTokenId: "the AWS access key is not valid; check AWS_ACCESS_KEY_ID or your profile",
     ExpiredToken: "the AWS session token has expired; refresh your credentials",
     PreconditionFailed: "the resource changed since it was read (stale ETag)",
@@ -58,7 +55,26 @@ const explanations: Record<string, string> = {
     InvalidParameterValue: "EC2 rejected a field of the request",
 };
 
-/** An Error that keeps the AWS code visible to the user. */
+/** The page that lists, per command, the IAM actions ackless calls and why (policies in docs/iam/). */
+export const IAM_DOCS = "docs/iam.md";
+
+const DENIED_CODES = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
+
+/**
+ * The plain explanation of a permission error: the missing action and the
+ * resource when AWS names them ("... is not authorized to perform: <action>
+ * on resource: <arn> ..."), and where the policies ackless needs are.
+ */
+export function explainDenied(message: string): string {
+    const m = /not authorized to perform: (\S+?)(?: on resource: (\S+?))?(?:\s|$|\.\s|\.$)/.exec(message);
+    const fix = `the policies ackless needs per command, with the reason for each action, are in ${IAM_DOCS}`;
+    if (!m) {
+        return `the credentials in use lack permission for this call; grant it in IAM (${fix})`;
+    }
+    const [, action, resource] = m;
+    return `the credentials in use are missing IAM permission ${action}${resource ? ` on ${resource}` : ""}: allow it in their policy (${fix})`;
+}
+
 /** A credential or token provider's error saying the SSO session (its cached token) has expired or is invalid. */
 function isExpiredSso(code: string | undefined, message: string): boolean {
     return (
@@ -67,6 +83,7 @@ function isExpiredSso(code: string | undefined, message: string): boolean {
     );
 }
 
+/** An Error that keeps the AWS code visible to the user. */
 export class AcklessError extends Error {
     constructor(message: string, readonly awsCode?: string, readonly cause?: unknown) {
         super(message);
@@ -105,7 +122,7 @@ export function describeAwsError(what: string, err: unknown): AcklessError {
         }
         return new AcklessError(`${what}: failed before AWS answered (${code ?? "Error"}: ${message})`, code, err);
     }
-    const plain = code ? explanations[code] : undefined;
+    const plain = code ? (DENIED_CODES.has(code) ? explainDenied(message) : explanations[code]) : undefined;
     return new AcklessError(
         `${what}: AWS ${code ?? "error"} (HTTP ${status}): ${message}${plain ? `; ${plain}` : ""}`,
         code,

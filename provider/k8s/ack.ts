@@ -6,6 +6,7 @@
  * Pure functions only (no Kubernetes or AWS calls), so they are unit-tested
  * directly; used by `ackless adopt-ack` (provider/adopt-ack/) and the k8s providers.
  */
+import { KINDS } from "../kinds";
 
 /** Annotations and conditions of the ACK runtime. */
 export const ACK = {
@@ -54,43 +55,18 @@ export interface AckObject {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
-export const ACK_KINDS: AckKind[] = [
-    {
-        kind: "Distribution",
-        group: "cloudfront.services.k8s.aws",
-        version: "v1alpha1",
-        plural: "distributions",
-        service: "cloudfront",
-        idField: "status.id",
-        awsId: (cr) => str(cr.status?.id),
-        syncedField: "status.id",
-        synced: (cr) => !!str(cr.status?.id),
-    },
-    {
-        kind: "Function",
-        group: "cloudfront.services.k8s.aws",
-        version: "v1alpha1",
-        plural: "functions",
-        service: "cloudfront",
-        idField: "spec.name",
-        awsId: (cr) => str(cr.spec?.name),
-        // A function's name is in its spec from the start; the controller
-        // records the ARN and ETag once the function exists in AWS.
-        syncedField: "status.ackResourceMetadata.arn",
-        synced: (cr) => !!str(cr.status?.ackResourceMetadata?.arn),
-    },
-    {
-        kind: "NATGateway",
-        group: "ec2.services.k8s.aws",
-        version: "v1alpha1",
-        plural: "natgateways",
-        service: "ec2",
-        idField: "status.natGatewayID",
-        awsId: (cr) => str(cr.status?.natGatewayID),
-        syncedField: "status.natGatewayID",
-        synced: (cr) => !!str(cr.status?.natGatewayID),
-    },
-];
+/** A dotted path (`status.natGatewayID`) of an object, as a non-empty string. */
+const at = (o: unknown, path: string): string | undefined => str(path.split(".").reduce<any>((v, k) => (v == null ? undefined : v[k]), o));
+
+/** The ACK kinds the hand-over takes over: those of ackless's kind descriptors (../kinds.ts), read in kind-name order. */
+export const ACK_KINDS: AckKind[] = KINDS.filter((k) => k.ackKind && k.ack)
+    .map((k) => ({
+        kind: k.ackKind as AckKindName,
+        ...k.ack!,
+        awsId: (cr: AckObject) => at(cr, k.ack!.idField),
+        synced: (cr: AckObject) => at(cr, k.ack!.syncedField) !== undefined,
+    }))
+    .sort((a, b) => a.kind.localeCompare(b.kind));
 
 export function ackKind(kind: string): AckKind {
     const k = ACK_KINDS.find((x) => x.kind === kind);

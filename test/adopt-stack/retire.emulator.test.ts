@@ -4,6 +4,11 @@
  * through a policy-only change set and nothing is deleted; a stack whose SSM
  * parameter changed since its last update is refused, listing the change,
  * and left exactly as it was (no change set left behind).
+ *
+ * IAM enforced: the command runs as a user bound only to
+ * docs/iam/read-only.json and handover-cloudformation.json; between them the
+ * two tests need every action of handover-cloudformation.json (the refused
+ * one needs DeleteChangeSet).
  */
 import {
     CloudFormationClient,
@@ -17,6 +22,7 @@ import { expect } from "chai";
 import { findStack, retireStack } from "../../provider/adopt-stack/stack";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
+import { callsOf, denials, IamCall, IamUser, underPolicies, unneededActions } from "../helpers/iam";
 
 const YAML_TEMPLATE = `AWSTemplateFormatVersion: 2010-09-09
 Description: network 1.10 # as written
@@ -44,13 +50,26 @@ describe("adopt-stack --retire-stack against the emulator", function () {
     let cfn: CloudFormationClient;
     let ec2: EC2Client;
 
-    beforeEach(() => {
-        restore = setProviderEnv({ ...emu().env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50" });
+    let user: IamUser;
+    const users: IamUser[] = [];
+    const calls: IamCall[] = [];
+
+    beforeEach(async () => {
+        user = await underPolicies(emu(), ["read-only", "handover-cloudformation"]);
+        users.push(user);
+        restore = setProviderEnv({ ...user.env(), ACKLESS_POLL_MIN_MS: "20", ACKLESS_POLL_MAX_MS: "50" });
         const opts = { endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         cfn = new CloudFormationClient(opts);
         ec2 = new EC2Client(opts);
     });
-    afterEach(() => restore());
+    afterEach(async () => {
+        restore();
+        calls.push(...(await callsOf(emu(), user)));
+    });
+    after(() => {
+        expect(denials(calls)).to.deep.equal([]);
+        expect(unneededActions(calls, users, ["handover-cloudformation"]), "handover-cloudformation.json actions no call needed").to.deep.equal([]);
+    });
 
     it("a YAML stack (unquoted 2010-09-09, short-form tags): the emulator accepts the change set, it is executed, the stack deleted, VPC and subnet kept", async () => {
         const created = await cfn.send(new CreateStackCommand({ StackName: "yaml-net", TemplateBody: YAML_TEMPLATE }));

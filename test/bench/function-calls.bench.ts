@@ -5,7 +5,7 @@
  *   npx tsc -p tsconfig.json && source .ackless/env.sh && node dist/test/bench/function-calls.bench.js
  */
 import { resetClients } from "../../provider/common/clients";
-import { provider } from "../../provider/cloudfront/function/manager";
+import { provider } from "../../provider/cloudfront/function/adapter";
 import { Emulator, startEmulator } from "../helpers/emulator";
 
 const TAG_OPS = new Set(["TagResource", "UntagResource", "ListTagsForResource"]);

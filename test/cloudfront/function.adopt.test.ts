@@ -6,7 +6,7 @@
 import { DescribeFunctionCommand, GetFunctionCommand, ListTagsForResourceCommand, TagResourceCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
-import { provider } from "../../provider/cloudfront/function/manager";
+import { provider } from "../../provider/cloudfront/function/adapter";
 import { useEmulator } from "../helpers/emulator";
 import { clients, createPublishedFunction, text, unique } from "../emulator/fixtures";
 import { setProviderEnv } from "../helpers/env";

@@ -11,7 +11,9 @@ import {
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { provider, FunctionOutputs } from "../../provider/cloudfront/function/manager";
+import { provider } from "../../provider/cloudfront/function/adapter";
+import type { FunctionOutputs } from "../../provider/cloudfront/function/types";
+import type { FieldDiff } from "../../provider/common/diff";
 import { useEmulator } from "../helpers/emulator";
 import { clients, code, createDistribution, expectAwsError, text, unique, waitDeployed } from "../emulator/fixtures";
 import { setProviderEnv } from "../helpers/env";
@@ -48,6 +50,8 @@ describe("cloudfront.Function provider against the emulator", function () {
         const g = await cf().send(new GetFunctionCommand({ Name: name, Stage }));
         return { etag: d.ETag!, code: text(g.FunctionCode), comment: d.FunctionSummary!.FunctionConfig!.Comment, status: d.FunctionSummary!.Status };
     };
+    /** diff with its `changed` list (the provider's DiffResult type does not declare it). */
+    const diffOf = async (id: string, olds: any, news: any) => (await provider.diff(id, olds, news)) as FieldDiff;
     const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
 
     it("create publishes at once: DEVELOPMENT and LIVE hold the code, outputs carry both ETags and the user tags", async () => {
@@ -67,7 +71,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         const read = await provider.read(id, outs);
         expect(read.id).to.equal(id);
         expect(read.props).to.deep.include({ etag: dev.etag, liveEtag: live.etag, published: true, tags: { team: "edge" }, systemTags: {} });
-        expect((await provider.diff(id, read.props, outs)).changes).to.equal(false);
+        expect((await diffOf(id, read.props, outs)).changes).to.equal(false);
     });
 
     it("create with publish=false leaves LIVE absent; turning publish on publishes", async () => {
@@ -77,7 +81,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         const read = await provider.read(id, outs);
         expect(read.props).to.include({ published: false, liveEtag: "" });
         const news = await checked({ ...inputs, publish: true }, inputs);
-        const d = await provider.diff(id, read.props, news);
+        const d = await diffOf(id, read.props, news);
         expect(d.changes).to.equal(true);
         const upd = await provider.update(id, read.props, news);
         expect((await stage(id, "LIVE")).code).to.equal(V1);
@@ -87,7 +91,7 @@ describe("cloudfront.Function provider against the emulator", function () {
     it("a code update changes DEVELOPMENT and publishes it; outputs match both stages", async () => {
         const { id, inputs, outs } = await createFn();
         const news = await checked({ ...inputs, code: V2, comment: "c2" }, inputs);
-        const d = await provider.diff(id, outs, news);
+        const d = await diffOf(id, outs, news);
         expect(d).to.deep.include({ changes: true, replaces: [] });
         expect(d.changed).to.have.members(["code", "comment"]);
         const upd = await provider.update(id, outs, news);
@@ -97,7 +101,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect(live).to.include({ code: V2, comment: "c2" });
         expect(upd.outs).to.include({ etag: dev.etag, liveEtag: live.etag, published: true, code: V2 });
         const read = await provider.read(id, upd.outs);
-        expect((await provider.diff(id, read.props, news)).changes).to.equal(false);
+        expect((await diffOf(id, read.props, news)).changes).to.equal(false);
     });
 
     it("a code update works when DEVELOPMENT's ETag moved since the last read (fresh ETag, no 412)", async () => {
@@ -129,7 +133,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         const { id, inputs, outs } = await createFn({ tags: { a: "1", b: "2" } });
         const news = await checked({ ...inputs, tags: { a: "1", c: "3" } }, inputs);
         await emu().resetCalls();
-        expect((await provider.diff(id, outs, news)).changed).to.deep.equal(["tags"]);
+        expect((await diffOf(id, outs, news)).changed).to.deep.equal(["tags"]);
         const upd = await provider.update(id, outs, news);
         const calls = await ops();
         expect(calls).to.not.include("UpdateFunction");
@@ -147,7 +151,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         );
         const read = await provider.read(id, outs);
         expect(read.props).to.include({ code: V3, comment: "oob", published: false });
-        const d = await provider.diff(id, read.props, inputs);
+        const d = await diffOf(id, read.props, inputs);
         expect(d.changes).to.equal(true);
         expect(d.changed).to.include.members(["code", "comment"]);
         const upd = await provider.update(id, read.props, inputs);
@@ -169,7 +173,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         );
         const read = await provider.read(id, outs);
         expect(read.props).to.include({ code: V1, published: false });
-        const d = await provider.diff(id, read.props, inputs);
+        const d = await diffOf(id, read.props, inputs);
         expect(d).to.deep.include({ changes: true, changed: ["published"] });
         await emu().resetCalls();
         const upd = await provider.update(id, read.props, inputs);
@@ -178,7 +182,7 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect((await stage(id, "LIVE")).code).to.equal(V1);
         expect(upd.outs).to.include({ published: true });
         // publish=false: the same drift is not a change.
-        expect((await provider.diff(id, read.props, { ...inputs, publish: false })).changed).to.deep.equal(["publish"]);
+        expect((await diffOf(id, read.props, { ...inputs, publish: false })).changed).to.deep.equal(["publish"]);
     });
 
     it("reverting to the code LIVE already serves does not publish (no 412)", async () => {
@@ -198,7 +202,7 @@ describe("cloudfront.Function provider against the emulator", function () {
 
     it("a name change replaces", async () => {
         const { id, inputs, outs } = await createFn();
-        const d = await provider.diff(id, outs, { ...inputs, name: "other-name" });
+        const d = await diffOf(id, outs, { ...inputs, name: "other-name" });
         expect(d.replaces).to.deep.equal(["name"]);
     });
 

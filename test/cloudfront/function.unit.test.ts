@@ -16,7 +16,8 @@ import {
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
-import { provider, syntaxError } from "../../provider/cloudfront/function/manager";
+import { provider } from "../../provider/cloudfront/function/adapter";
+import { syntaxError } from "../../provider/cloudfront/function/validate";
 
 const ARN = "arn:aws:cloudfront::123456789012:function/fn";
 const CODE = "function handler(event) { return event.request; }";
@@ -147,22 +148,39 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
     });
 
     describe("create", () => {
-        it("publishes at once with the ETag CreateFunction returned (no describe before publishing)", async () => {
+        it("creates without tags, tags at once, and publishes with the ETag CreateFunction returned once the function shows in reads (R5)", async () => {
             cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(TagResourceCommand).resolves({});
+            cf.on(UntagResourceCommand).resolves({});
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
             cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
             cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).resolves({ ETag: "L1" });
-            const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
+            const inputs = (await provider.check({}, { name: "fn", code: CODE, tags: { team: "edge" } })).inputs as any;
             const res = await provider.create(inputs);
             const names = cf.calls().map((c) => c.args[0].constructor.name);
-            expect(names.slice(0, 2)).to.deep.equal(["CreateFunctionCommand", "PublishFunctionCommand"]);
+            // CloudFront has answered CreateFunction with tags with 409 (issue 23): the tags follow in TagResource.
+            expect(names.slice(0, 4)).to.deep.equal(["CreateFunctionCommand", "TagResourceCommand", "DescribeFunctionCommand", "PublishFunctionCommand"]);
+            expect(cf.commandCalls(CreateFunctionCommand)[0].args[0].input).to.not.have.property("Tags");
+            const tagged = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!;
+            expect(Object.fromEntries(tagged.map((t) => [t.Key, t.Value]))).to.deep.equal({
+                team: "edge",
+                "ackless:pending-create": "fn",
+                "ackless:incarnation": res.outs.incarnation,
+            });
+            expect(cf.commandCalls(DescribeFunctionCommand)[0].args[0].input.Stage).to.equal("DEVELOPMENT");
             expect(cf.commandCalls(PublishFunctionCommand)[0].args[0].input.IfMatch).to.equal("E1");
+            expect(names).to.not.include("UpdateFunctionCommand");
+            // Done: the pending-create marker comes off last.
+            expect(names[names.length - 1]).to.equal("UntagResourceCommand");
+            expect(cf.commandCalls(UntagResourceCommand)[0].args[0].input.TagKeys).to.deep.equal({ Items: ["ackless:pending-create"] });
             expect(res.outs).to.include({ etag: "E1", liveEtag: "L1", published: true, arn: ARN });
         });
 
-        it("removes the function again when publishing fails, so the next up is not blocked", async () => {
+        it("a failed publish leaves the function marked as an unfinished create (not deleted), and the next create takes it over", async () => {
             cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(TagResourceCommand).resolves({});
             cf.on(PublishFunctionCommand).rejects(awsError("InvalidArgument", 400));
-            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1" });
+            cf.on(DescribeFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
             cf.on(DeleteFunctionCommand).resolves({});
             const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
             let error: any;
@@ -171,12 +189,75 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             } catch (e) {
                 error = e;
             }
-            expect(error?.message).to.contain("publishing CloudFront function").and.contain("InvalidArgument");
+            expect(error?.message).to.contain("publishing CloudFront function").and.contain("InvalidArgument").and.contain("the next pulumi up takes it over");
+            expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+            const marker = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.find((t) => t.Key === "ackless:pending-create");
+            expect(marker?.Value).to.equal("fn");
+            const incarnation = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.find((t) => t.Key === "ackless:incarnation")!.Value;
+
+            // The next up: the name is taken by the marked function, which is taken over (its incarnation kept) and published.
+            cf.reset();
+            let published = false;
+            cf.on(CreateFunctionCommand).rejects(awsError("FunctionAlreadyExists", 409));
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionCode: enc(CODE) });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).callsFake(() => {
+                if (!published) {
+                    throw awsError("NoSuchFunctionExists", 404);
+                }
+                return { ETag: "L1", FunctionSummary: summary("LIVE") };
+            });
+            cf.on(GetFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "ackless:pending-create", Value: "fn" }, { Key: "ackless:incarnation", Value: incarnation }] } });
+            cf.on(PublishFunctionCommand).callsFake(() => {
+                published = true;
+                return { FunctionSummary: summary("LIVE") };
+            });
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal("fn");
+            expect(r.outs).to.include({ incarnation, published: true, liveEtag: "L1" });
+            expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E1"]);
+            expect(cf.commandCalls(TagResourceCommand)).to.have.length(0);
+            expect(cf.commandCalls(UntagResourceCommand).map((c) => c.args[0].input.TagKeys)).to.deep.equal([{ Items: ["ackless:pending-create"] }]);
+        });
+        it("R5: a LIVE stage that never shows after the publish fails the create naming the retry; the function stays marked", async () => {
+            process.env.ACKLESS_PROPAGATION_TIMEOUT_S = "0.2";
+            cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(TagResourceCommand).resolves({});
+            cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+            const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
+            let error: any;
+            await provider.create(inputs).catch((e) => (error = e));
+            delete process.env.ACKLESS_PROPAGATION_TIMEOUT_S;
+            expect(error?.awsCode).to.equal("LiveNotVisible");
+            expect(error?.message).to.contain("reading its LIVE stage still does not show it").and.contain("the next pulumi up takes it over");
+            expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+            expect(cf.commandCalls(UntagResourceCommand)).to.have.length(0);
+        });
+
+        it("TagResource failing right after CreateFunction: left for the next up to take over (never published), or deleted with publish: false", async () => {
+            cf.on(CreateFunctionCommand).resolves({ ETag: "E1", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(TagResourceCommand).rejects(awsError("AccessDenied", 403));
+            cf.on(DeleteFunctionCommand).resolves({});
+            const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
+            let error: any;
+            await provider.create(inputs).catch((e) => (error = e));
+            expect(error?.message).to.contain("AWS AccessDenied").and.contain("was created but not tagged").and.contain("it was never published, so the next pulumi up takes it over");
+            expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+            expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(0);
+
+            // publish: false: nothing would tell it from a completed function, so it is removed again.
+            error = undefined;
+            const unpublished = (await provider.check({}, { name: "fn", code: CODE, publish: false })).inputs as any;
+            await provider.create(unpublished).catch((e) => (error = e));
+            expect(error?.message).to.contain("AWS AccessDenied").and.contain("it was deleted again");
             expect(cf.commandCalls(DeleteFunctionCommand).map((c) => c.args[0].input)).to.deep.equal([{ Name: "fn", IfMatch: "E1" }]);
         });
     });
 
-    describe("lifecycle rules (common/lifecycle.ts)", () => {
+    describe("lifecycle rules (lifecycle/rules.ts)", () => {
         const ID_A = "proj/stack//edge-fn";
         /** The function `name` exists: DEVELOPMENT holds `code`; LIVE only when `published`. */
         const existing = (name: string, code: string, published: boolean) => {
@@ -209,19 +290,33 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
         it("R1: a retried create takes over its unpublished first attempt instead of failing or making a second function", async () => {
             const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
             existing(inputs.name, CODE, false);
-            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
-            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [] } });
+            cf.on(PublishFunctionCommand).callsFake(() => {
+                // Published: LIVE shows from now on.
+                cf.on(DescribeFunctionCommand, { Name: inputs.name, Stage: "LIVE" }).resolves({ ETag: "L1", FunctionSummary: summary("LIVE") });
+                return { FunctionSummary: summary("LIVE") };
+            });
+            let tags: { Key: string; Value: string }[] = [];
+            cf.on(TagResourceCommand).callsFake((input) => {
+                tags = [...tags, ...input.Tags.Items];
+                return {};
+            });
+            cf.on(ListTagsForResourceCommand).callsFake(() => ({ Tags: { Items: tags } }));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(inputs.name);
             expect(cf.commandCalls(CreateFunctionCommand)).to.have.length(1);
             expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(1);
             expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
+            // Untagged (killed before TagResource): marked now, so it stays recognisable if this run fails too; unmarked when done.
+            const tagged = Object.fromEntries(cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.map((t) => [t.Key, t.Value]));
+            expect(tagged).to.deep.equal({ "ackless:pending-create": inputs.name, "ackless:incarnation": r.outs.incarnation });
+            expect(cf.commandCalls(UntagResourceCommand).map((c) => c.args[0].input.TagKeys)).to.deep.equal([{ Items: ["ackless:pending-create"] }]);
         });
 
         it("R1: a published function under the generated name (the original of a replacement) is never taken over: the next name", async () => {
             const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
             existing(inputs.name, CODE, true);
             cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({ ETag: "E9", FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` } });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({ ETag: "E9", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
             cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
             cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "LIVE" }).resolves({ ETag: "L9" });
             const r = await provider.create(inputs);
@@ -230,6 +325,19 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             // The walked name is no change for diff (the inputs keep the base).
             const d = await provider.diff(r.id, r.outs, inputs);
             expect(d.replaces).to.deep.equal([]);
+        });
+
+        it("R1: an unpublished function that carries an incarnation but no pending-create tag is a completed one: the next name", async () => {
+            const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
+            existing(inputs.name, CODE, false);
+            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "ackless:incarnation", Value: "an-older-one" }] } });
+            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({ ETag: "E9", FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` } });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({ ETag: "E9", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "LIVE" }).resolves({ ETag: "L9" });
+            cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal(`${inputs.name}_1`);
+            expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.Name)).to.deep.equal([`${inputs.name}_1`]);
         });
 
         it("R1: a declared name held by a published function fails, naming adopt and deleteBeforeReplace", async () => {

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { provider as distribution } from "../../provider/cloudfront/distribution/manager";
-import { provider as fn } from "../../provider/cloudfront/function/manager";
+import { provider as fn } from "../../provider/cloudfront/function/adapter";
 import { RULE_COUNTS } from "../../provider/cloudfront/model.generated";
 
 const FN = "arn:aws:cloudfront::123456789012:function/rewrite";

@@ -4,10 +4,10 @@
  * that were asked and how to see the account.
  */
 import { expect } from "chai";
-import { adoptMissing } from "../../provider/common/adopt";
+import { adoptMissing } from "../../provider/lifecycle/adopt";
 import { withAws } from "../../provider/common/clients";
 
-describe("common/adopt: not found may mean another account", () => {
+describe("lifecycle/adopt: not found may mean another account", () => {
     it("a regional resource: names the profile, the region, the other-account cause and aws sts get-caller-identity", async () => {
         const err = await withAws({ profile: "prod", region: "eu-west-1" }, async () => adoptMissing("NAT gateway", "nat-0123456789abcdef0"));
         expect(err.awsCode).to.equal("AdoptTargetNotFound");

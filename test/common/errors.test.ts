@@ -53,4 +53,27 @@ describe("common/errors", () => {
             else process.env.AWS_PROFILE = saved;
         }
     });
+    it("a permission error names the missing action, the resource and the docs page (CloudFront and EC2 wording)", () => {
+        const cf = Object.assign(
+            new Error(
+                "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudfront:TagResource on resource: arn:aws:cloudfront::123456789012:distribution/* because no identity-based policy allows the cloudfront:TagResource action",
+            ),
+            { name: "AccessDenied", $metadata: { httpStatusCode: 403 } },
+        );
+        expect(describeAwsError("creating CloudFront distribution", cf).message).to.match(
+            /^creating CloudFront distribution: AWS AccessDenied \(HTTP 403\): User: .*; the credentials in use are missing IAM permission cloudfront:TagResource on arn:aws:cloudfront::123456789012:distribution\/\*: allow it in their policy \(.*docs\/iam\.md\)$/,
+        );
+        const ec2 = Object.assign(
+            new Error(
+                "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ec2:CreateTags on resource: arn:aws:ec2:us-east-1:123456789012:natgateway/* because no identity-based policy allows the ec2:CreateTags action. Encoded authorization failure message: abc",
+            ),
+            { name: "UnauthorizedOperation", $metadata: { httpStatusCode: 403 } },
+        );
+        expect(describeAwsError("creating NAT gateway", ec2).message).to.include(
+            "the credentials in use are missing IAM permission ec2:CreateTags on arn:aws:ec2:us-east-1:123456789012:natgateway/*: allow it",
+        );
+        // AWS's older wording names no action: the docs page is still named.
+        const bare = Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation", $metadata: { httpStatusCode: 403 } });
+        expect(describeAwsError("x", bare).message).to.include("lack permission for this call").and.include("docs/iam.md");
+    });
 });

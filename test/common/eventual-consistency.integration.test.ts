@@ -9,8 +9,8 @@ import { CloudFrontClient, ListDistributionsCommand, ListFunctionsCommand } from
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { provider as distribution } from "../../provider/cloudfront/distribution/manager";
-import { provider as fn } from "../../provider/cloudfront/function/manager";
-import { provider as nat } from "../../provider/ec2/nat-gateway/manager";
+import { provider as fn } from "../../provider/cloudfront/function/adapter";
+import { provider as nat } from "../../provider/ec2/nat-gateway/adapter";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
 import { createSubnet } from "../emulator/fixtures";

@@ -35,6 +35,7 @@ import {
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runAckless } from "../helpers/cli";
 import { Emulator, startEmulator } from "../helpers/emulator";
+import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { bindHandoverRole, createNamespace, createWithStatus, ExecKubeconfig, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
@@ -67,6 +68,8 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     const mutations = async () => (await emu.calls()).map((c) => c.operation).filter((op) => MUTATIONS.test(op));
     const liveNats = async () => ((await aws.ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== "deleted").map((n) => n.NatGatewayId).sort();
     const liveOriginDomain = async () => (await aws.cf.send(new GetDistributionCommand({ Id: ids.distribution }))).Distribution!.DistributionConfig!.Origins!.Items![0].DomainName;
+
+    let user: IamUser;
 
     before(async () => {
         [kube, emu] = await Promise.all([startKube({ tokens: [HANDOVER] }), startEmulator({ deploySeconds: 0, natSeconds: 0.2 })]);
@@ -248,7 +251,9 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
 
     it("one up hands over: each custom resource retained then gone, the AWS resources adopted unchanged", async () => {
         // The engine runs index.ts with ts-node, transpile-only (tsc checked it above).
-        project = await newProject("ack-handover", "", { ...emu.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir: outDir, linkNodeModules: false, existingProgram: true });
+        // ackless runs as a user bound only to docs/iam/apply.json and adopt.json, IAM enforced.
+        user = await underPolicies(emu, ["apply", "adopt"]);
+        project = await newProject("ack-handover", "", { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir: outDir, linkNodeModules: false, existingProgram: true });
         await project.stack.setConfig("kubeconfig", { value: handover.text, secret: true });
         await project.stack.setConfig("controllerGraceSeconds", { value: "0" });
         await project.stack.setConfig("backupAllocationId", { value: ids.backupEip });
@@ -312,5 +317,9 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         expect(await liveOriginDomain()).to.equal("origin-v2.example.com");
         expect((await aws.cf.send(new DescribeFunctionCommand({ Name: "rewrite", Stage: "LIVE" }))).FunctionSummary!.Name).to.equal("rewrite");
         expect(await liveNats()).to.deep.equal([ids.nat, ids.backupNat].sort());
+    });
+
+    it("the IAM user (apply.json + adopt.json) was denied nothing", async () => {
+        expect(denials(await callsOf(emu, user))).to.deep.equal([]);
     });
 });

@@ -22,6 +22,7 @@ import {
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { Emulator, startEmulator } from "../helpers/emulator";
+import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 import { createDistribution, createPublishedFunction, text, waitDeployed } from "../emulator/fixtures";
 
@@ -111,6 +112,8 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
     const ops = async () => (await emu.calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
     const liveCode = async (name: string) => text((await cf.send(new GetFunctionCommand({ Name: name, Stage: "LIVE" }))).FunctionCode);
 
+    let user: IamUser;
+
     before(async () => {
         emu = await startEmulator({ deploySeconds: 1 });
         cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
@@ -131,7 +134,9 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
 
         baseline = await counts();
         expect(baseline).to.deep.equal({ distributions: 1, functions: 2 });
-        project = await newProject("adoptcf", program, emu.env(), { fnName, distId, team: "web" });
+        // ackless runs as a user bound only to docs/iam/apply.json and adopt.json, IAM enforced.
+        user = await underPolicies(emu, ["apply", "adopt"]);
+        project = await newProject("adoptcf", program, user.env(), { fnName, distId, team: "web" });
     });
 
     after(async () => {
@@ -222,7 +227,7 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
     });
 
     it("adopt of a missing distribution id fails naming the id, and nothing is created", async () => {
-        const ghost = await newProject("adoptcf-missing", missingProgram, emu.env());
+        const ghost = await newProject("adoptcf-missing", missingProgram, user.env());
         try {
             await emu.resetCalls();
             const failure = async (p: Promise<unknown>) => {
@@ -265,5 +270,9 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
         expect(await tagsOf(fnArn)).to.deep.equal({ ...FN_SYSTEM, team: "edge" });
         expect(await counts()).to.deep.equal(baseline);
         expect([...new Set((await functions()).map((f) => f.Name))]).to.deep.equal([fnName]);
+    });
+
+    it("the IAM user (apply.json + adopt.json) was denied nothing", async () => {
+        expect(denials(await callsOf(emu, user))).to.deep.equal([]);
     });
 });

@@ -28,6 +28,7 @@ import * as os from "os";
 import * as path from "path";
 import { runAckless } from "../helpers/cli";
 import { Emulator, startEmulator } from "../helpers/emulator";
+import { callsOf, createIamUser, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
 const TEMPLATE = {
@@ -69,6 +70,8 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     let ec2: EC2Client;
     let project: TestProject | undefined;
     let outDir: string;
+    let cliUser: IamUser;
+    let user: IamUser;
     let ids: { natId: string; subnetId: string; allocationId: string; vpcId: string };
 
     const natTags = async (): Promise<Record<string, string>> => {
@@ -88,6 +91,10 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         const nat = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways!.find((n) => n.State !== "deleted")!;
         ids = { natId: nat.NatGatewayId!, subnetId: nat.SubnetId!, allocationId: nat.NatGatewayAddresses![0].AllocationId!, vpcId: nat.VpcId! };
         outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-adopt-stack-"));
+        // IAM enforced: the command runs as a user bound only to docs/iam/read-only.json and
+        // handover-cloudformation.json, the generated program as one bound to apply.json and adopt.json.
+        cliUser = await underPolicies(emu, ["read-only", "handover-cloudformation"]);
+        user = await createIamUser(emu, ["apply", "adopt"]);
     });
 
     after(async () => {
@@ -97,13 +104,13 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     });
 
     it("a missing stack: exit 1 and a plain message", async () => {
-        const r = await cli(["no-such-stack"], emu.env());
+        const r = await cli(["no-such-stack"], cliUser.env());
         expect(r.code).to.equal(1);
         expect(r.err).to.contain('stack "no-such-stack" does not exist in region us-east-1');
     });
 
     it("writes a program adopting the NAT gateway and lists what it leaves out", async () => {
-        const r = await cli(["net", "--out", outDir], emu.env());
+        const r = await cli(["net", "--out", outDir], cliUser.env());
         expect(r.code, r.err).to.equal(0);
         expect(r.out).to.contain("1 to take over, 3 left out");
         expect(r.out).to.match(/\+ adopt\s+Nat \(AWS::EC2::NatGateway\)/);
@@ -120,7 +127,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect(index).not.to.match(/"aws:/);
         expect(JSON.parse(fs.readFileSync(path.join(outDir, "package.json"), "utf8")).dependencies).to.have.property("ackless");
         // A second run does not overwrite the program without --force.
-        const again = await cli(["net", "--out", outDir], emu.env());
+        const again = await cli(["net", "--out", outDir], cliUser.env());
         expect(again.code).to.equal(1);
         expect(again.err).to.contain("--force");
     });
@@ -136,7 +143,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         const tsc = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit"], { cwd: dir, encoding: "utf8" });
         expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
         // tsc just checked it: Pulumi's ts-node only transpiles, so each run below does not type-check again.
-        project = await newProject("adopt-stack", "", { ...emu.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir, linkNodeModules: false, existingProgram: true });
+        project = await newProject("adopt-stack", "", { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir, linkNodeModules: false, existingProgram: true });
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 2 });
         expect(up.outputs.natId.value).to.equal(ids.natId);
@@ -159,7 +166,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     });
 
     it("--retire-stack: the stack is gone, the NAT gateway, EIP, subnet and VPC remain", async () => {
-        const r = await cli(["net", "--retire-stack"], emu.env());
+        const r = await cli(["net", "--retire-stack"], cliUser.env());
         expect(r.code, r.err).to.equal(0);
         expect(r.out).to.contain('stack "net" deleted').and.contain("DeletionPolicy and UpdateReplacePolicy: Retain set on Vpc, Sub, Eip, Nat");
         expect(r.err).to.contain("policy-only change(s)");
@@ -196,5 +203,9 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [ids.natId] }))).NatGateways![0];
         expect(nat.State).to.equal("available");
         expect(await project!.resources()).to.deep.equal([]);
+    });
+
+    it("the IAM users (the command's and the program's) were denied nothing", async () => {
+        expect(denials([...(await callsOf(emu, cliUser)), ...(await callsOf(emu, user))])).to.deep.equal([]);
     });
 });

@@ -16,6 +16,7 @@ import {
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { Emulator, startEmulator } from "../helpers/emulator";
+import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 
 const program = `
@@ -50,6 +51,8 @@ describe("e2e: adopt (NAT gateway made by CloudFormation) with the real engine",
     const tagsOf = async (id: string) =>
         Object.fromEntries(Object.entries(fromKeyValueList((await gateways()).find((n) => n.NatGatewayId === id)?.Tags)).filter(([k]) => !k.startsWith("ackless:")));
 
+    let user: IamUser;
+
     before(async () => {
         emu = await startEmulator({ natSeconds: 0.2 });
         aws = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
@@ -65,7 +68,9 @@ describe("e2e: adopt (NAT gateway made by CloudFormation) with the real engine",
         );
         natId = nat.NatGateway!.NatGatewayId!;
         await emu.seedTags({ resourceId: natId }, CFN);
-        project = await newProject("adopt", program, emu.env(), {
+        // ackless runs as a user bound only to docs/iam/apply.json and adopt.json, IAM enforced.
+        user = await underPolicies(emu, ["apply", "adopt"]);
+        project = await newProject("adopt", program, user.env(), {
             subnetId: subnet.Subnet!.SubnetId!,
             allocationId: eip.AllocationId!,
             natId,
@@ -116,5 +121,9 @@ describe("e2e: adopt (NAT gateway made by CloudFormation) with the real engine",
         const live = (await gateways()).find((n) => n.NatGatewayId === natId);
         expect(live?.State).to.equal("available");
         expect(await tagsOf(natId)).to.deep.equal({ ...CFN, Name: "adopted", team: "platform" });
+    });
+
+    it("the IAM user (apply.json + adopt.json) was denied nothing", async () => {
+        expect(denials(await callsOf(emu, user))).to.deep.equal([]);
     });
 });

@@ -2,7 +2,7 @@
  * Chaos (issue 18): the real engine against the emulator with seeded fault
  * injection: throttling (each service's real code and status), 500s, and
  * requests AWS carried out whose response was lost. The lifecycle rules
- * (common/lifecycle.ts) make every retried create find what its first
+ * (lifecycle/rules.ts) make every retried create find what its first
  * attempt made, and every retried update or delete converge.
  * - each create path with its create call's response dropped once: one resource;
  * - moderate rates: every command succeeds;

@@ -14,6 +14,10 @@
  * `up --refresh`, and a program change that forces replacement. Then a third
  * resource joins through an `up` killed right after its create call, and a
  * `destroy` killed mid-wait is finished by the next one.
+ *
+ * ackless runs as an IAM user bound only to docs/iam/apply.json and
+ * adopt.json (the emulator enforces IAM): an action the policies lack fails
+ * the step.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -31,6 +35,7 @@ import {
 import { CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../helpers/emulator";
+import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 import { createDistribution, createPublishedFunction, createSubnet, waitDeployed } from "../emulator/fixtures";
 
@@ -58,9 +63,11 @@ describe("e2e: lifecycle matrix: no Pulumi command deletes, orphans or duplicate
     let emu: Emulator;
     let ec2: EC2Client;
     let cf: CloudFrontClient;
+    let user: IamUser;
 
     before(async () => {
         emu = await startEmulator({ deploySeconds: 0, natSeconds: 0 });
+        user = await underPolicies(emu, ["apply", "adopt"]);
         const creds = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         ec2 = new EC2Client(creds);
         cf = new CloudFrontClient(creds);
@@ -271,7 +278,7 @@ module.exports = out;
 
             before(async () => {
                 config = await kind.setup();
-                project = await newProject(`matrix-${kind.name.replace(/\W/g, "")}`, kind.program, emu.env(), config);
+                project = await newProject(`matrix-${kind.name.replace(/\W/g, "")}`, kind.program, user.env(), config);
                 liveBefore = new Set(await kind.live());
             });
             after(async () => {
@@ -364,6 +371,7 @@ module.exports = out;
                 expect(await kind.live()).to.deep.equal([]);
                 liveBefore = new Set();
                 expect(all.length).to.equal(6);
+                expect(denials(await callsOf(emu, user)), "denied to the apply.json + adopt.json user").to.deep.equal([]);
             });
         });
     }

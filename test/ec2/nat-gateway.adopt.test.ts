@@ -7,7 +7,7 @@
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
-import { provider } from "../../provider/ec2/nat-gateway/manager";
+import { provider } from "../../provider/ec2/nat-gateway/adapter";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
 

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
-import { provider } from "../../provider/ec2/nat-gateway/manager";
+import { provider } from "../../provider/ec2/nat-gateway/adapter";
 import { useEmulator } from "../helpers/emulator";
 
 describe("ec2.NatGateway provider (integration, emulator)", function () {

@@ -15,8 +15,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
-import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/hooks";
-import { provider } from "../../provider/ec2/nat-gateway/manager";
+import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
+import { provider } from "../../provider/ec2/nat-gateway/adapter";
 
 const ID = "nat-0123456789abcdef0";
 const SUBNET = "subnet-0123456789abcdef0";
@@ -212,7 +212,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("pending"), first.inputs.__clientToken)));
                 let err: any;
                 await provider.create(first.inputs).catch((e) => (err = e));
-                expect(err?.message).to.match(/still pending.*same ClientToken/);
+                expect(err?.message).to.match(/still pending.*same ClientToken finds it/);
             } finally {
                 delete process.env.ACKLESS_NAT_CREATE_TIMEOUT_S;
             }
@@ -348,7 +348,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
     });
 
-    describe("lifecycle rules (common/lifecycle.ts)", () => {
+    describe("lifecycle rules (lifecycle/rules.ts)", () => {
         it("R1: a completed gateway holding the token (the original of a replacement) is never taken over: the next token makes a new one", async () => {
             const inputs = await publicInputs();
             const NEW = "nat-0cccccccccccccccc";
@@ -385,7 +385,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
                 let err: any;
                 await provider.create(inputs).catch((e) => (err = e));
-                expect(err?.message).to.match(/still does not show it.*same ClientToken finds this gateway/);
+                expect(err?.message).to.match(/still does not show it.*same ClientToken finds this NAT gateway/);
                 expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
             } finally {
                 delete process.env.ACKLESS_PROPAGATION_TIMEOUT_S;

@@ -122,8 +122,21 @@ export async function createPublishedFunction(cf: CloudFrontClient, name = uniqu
   return { name, arn: created.FunctionSummary!.FunctionMetadata!.FunctionARN!, etag: created.ETag! };
 }
 
-export async function createSubnet(ec2: EC2Client) {
+/** A new VPC (10.0.0.0/16) with one subnet (default 10.0.1.0/24, in the zone AWS picks unless given). */
+export async function createSubnet(ec2: EC2Client, opts: { cidr?: string; availabilityZone?: string } = {}) {
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
-  const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.0.1.0/24" }));
+  const subnet = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: opts.cidr ?? "10.0.1.0/24", AvailabilityZone: opts.availabilityZone }),
+  );
   return { vpcId: vpc.Vpc!.VpcId!, subnetId: subnet.Subnet!.SubnetId! };
+}
+
+/** A CloudFront Functions event object (version 1.0) for a viewer request of uri. */
+export function viewerRequest(uri = "/index.html") {
+  return {
+    version: "1.0",
+    context: { eventType: "viewer-request" },
+    viewer: { ip: "198.51.100.7" },
+    request: { method: "GET", uri, querystring: {}, headers: { host: { value: "www.example.com" } }, cookies: {} },
+  };
 }

@@ -1,7 +1,9 @@
 // Contract: EC2 NAT gateway lifecycle as in aws-contract.md.
 import {
   AllocateAddressCommand,
+  AssociateAddressCommand,
   CreateNatGatewayCommand,
+  CreateNetworkInterfaceCommand,
   DeleteNatGatewayCommand,
   DescribeNatGatewaysCommand,
   EC2Client,
@@ -58,22 +60,94 @@ describe("emulator contract: EC2 NAT gateways", function () {
     expect(all.NatGateways!.map((n) => `${n.NatGatewayId}:${n.State}`)).to.include(`${id}:deleted`);
   });
 
-  it("the Elastic IP serves one gateway at a time: reusable only once the old gateway is deleted", async () => {
+  it("the Elastic IP serves one gateway at a time: a second create is accepted, then fails Resource.AlreadyAssociated, until the first is deleted", async () => {
     const client = ec2();
     const { subnetId, allocationId, out } = await createNat(client);
     const id = out.NatGateway!.NatGatewayId!;
-    const reuse = () => client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }));
-    // In use by an available gateway.
-    await expectAwsError(reuse(), "Resource.AlreadyAssociated", 400);
+    const reuse = async () =>
+      (await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
+    const expectAlreadyAssociated = async (natId: string) => {
+      const nat = await pollUntil(() => describeOne(client, natId), (n) => n.State !== "pending");
+      expect(nat.State).to.equal("failed");
+      expect(nat.FailureCode).to.equal("Resource.AlreadyAssociated");
+      expect(nat.FailureMessage).to.equal(`Elastic IP address ${allocationId} is already associated`);
+    };
+    // In use by an available gateway: accepted, then failed; the first gateway keeps its Elastic IP.
+    await expectAlreadyAssociated(await reuse());
+    const first = await describeOne(client, id);
+    expect(first.State).to.equal("available");
+    expect(first.NatGatewayAddresses![0]).to.include({ AllocationId: allocationId, Status: "succeeded" });
     // Still in use while the gateway is deleting.
     await emu().setConfig({ natSeconds: 2 });
     await client.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
     expect((await describeOne(client, id)).State).to.equal("deleting");
-    await expectAwsError(reuse(), "Resource.AlreadyAssociated", 400);
+    await expectAlreadyAssociated(await reuse());
     // Freed once it is deleted.
     await pollUntil(() => describeOne(client, id), (n) => n.State === "deleted");
     const second = await reuse();
-    expect(second.NatGateway!.NatGatewayId).to.not.equal(id);
+    expect(second).to.not.equal(id);
+    expect((await pollUntil(() => describeOne(client, second), (n) => n.State !== "pending")).State).to.equal("available");
+  });
+
+  it("a failing create reads pending first, then failed after the NAT transition time", async () => {
+    await emu().setConfig({ natSeconds: 1 });
+    const client = ec2();
+    const { subnetId } = await createSubnet(client);
+    const out = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: "eipalloc-0000000000000000f" }));
+    expect(out.NatGateway!.State).to.equal("pending");
+    expect(out.NatGateway!.FailureCode).to.equal(undefined);
+    const failed = await pollUntil(() => describeOne(client, out.NatGateway!.NatGatewayId!), (n) => n.State !== "pending");
+    expect(failed.State).to.equal("failed");
+  });
+
+  it("a missing Elastic IP allocation: accepted, then failed InvalidAllocationID.NotFound", async () => {
+    const client = ec2();
+    const { subnetId } = await createSubnet(client);
+    const missing = "eipalloc-0123456789abcdef0";
+    const out = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: missing }));
+    const nat = await describeOne(client, out.NatGateway!.NatGatewayId!);
+    expect(nat).to.include({
+      State: "failed",
+      FailureCode: "InvalidAllocationID.NotFound",
+      FailureMessage: `Elastic IP address ${missing} could not be associated with this NAT gateway`,
+    });
+  });
+
+  it("an Elastic IP associated with a network interface: accepted, then failed Resource.AlreadyAssociated", async () => {
+    const client = ec2();
+    const { subnetId } = await createSubnet(client);
+    const eip = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    const eni = await client.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }));
+    await client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni.NetworkInterface!.NetworkInterfaceId }));
+    const out = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId }));
+    expect(await describeOne(client, out.NatGateway!.NatGatewayId!)).to.include({
+      State: "failed",
+      FailureCode: "Resource.AlreadyAssociated",
+      FailureMessage: `Elastic IP address ${eip.AllocationId} is already associated`,
+    });
+  });
+
+  it("a subnet without enough free addresses: accepted, then failed InsufficientFreeAddressesInSubnet", async () => {
+    const client = ec2();
+    // A /28 has 16 addresses; AWS reserves 5, leaving 11.
+    const { subnetId } = await createSubnet(client, { cidr: "10.0.7.0/28" });
+    const create = async (secondaries: number) =>
+      describeOne(
+        client,
+        (
+          await client.send(
+            new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: "private", SecondaryPrivateIpAddressCount: secondaries }),
+          )
+        ).NatGateway!.NatGatewayId!,
+      );
+    expect((await create(7)).State).to.equal("available"); // 8 taken, 3 left
+    expect(await create(3)).to.include({
+      State: "failed",
+      FailureCode: "InsufficientFreeAddressesInSubnet",
+      FailureMessage: "Subnet has insufficient free addresses to create this NAT gateway",
+    });
+    // the failed gateway took nothing: 3 are still free
+    expect((await create(2)).State).to.equal("available");
   });
 
   it("unknown id: 400 NatGatewayNotFound on DescribeNatGateways(NatGatewayIds) and DeleteNatGateway", async () => {

@@ -8,6 +8,8 @@ import * as path from "path";
 export interface EmulatorConfig {
   deploySeconds?: number;
   natSeconds?: number;
+  /** Elastic IPs a public NAT gateway may have (AWS's default quota: 2). */
+  natEipQuota?: number;
   /** For this long after a distribution reads Deployed, DeleteDistribution still answers 409 (default 0). */
   notDisabledSeconds?: number;
   /** For this long after a create, reads of the new NAT gateway, distribution or function answer NotFound (default 0). */
@@ -17,7 +19,22 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /** CloudFront KeyValueStore PROVISIONING to READY (default 0: READY on the first read after the create). */
+  kvsSeconds?: number;
+  /**
+   * TestFunction's compute limit for a CloudFront function, in ms (default FUNCTION_TIME_LIMIT_MS_DEFAULT): ComputeUtilization
+   * is the share of it the handler used, and a handler still running at the limit fails.
+   */
+  functionTimeLimitMs?: number;
+  /**
+   * Check every AWS call against the caller's IAM policies (emulator/iam.py; default off, or on when started with
+   * iam: true; reset() puts it back). Key id "testing" is the account root; keys of IAM users get their policies.
+   */
+  iamEnforce?: boolean | null;
 }
+
+/** The emulator's default for functionTimeLimitMs (emulator/state.py). */
+export const FUNCTION_TIME_LIMIT_MS_DEFAULT = 100;
 
 /** The emulator's default for canonicalSetOrder (emulator/state.py). */
 export const CANONICAL_SET_ORDER_DEFAULT = true;
@@ -64,6 +81,8 @@ export interface EmulatorCall {
 /** startEmulator / useEmulator options: transition times and a fault config (--faults at start; useEmulator sets it before each test). */
 export interface EmulatorOptions extends EmulatorConfig {
   faults?: FaultConfig;
+  /** Start with IAM enforcement on (--iam): the value reset() returns to. */
+  iam?: boolean;
 }
 
 export interface Emulator {
@@ -133,7 +152,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
   if (opts.notFoundAfterCreateSeconds !== undefined) args.push("--not-found-after-create-seconds", String(opts.notFoundAfterCreateSeconds));
+  if (opts.kvsSeconds !== undefined) args.push("--kvs-seconds", String(opts.kvsSeconds));
   if (opts.faults !== undefined) args.push("--faults", JSON.stringify(opts.faults));
+  if (opts.iam) args.push("--iam");
   const child: ChildProcess = spawn(process.env.ACKLESS_PYTHON || "python3", args, {
     cwd: repoRoot(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -211,6 +232,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     env() {
       return {
         AWS_ENDPOINT_URL: endpoint,
+        // The KeyValueStore data plane's SDK calls {account}.{endpoint host}: a name under localhost, which a client
+        // reaches with an agent that resolves *.localhost to the loopback (test/emulator/cloudfront-kvs-data.test.ts).
+        AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${port}`,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
         AWS_REGION: "us-east-1",
@@ -242,9 +266,12 @@ export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
     await emulator!.setConfig({
       deploySeconds: opts.deploySeconds ?? 0,
       natSeconds: opts.natSeconds ?? 0,
+      natEipQuota: 2,
       notDisabledSeconds: opts.notDisabledSeconds ?? 0,
       notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
       canonicalSetOrder: opts.canonicalSetOrder ?? null,
+      kvsSeconds: opts.kvsSeconds ?? 0,
+      functionTimeLimitMs: opts.functionTimeLimitMs ?? FUNCTION_TIME_LIMIT_MS_DEFAULT,
     });
     await emulator!.setFaults(opts.faults ?? {});
   });

@@ -35,7 +35,33 @@ export interface TestProject {
     resources(): Promise<{ type: string; name: string; id?: string; outputs?: any; inputs?: any }[]>;
     /** The raw exported state (deployment). */
     state(): Promise<any>;
+    /** The output (stdout, stderr, error messages) of every up/preview/refresh/destroy run through `stack`. */
+    transcript: string[];
+    /**
+     * Removes the stack and the directory. First checks that no AWS credential the project was given
+     * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, except the emulator's public dummy
+     * "testing") appears in the transcript or the exported state, and throws naming the leak if one does.
+     */
     cleanup(): Promise<void>;
+}
+
+/** The credential values of `env` that must never be printed or stored (the emulator's public "testing" is not one). */
+export function credentialValues(env: Record<string, string | undefined>): string[] {
+    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+        .map((k) => env[k])
+        .filter((v): v is string => !!v && v !== "testing");
+}
+
+/** The places in `texts` where one of `secrets` appears, as "<secret's first 4 chars>... in: <context>". */
+export function leaks(texts: string[], secrets: string[]): string[] {
+    const out: string[] = [];
+    for (const text of texts) {
+        for (const secret of secrets) {
+            const at = text.indexOf(secret);
+            if (at >= 0) out.push(`${secret.slice(0, 4)}... in: ${text.slice(Math.max(0, at - 200), at).replace(/\s+/g, " ")}`);
+        }
+    }
+    return out;
 }
 
 /**
@@ -86,10 +112,26 @@ export async function newProject(
         await stack.setConfig(k, { value: v });
     }
     const state = async () => (await stack.exportStack()).deployment;
+    // Record what every command printed, for the credentials check in cleanup().
+    const transcript: string[] = [];
+    for (const method of ["up", "preview", "refresh", "destroy"] as const) {
+        const original = (stack as any)[method].bind(stack);
+        (stack as any)[method] = async (...args: unknown[]) => {
+            try {
+                const result = await original(...args);
+                transcript.push(result.stdout ?? "", result.stderr ?? "");
+                return result;
+            } catch (e) {
+                transcript.push(String((e as Error)?.message ?? e));
+                throw e;
+            }
+        };
+    }
     return {
         dir,
         stack,
         state,
+        transcript,
         async resources() {
             const d = await state();
             return (d.resources ?? [])
@@ -97,12 +139,26 @@ export async function newProject(
                 .map((r: any) => ({ type: r.type, name: r.urn.split("::").pop(), id: r.id, outputs: r.outputs, inputs: r.inputs }));
         },
         async cleanup() {
+            const secrets = credentialValues(envVars);
+            let found: string[] = [];
+            if (secrets.length > 0) {
+                let exported = "";
+                try {
+                    exported = JSON.stringify(await stack.exportStack());
+                } catch {
+                    // no stack to export
+                }
+                found = leaks([...transcript, exported], secrets);
+            }
             try {
                 await stack.workspace.removeStack("test", { force: true });
             } catch {
                 // already gone
             }
             fs.rmSync(dir, { recursive: true, force: true });
+            if (found.length > 0) {
+                throw new Error(`AWS credentials appear in the output or state of project ${name}:\n${found.join("\n")}`);
+            }
         },
     };
 }

@@ -9,7 +9,7 @@ import { cloudfront } from "../../common/clients";
 import { UNKNOWN } from "../../common/diff";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { identityToken, tokenStep } from "../../common/identity";
-import { ownedByNewerIncarnation } from "../../common/lifecycle";
+import { ownedByNewerIncarnation } from "../../lifecycle/rules";
 import { progress } from "../../common/log";
 import { Deadline, DeadlineExceeded, retrying, sleep } from "../../common/wait";
 import type { Obj } from "./delta";

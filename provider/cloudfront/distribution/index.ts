@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
-import type { AdoptArgs } from "../../common/adopt";
+import type { AdoptArgs } from "../../lifecycle/adopt";
 import { awsProfile, resourceIdentity } from "../../common/identity";
 import { delegatingProvider } from "../../delegate";
 

@@ -57,7 +57,7 @@ import {
     newIncarnation,
     PENDING_CREATE_TAG,
     withVanished,
-} from "../../common/lifecycle";
+} from "../../lifecycle/rules";
 import { progress, warn } from "../../common/log";
 import {
     adoptionOf,
@@ -68,7 +68,7 @@ import {
     hasAdopt,
     isNew,
     logAdoptionPlan,
-} from "../../common/adopt";
+} from "../../lifecycle/adopt";
 import { describeTagChanges, reconciledTags, sameTags, Tags, toKeyValueList, userTags, validateTags } from "../../common/tags";
 import { describeChanges } from "../ownership";
 import { configChanges, configDelta, declaredPaths, fillDefaults, isObject, mergeOntoLive, normalizeConfig, Obj, observedConfig, outputsOf, previouslyOwned } from "./delta";

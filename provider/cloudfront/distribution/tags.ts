@@ -5,7 +5,7 @@
 import { TagResourceCommand, UntagResourceCommand } from "@aws-sdk/client-cloudfront";
 import { cloudfront } from "../../common/clients";
 import { describeAwsError } from "../../common/errors";
-import { PENDING_CREATE_TAG } from "../../common/lifecycle";
+import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { warn } from "../../common/log";
 import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
 

@@ -3,7 +3,7 @@
  */
 import { AcklessError } from "../../common/errors";
 import { progress, warn } from "../../common/log";
-import { waitVisibleOn } from "../../common/lifecycle";
+import { waitVisibleOn } from "../../lifecycle/rules";
 import { Deadline, DeadlineExceeded } from "../../common/wait";
 import type { Obj } from "./delta";
 import { describeState, distributionPoller, DistributionStatus, findDistribution, FoundDistribution } from "./sdk";

@@ -1,78 +1,25 @@
 /**
- * cloudfront.Function, shapes and comparison: inputs and outputs, the
- * declared content of the DEVELOPMENT stage, the diff rules, the outputs.
+ * cloudfront.Function: what differs (the diff rules, the content of the
+ * DEVELOPMENT stage, what an adoption changes) and the outputs read from AWS.
+ * Pure: no AWS calls.
  */
 import type { FunctionConfig, FunctionRuntime } from "@aws-sdk/client-cloudfront";
-import { deepEqual, FieldRule, UNKNOWN } from "../../common/diff";
+import { deepEqual, diffFields, FieldDiff, FieldRule, known, Obj } from "../../common/diff";
 import { describeTagChanges, sameTags, Tags } from "../../common/tags";
-import { onNameWalk } from "./hooks";
-import { DEFAULT_RUNTIME } from "./validate";
-
-/** Inputs after check(): defaults filled in. */
-export interface FunctionInputs {
-    name: string;
-    /** Kept among the inputs once known (see check()). */
-    arn?: string;
-    runtime: string;
-    code: string;
-    comment: string;
-    keyValueStoreAssociations: string[];
-    publish: boolean;
-    tags: Tags;
-    /** The Pulumi resource name, set by the public class; the base of the auto-name. */
-    autoNamePrefix?: string;
-    adopt?: unknown;
-    /** Resource identity from the public class (project/stack/parent/name). */
-    __identity?: string;
-    /** The name was generated (derived from __identity), so create may walk it. */
-    __nameGenerated?: boolean;
-}
-
-/** Outputs kept in state (inputs echoed with observed values, plus computed fields). */
-export interface FunctionOutputs extends FunctionInputs {
-    arn: string;
-    status: string;
-    /** DEVELOPMENT stage ETag. */
-    etag: string;
-    /** LIVE stage ETag; "" when never published. */
-    liveEtag: string;
-    /** LIVE serves the current DEVELOPMENT code and config. */
-    published: boolean;
-    systemTags: Tags;
-    /** Made by adoption (lifecycle R4). */
-    adopted?: boolean;
-    /** This incarnation's name (lifecycle R2). */
-    incarnation?: string;
-}
-
-/** One stage of a function as AWS reports it. */
-export interface StageView {
-    etag: string;
-    code: string;
-    comment: string;
-    runtime: string;
-    keyValueStoreAssociations: string[];
-    arn: string;
-    status: string;
-}
-
-/** The whole function: DEVELOPMENT, LIVE (undefined before the first publish), tags. */
-export interface ObservedFunction {
-    name: string;
-    dev: StageView;
-    live?: StageView;
-    tags: Tags;
-    systemTags: Tags;
-}
-
-export const isUnknown = (v: unknown) => v === UNKNOWN;
+import { onNameWalk } from "./keys";
+import { DEFAULT_RUNTIME, FunctionInputs, FunctionOutputs, ObservedFunction, StageView } from "./types";
 
 export function sortedArns(v: unknown): string[] {
     return Array.isArray(v) ? [...(v as string[])].sort() : [];
 }
 
+export const kvsEqual = (a: unknown, b: unknown) => deepEqual(sortedArns(a), sortedArns(b));
+
+/** What a stage holds besides its identity: code and config. */
+export type StageContent = Omit<StageView, "etag" | "arn" | "status">;
+
 /** The declared content of the DEVELOPMENT stage. */
-export function desiredContent(inputs: FunctionInputs) {
+export function desiredContent(inputs: FunctionInputs): StageContent {
     return {
         code: inputs.code,
         comment: inputs.comment ?? "",
@@ -81,34 +28,8 @@ export function desiredContent(inputs: FunctionInputs) {
     };
 }
 
-/** What adopting `found` changes on it, in words (preview and logs). */
-export function adoptionChanges(inputs: FunctionInputs, found: ObservedFunction): string[] {
-    const want = desiredContent(inputs);
-    const changes: string[] = [];
-    if (!isUnknown(want.code) && want.code !== found.dev.code) {
-        changes.push("code (UpdateFunction)");
-    }
-    if (!isUnknown(want.comment) && want.comment !== found.dev.comment) {
-        changes.push(`comment: ${JSON.stringify(found.dev.comment)} -> ${JSON.stringify(want.comment)}`);
-    }
-    if (!isUnknown(want.runtime) && want.runtime !== found.dev.runtime) {
-        changes.push(`runtime: ${found.dev.runtime} -> ${want.runtime}`);
-    }
-    if (!isUnknown(want.keyValueStoreAssociations) && !kvsEqual(want.keyValueStoreAssociations, found.dev.keyValueStoreAssociations)) {
-        changes.push("keyValueStoreAssociations");
-    }
-    if (inputs.publish !== false && (changes.length > 0 || !sameContent(found.dev, found.live))) {
-        changes.push("publish DEVELOPMENT to LIVE");
-    }
-    const tags = isUnknown(inputs.tags) ? "tags: (known at deployment)" : describeTagChanges(found.tags, inputs.tags);
-    if (tags) {
-        changes.push(tags);
-    }
-    return changes;
-}
-
 /** LIVE serves what DEVELOPMENT holds (code and config). */
-export function sameContent(a: Omit<StageView, "etag" | "arn" | "status">, b: Omit<StageView, "etag" | "arn" | "status"> | undefined): boolean {
+export function sameContent(a: StageContent, b: StageContent | undefined): boolean {
     return (
         b !== undefined &&
         a.code === b.code &&
@@ -118,9 +39,35 @@ export function sameContent(a: Omit<StageView, "etag" | "arn" | "status">, b: Om
     );
 }
 
-export function outputsOf(inputs: FunctionInputs, observed: ObservedFunction): FunctionOutputs {
+/** What adopting `found` changes on it, in words (preview and logs). */
+export function adoptionChanges(inputs: FunctionInputs, found: ObservedFunction): string[] {
+    const want = desiredContent(inputs);
+    const changes: string[] = [];
+    if (known(want.code) && want.code !== found.dev.code) {
+        changes.push("code (UpdateFunction)");
+    }
+    if (known(want.comment) && want.comment !== found.dev.comment) {
+        changes.push(`comment: ${JSON.stringify(found.dev.comment)} -> ${JSON.stringify(want.comment)}`);
+    }
+    if (known(want.runtime) && want.runtime !== found.dev.runtime) {
+        changes.push(`runtime: ${found.dev.runtime} -> ${want.runtime}`);
+    }
+    if (known(want.keyValueStoreAssociations) && !kvsEqual(want.keyValueStoreAssociations, found.dev.keyValueStoreAssociations)) {
+        changes.push("keyValueStoreAssociations");
+    }
+    if (inputs.publish !== false && (changes.length > 0 || !sameContent(found.dev, found.live))) {
+        changes.push("publish DEVELOPMENT to LIVE");
+    }
+    const tags = known(inputs.tags) ? describeTagChanges(found.tags, inputs.tags) : "tags: (known at deployment)";
+    if (tags) {
+        changes.push(tags);
+    }
+    return changes;
+}
+
+export function outputsOf(base: Obj, observed: ObservedFunction): FunctionOutputs {
     return {
-        ...inputs,
+        ...(base as FunctionInputs),
         name: observed.name,
         code: observed.dev.code,
         comment: observed.dev.comment,
@@ -147,8 +94,6 @@ export function functionConfig(inputs: FunctionInputs): FunctionConfig {
     };
 }
 
-export const kvsEqual = (a: unknown, b: unknown) => deepEqual(sortedArns(a), sortedArns(b));
-
 export const rules: FieldRule[] = [
     // A generated name may have walked (<name>_1: lifecycle R1); the inputs keep the base.
     { name: "name", replaces: true, equal: (a, b) => a === b || onNameWalk(b, a) },
@@ -162,3 +107,31 @@ export const rules: FieldRule[] = [
 
 /** Fields whose change needs UpdateFunction. */
 export const CONTENT_FIELDS = new Set(["code", "comment", "runtime", "keyValueStoreAssociations"]);
+
+/**
+ * What differs. Besides the fields: publish is on but LIVE does not serve
+ * DEVELOPMENT (updated without publishing, or something else published),
+ * which the next up publishes.
+ */
+export function functionDiff(_id: string, olds: Obj, news: Obj): FieldDiff {
+    const result = diffFields(olds, news, rules);
+    if ((news.publish ?? true) !== false && olds.published === false && !result.changed.includes("publish")) {
+        return { ...result, changes: true, changed: [...result.changed, "published"] };
+    }
+    return result;
+}
+
+/** The drift a read found, in words: one warning each (empty: none). */
+export function driftNotes(id: string, props: Obj | undefined, outs: FunctionOutputs, observed: ObservedFunction): string[] {
+    const notes: string[] = [];
+    if (typeof props?.code === "string" && props.code !== outs.code) {
+        notes.push(`CloudFront function ${id}: its DEVELOPMENT code was changed outside Pulumi; the next up restores the program's code`);
+    }
+    if (props?.publish !== false && !outs.published) {
+        notes.push(
+            `CloudFront function ${id}: the LIVE stage does not serve the DEVELOPMENT code ` +
+                `(${observed.live ? "updated without publishing, or something else was published" : "never published"}); the next up publishes`,
+        );
+    }
+    return notes;
+}

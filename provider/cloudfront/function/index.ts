@@ -3,10 +3,11 @@
  * update, with both stages (DEVELOPMENT and LIVE) visible in its outputs.
  *
  * This file holds only the public API; the implementation lives in
- * manager.ts and is reached through the delegating provider.
+ * adapter.ts (driven by the lifecycle driver) and is reached through the
+ * delegating provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AdoptArgs } from "../../common/adopt";
+import type { AdoptArgs } from "../../lifecycle/adopt";
 import { awsProfile, resourceIdentity } from "../../common/identity";
 import { delegatingProvider } from "../../delegate";
 

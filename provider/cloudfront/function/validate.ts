@@ -1,20 +1,127 @@
 /**
- * cloudfront.Function, check(): what the inputs must satisfy before anything
- * is sent to AWS.
+ * cloudfront.Function: check(), what the inputs must satisfy before anything
+ * is sent to AWS. Each failure names its field's path and the fix. `adopt`
+ * itself is the lifecycle driver's (../../lifecycle/adopt.ts).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import * as vm from "vm";
-import { UNKNOWN } from "../../common/diff";
+import { known, Obj, UNKNOWN } from "../../common/diff";
+import { validateTags } from "../../common/tags";
+import type { CheckContext } from "../../lifecycle/adapter";
 import { SHAPES } from "../model.generated";
 import { ModelFailure, validateTagMap } from "../validate-model";
+import { autoName } from "./keys";
+import { arnOf } from "./sdk";
+import { DEFAULT_RUNTIME, FunctionInputs, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES } from "./types";
 
-export const RUNTIMES = ["cloudfront-js-1.0", "cloudfront-js-2.0"] as const;
+/** The inputs with defaults (and the generated name, and the ARN once known), and one failure per problem. */
+export async function validate(news: Obj, olds: Obj | undefined, ctx: CheckContext): Promise<{ inputs: FunctionInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const inputs: Obj = { ...news };
 
-export const DEFAULT_RUNTIME = "cloudfront-js-2.0";
+    // name: explicit, else kept from the previous inputs, else the adopted
+    // function's name, else generated from the resource's identity.
+    delete inputs.__nameGenerated;
+    if (inputs.name === undefined || inputs.name === null || inputs.name === "") {
+        if (typeof olds?.name === "string" && olds.name) {
+            inputs.name = olds.name;
+            if (olds.__nameGenerated === true) {
+                inputs.__nameGenerated = true;
+            }
+        } else if (ctx.adoption) {
+            inputs.name = ctx.adoption.id;
+        } else if (ctx.adoptionUnknown || !known(news.__identity)) {
+            inputs.name = UNKNOWN;
+        } else {
+            inputs.name = autoName(String(news.autoNamePrefix ?? ""), news.__identity);
+            inputs.__nameGenerated = true;
+        }
+    } else if (known(inputs.name) && (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name))) {
+        fail("name", `name "${inputs.name}" is not valid: use 1 to 64 letters, digits, hyphens or underscores ([A-Za-z0-9_-]{1,64})`);
+    } else if (ctx.adoption && known(inputs.name) && inputs.name !== ctx.adoption.id) {
+        fail(
+            "name",
+            `name "${inputs.name}" differs from adopt.id "${ctx.adoption.id}": a function is adopted by its name; ` +
+                `set name to "${ctx.adoption.id}" or omit it`,
+        );
+    }
 
-/** CloudFront's limit on a function's code. */
-export const MAX_CODE_BYTES = 10240;
+    if (inputs.runtime === undefined || inputs.runtime === null) {
+        inputs.runtime = DEFAULT_RUNTIME;
+    } else if (known(inputs.runtime) && !(RUNTIMES as readonly string[]).includes(inputs.runtime)) {
+        fail("runtime", `runtime "${inputs.runtime}" is not known: use one of ${RUNTIMES.join(", ")} (default ${DEFAULT_RUNTIME})`);
+    }
 
-export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+    if (known(inputs.code)) {
+        if (typeof inputs.code !== "string" || inputs.code.length === 0) {
+            fail("code", "code is required: the function's JavaScript source");
+        } else {
+            const bytes = Buffer.byteLength(inputs.code, "utf8");
+            if (bytes > MAX_CODE_BYTES) {
+                fail("code", `code is ${bytes} bytes; CloudFront accepts at most ${MAX_CODE_BYTES} bytes (10 KB): shorten or minify it`);
+            }
+            const syntax = syntaxError(inputs.code);
+            if (syntax) {
+                fail("code", `code has a JavaScript syntax error at ${syntax}`);
+            }
+        }
+    }
+
+    if (inputs.comment === undefined || inputs.comment === null) {
+        inputs.comment = "";
+    } else if (known(inputs.comment) && typeof inputs.comment !== "string") {
+        fail("comment", "comment must be a string");
+    }
+
+    if (inputs.keyValueStoreAssociations === undefined || inputs.keyValueStoreAssociations === null) {
+        inputs.keyValueStoreAssociations = [];
+    } else if (known(inputs.keyValueStoreAssociations)) {
+        const kvs = inputs.keyValueStoreAssociations;
+        if (!Array.isArray(kvs)) {
+            fail("keyValueStoreAssociations", "keyValueStoreAssociations must be a list of key value store ARNs");
+        } else {
+            kvs.forEach((arn: unknown, i: number) => {
+                if (known(arn) && (typeof arn !== "string" || !arn.startsWith("arn:"))) {
+                    fail(`keyValueStoreAssociations[${i}]`, `"${String(arn)}" is not an ARN (arn:aws:cloudfront::ACCOUNT:key-value-store/ID)`);
+                }
+            });
+        }
+    }
+
+    if (inputs.publish === undefined || inputs.publish === null) {
+        inputs.publish = true;
+    } else if (known(inputs.publish) && typeof inputs.publish !== "boolean") {
+        fail("publish", "publish must be true or false");
+    }
+
+    if (inputs.tags === undefined || inputs.tags === null) {
+        inputs.tags = {};
+    } else if (known(inputs.tags)) {
+        for (const reason of validateTags("tags", inputs.tags)) {
+            fail("tags", reason);
+        }
+    }
+
+    if (failures.length === 0) {
+        checkAgainstModel(inputs, fail);
+    }
+
+    // Keep the ARN among the inputs once the function exists. The dynamic
+    // provider host does not preview updates, so during a preview the engine
+    // shows a resource's new inputs as its outputs: without this, every code
+    // change would make `arn` unknown and every distribution associating it
+    // would show a spurious change. (An adoption's ARN is recorded by
+    // planAdoption, after the read of the function to adopt.)
+    delete inputs.arn;
+    if (failures.length === 0 && typeof olds?.name === "string" && olds.name === inputs.name) {
+        const arn = typeof olds.arn === "string" && olds.arn ? olds.arn : await arnOf(inputs.name);
+        if (arn) {
+            inputs.arn = arn;
+        }
+    }
+    return { inputs: inputs as FunctionInputs, failures };
+}
 
 /**
  * Syntax check of the code with Node's parser. CloudFront's JavaScript
@@ -50,7 +157,7 @@ export function syntaxError(code: string): string | undefined {
  * (one), each store's ARN shape, and tags (count, key and value length and
  * characters). `fail(property, reason)` for each.
  */
-export function checkAgainstModel(inputs: Record<string, any>, fail: (property: string, reason: string) => void): void {
+export function checkAgainstModel(inputs: Obj, fail: (property: string, reason: string) => void): void {
     const comment = SHAPES.FunctionConfig.members.Comment;
     if (typeof inputs.comment === "string" && comment.maxLen !== undefined && inputs.comment.length > comment.maxLen) {
         fail("comment", `comment: is ${inputs.comment.length} characters long; CloudFront takes at most ${comment.maxLen} (${comment.from})`);

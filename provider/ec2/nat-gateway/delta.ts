@@ -1,32 +1,25 @@
 /** ec2.NatGateway: what differs (diff rules, replacements) and the outputs read from AWS. */
 import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
-import { deepEqual, diffFields, FieldRule, UNKNOWN } from "../../common/diff";
+import { compact, deepEqual, diffFields, FieldRule, known, present } from "../../common/diff";
 import { warn } from "../../common/log";
 import { fromKeyValueList, sameTags, splitTags, Tags } from "../../common/tags";
-import { ConnectivityType, NatGatewayInputs, NatGatewayOutputs } from "./types";
+import type { ConnectivityType, NatGatewayInputs, NatGatewayOutputs } from "./types";
 
-export const known = (v: unknown) => v !== UNKNOWN;
-
-
-/** Drops undefined values (Pulumi's property structs cannot hold them). */
-export function compact<T extends object>(o: T): T {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 // ---------------------------------------------------------------- outputs
 
-export function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
+export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
     const addresses = nat.NatGatewayAddresses ?? [];
     const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
     // splitTags leaves ackless's own tags (pending-create, incarnation) out of both.
     const { tags, systemTags } = splitTags(fromKeyValueList(nat.Tags));
-    const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? known.connectivityType ?? "public";
+    const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? base.connectivityType ?? "public";
     return compact({
-        subnetId: nat.SubnetId ?? (known.subnetId as string),
-        allocationId: connectivityType === "public" ? primary?.AllocationId ?? known.allocationId : undefined,
+        subnetId: nat.SubnetId ?? (base.subnetId as string),
+        allocationId: connectivityType === "public" ? primary?.AllocationId ?? base.allocationId : undefined,
         connectivityType,
         // The input as given: AWS picks one when it is omitted, which is no drift.
-        privateIpAddress: known.privateIpAddress,
+        privateIpAddress: base.privateIpAddress,
         tags,
         systemTags,
         state: String(nat.State),
@@ -36,10 +29,8 @@ export function outputsOf(nat: AwsNatGateway, known: Partial<NatGatewayOutputs &
         vpcId: nat.VpcId,
         failureCode: nat.FailureCode,
         failureMessage: nat.FailureMessage,
-        clientToken: token ?? known.clientToken,
-        adopted: known.adopted === true ? true : undefined,
-        incarnation: known.incarnation,
-        region: known.region,
+        clientToken: token ?? base.clientToken,
+        region: base.region,
     });
 }
 
@@ -56,7 +47,6 @@ const rules: FieldRule[] = [
     { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
 ];
 
-export const present = (v: unknown) => v !== undefined && v !== null && v !== "";
 
 export function natDiff(id: string, olds: Record<string, any>, news: Record<string, any>) {
     const d = diffFields(olds, { ...news, connectivityType: news.connectivityType ?? "public" }, rules);
@@ -78,4 +68,38 @@ export function natDiff(id: string, olds: Record<string, any>, news: Record<stri
         changed: failed ? [...d.changed, "state"] : d.changed,
         deleteBeforeReplace: sameEip || sameIp || sameToken || failed,
     };
+}
+
+// ------------------------------------------------------------------ adopt
+
+/**
+ * The creation fields of an existing gateway that differ from the declared
+ * inputs: they cannot change in place, so adopting it would be a lie.
+ * Each entry names the field, the live value and the declared one.
+ */
+export function adoptMismatches(nat: AwsNatGateway, inputs: NatGatewayInputs): { field: string; reason: string }[] {
+    const addresses = nat.NatGatewayAddresses ?? [];
+    const primary = addresses.find((a) => a.IsPrimary) ?? addresses[0];
+    const liveType = (nat.ConnectivityType as string | undefined) ?? "public";
+    const declaredType = inputs.connectivityType ?? "public";
+    const out: { field: string; reason: string }[] = [];
+    const mismatch = (field: string, live: unknown, declared: unknown) =>
+        out.push({
+            field,
+            reason:
+                `adopt: NAT gateway ${nat.NatGatewayId} has ${field} ${JSON.stringify(live ?? null)}, but the program declares ${JSON.stringify(declared ?? null)}; ` +
+                `${field} cannot change in place: declare ${JSON.stringify(live ?? null)} to adopt it (or remove adopt to create a new gateway)`,
+        });
+    if (known(inputs.subnetId) && nat.SubnetId !== inputs.subnetId) {
+        mismatch("subnetId", nat.SubnetId, inputs.subnetId);
+    }
+    if (known(declaredType) && liveType !== declaredType) {
+        mismatch("connectivityType", liveType, declaredType);
+    } else if (liveType === "public" && known(inputs.allocationId) && (primary?.AllocationId ?? undefined) !== (inputs.allocationId || undefined)) {
+        mismatch("allocationId", primary?.AllocationId, inputs.allocationId);
+    }
+    if (present(inputs.privateIpAddress) && known(inputs.privateIpAddress) && primary?.PrivateIp !== inputs.privateIpAddress) {
+        mismatch("privateIpAddress", primary?.PrivateIp, inputs.privateIpAddress);
+    }
+    return out;
 }

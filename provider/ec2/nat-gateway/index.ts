@@ -1,11 +1,11 @@
 /**
  * ec2.NatGateway: an EC2 NAT gateway whose read knows that a deleted gateway
  * is gone, so one deleted outside Pulumi is recreated by `pulumi up --refresh`.
- * The implementation is in manager.ts (loaded by the installed
+ * The implementation is in adapter.ts (loaded by the installed
  * package, never captured into state).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AdoptArgs } from "../../common/adopt";
+import type { AdoptArgs } from "../../lifecycle/adopt";
 import { delegatingProvider } from "../../delegate";
 import { awsProfile, resourceIdentity } from "../../common/identity";
 
@@ -75,7 +75,7 @@ export class NatGateway extends pulumi.dynamic.Resource {
 
     /** The resource's id is the NAT gateway id (`nat-...`). */
     constructor(name: string, args: NatGatewayArgs, opts?: pulumi.CustomResourceOptions) {
-        // Identity for the ClientToken (see manager.ts): stable for
+        // Identity for the ClientToken (see keys.ts): stable for
         // this resource across runs, different for another resource.
         const identity = resourceIdentity(name, opts);
         super(

@@ -1,25 +1,26 @@
 /**
- * ec2.NatGateway: the AWS calls that answer "does it exist and what is it",
- * with one not-found notion (NatGatewayNotFound, an empty result, an id
- * mismatch and state `deleted` all mean gone). Reads of many gateways are
- * coalesced into one DescribeNatGateways (common/batch.ts).
+ * ec2.NatGateway: every AWS call. Reads answer "does it exist and what is
+ * it" with one not-found notion (NatGatewayNotFound, an empty result, an id
+ * mismatch and state `deleted` all mean gone); reads of many gateways are
+ * coalesced into one DescribeNatGateways (common/batch.ts). Writes: create
+ * with a ClientToken, delete, tags.
  */
-import { DescribeNatGatewaysCommand, NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
+import {
+    CreateNatGatewayCommand,
+    CreateTagsCommand,
+    DeleteNatGatewayCommand,
+    DeleteTagsCommand,
+    DescribeNatGatewaysCommand,
+    NatGateway as AwsNatGateway,
+} from "@aws-sdk/client-ec2";
 import { Coalescer, Poller, shared } from "../../common/batch";
 import { awsScopeKey, currentAwsScope, ec2, withAws } from "../../common/clients";
-import { describeAwsError, isAwsError } from "../../common/errors";
-import { Deadline } from "../../common/wait";
-
-export const MAX_TOKENS = 20;
-
-export function seconds(name: string, dflt: number): number {
-    const v = Number(process.env[name]);
-    return Number.isFinite(v) && v > 0 ? v : dflt;
-}
-/** Create waits up to ACKLESS_NAT_CREATE_TIMEOUT_S (default 10 min) for `available`. */
-export const createDeadline = () => new Deadline(seconds("ACKLESS_NAT_CREATE_TIMEOUT_S", 600) * 1000);
-/** Delete (and read of a `deleting` gateway) waits up to ACKLESS_NAT_DELETE_TIMEOUT_S (default 30 min). */
-export const deleteDeadline = () => new Deadline(seconds("ACKLESS_NAT_DELETE_TIMEOUT_S", 1800) * 1000);
+import { envNumber } from "../../common/env";
+import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
+import { warn } from "../../common/log";
+import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
+import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
+import type { NatGatewayInputs } from "./types";
 
 
 // ------------------------------------------------------------------- find
@@ -103,3 +104,78 @@ export const stateOf = (nat: AwsNatGateway | undefined) => (nat ? String(nat.Sta
 export function failureText(nat: AwsNatGateway): string {
     return `${nat.FailureCode ?? "unknown FailureCode"}: ${nat.FailureMessage ?? "no FailureMessage"}`;
 }
+
+// ------------------------------------------------------------------ writes
+
+/**
+ * CreateNatGateway with `token`, tagged with `tags` (the user's and the
+ * lifecycle's). AWS answers a token it has seen with that token's gateway, in
+ * whatever state it is now; IdempotentParameterMismatch (the token made a
+ * gateway from other parameters) is answered as "used up": undefined.
+ */
+export async function createNatGatewayCall(inputs: NatGatewayInputs, token: string, tags: Tags): Promise<AwsNatGateway | undefined> {
+    try {
+        const out = await ec2().send(
+            new CreateNatGatewayCommand({
+                SubnetId: inputs.subnetId,
+                AllocationId: inputs.connectivityType === "public" ? inputs.allocationId : undefined,
+                ConnectivityType: inputs.connectivityType,
+                PrivateIpAddress: inputs.privateIpAddress,
+                ClientToken: token,
+                TagSpecifications: [{ ResourceType: "natgateway", Tags: toKeyValueList(tags) }],
+            }),
+        );
+        if (!out.NatGateway?.NatGatewayId) {
+            throw new AcklessError(`creating NAT gateway in ${inputs.subnetId}: AWS returned no NatGatewayId`);
+        }
+        return out.NatGateway;
+    } catch (err) {
+        if (isAwsError(err, "IdempotentParameterMismatch")) {
+            return undefined;
+        }
+        throw err instanceof AcklessError ? err : describeAwsError(`creating NAT gateway in ${inputs.subnetId}`, err);
+    }
+}
+
+/** DeleteNatGateway; false when AWS no longer knows the gateway. */
+export async function deleteNatGatewayCall(id: string): Promise<boolean> {
+    try {
+        await ec2().send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+        return true;
+    } catch (err) {
+        if (isAwsError(err, "NatGatewayNotFound", "InvalidNatGatewayID.NotFound")) {
+            return false;
+        }
+        throw describeAwsError(`deleting NAT gateway ${id}`, err);
+    }
+}
+
+/** CreateTags / DeleteTags for the user's tags only; `aws:` keys are never sent. True when it changed any. */
+export async function applyTags(id: string, observed: Tags, desired: Tags | undefined): Promise<boolean> {
+    const { set, remove } = tagChanges(observed, desired);
+    try {
+        if (Object.keys(set).length) {
+            await ec2().send(new CreateTagsCommand({ Resources: [id], Tags: toKeyValueList(set) }));
+        }
+        if (remove.length) {
+            await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }));
+        }
+    } catch (err) {
+        throw describeAwsError(`tagging NAT gateway ${id}`, err);
+    }
+    return Object.keys(set).length > 0 || remove.length > 0;
+}
+
+/** R1: the create is done; without the marker no later create takes this gateway over. Warns, never throws. */
+export async function clearMarker(id: string): Promise<void> {
+    try {
+        await ec2().send(new DeleteTagsCommand({ Resources: [id], Tags: [{ Key: PENDING_CREATE_TAG }] }));
+    } catch (err) {
+        warn(`NAT gateway ${id}: could not remove the ${PENDING_CREATE_TAG} tag (${describeAwsError("DeleteTags", err).message}); remove it by hand`);
+    }
+}
+
+/** Create waits up to ACKLESS_NAT_CREATE_TIMEOUT_S (default 10 min) for `available`. */
+export const createTimeoutS = () => envNumber("ACKLESS_NAT_CREATE_TIMEOUT_S", 600);
+/** Delete (and read of a `deleting` gateway) waits up to ACKLESS_NAT_DELETE_TIMEOUT_S (default 30 min). */
+export const deleteTimeoutS = () => envNumber("ACKLESS_NAT_DELETE_TIMEOUT_S", 1800);

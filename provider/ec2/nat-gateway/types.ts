@@ -42,3 +42,6 @@ export interface NatGatewayOutputs {
     incarnation?: string;
     clientToken?: string;
 }
+
+/** A NAT gateway as DescribeNatGateways shows it. */
+export type { NatGateway as ObservedNatGateway } from "@aws-sdk/client-ec2";

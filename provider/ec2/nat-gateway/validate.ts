@@ -1,12 +1,11 @@
 /** ec2.NatGateway: check() of the inputs, at preview: each failure names its field and the fix. */
 import type * as pulumi from "@pulumi/pulumi";
-import { checkAdopt } from "../../common/adopt";
 import { sdkDefaultRegion } from "../../common/clients";
-import { UNKNOWN } from "../../common/diff";
+import { compact, known, Obj, UNKNOWN } from "../../common/diff";
 import { validateTags } from "../../common/tags";
-import { compact, known } from "./delta";
-import { clientToken } from "./hooks";
-import { NatGatewayInputs } from "./types";
+import type { CheckContext } from "../../lifecycle/adapter";
+import { clientToken } from "./keys";
+import type { NatGatewayInputs } from "./types";
 
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
@@ -20,6 +19,17 @@ function isIpv4(s: string): boolean {
 
 
 // ------------------------------------------------------------------ check
+
+/** All of check(): the inputs with defaults and the derived ClientToken, the region, and a failure per problem. */
+export async function validate(
+    news: Obj,
+    _olds: Obj | undefined,
+    _ctx: CheckContext,
+): Promise<{ inputs: NatGatewayInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+    const result = checkInputs(news);
+    await checkRegion(result.inputs, result.failures);
+    return result;
+}
 
 export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInputs; failures: pulumi.dynamic.CheckFailure[] } {
     const failures: pulumi.dynamic.CheckFailure[] = [];
@@ -54,7 +64,6 @@ export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInpu
             fail("tags", reason);
         }
     }
-    failures.push(...checkAdopt(inputs.adopt, "a NAT gateway id (nat-...)", NAT_ID).failures);
     if (failures.length === 0) {
         const token = clientToken(inputs);
         if (token) {

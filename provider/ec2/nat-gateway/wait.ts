@@ -5,20 +5,10 @@
  */
 import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
 import { progress } from "../../common/log";
-import { waitVisibleOn } from "../../common/lifecycle";
 import { Deadline } from "../../common/wait";
 import { natPoller, stateOf } from "./sdk";
 
 const gone = (nat: AwsNatGateway | undefined) => nat === undefined || nat.State === "deleted";
-
-/**
- * Lifecycle R5: right after a create, DescribeNatGateways may not show the
- * gateway yet. Waits until it does, up to the propagation timeout
- * (ACKLESS_PROPAGATION_TIMEOUT_S); undefined when it never showed.
- */
-export function waitNatGatewayVisible(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {
-    return waitVisibleOn(`NAT gateway ${id}`, natPoller(), id, deadline);
-}
 
 /** Waits while the gateway is `pending`; returns it `available` or `failed`, or undefined if it went away. */
 export async function waitNatGatewaySettled(id: string, deadline: Deadline): Promise<AwsNatGateway | undefined> {

@@ -16,10 +16,10 @@
  * dynamic providers (pulumi/pulumi #3550).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { awsWhere } from "./clients";
-import { AcklessError } from "./errors";
-import { UNKNOWN } from "./diff";
-import { progress, warn } from "./log";
+import { awsWhere } from "../common/clients";
+import { AcklessError } from "../common/errors";
+import { UNKNOWN } from "../common/diff";
+import { progress, warn } from "../common/log";
 
 export type AdoptMode = "adopt" | "adopt-or-create";
 

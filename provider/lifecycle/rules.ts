@@ -47,10 +47,11 @@
  *     ACKLESS_PROPAGATION_TIMEOUT_S, default 120 s), never taken as "gone".
  */
 import { randomUUID } from "crypto";
-import { UNKNOWN } from "./diff";
-import { progress, warn } from "./log";
-import type { Poller } from "./batch";
-import { Deadline, DeadlineExceeded, waitFor } from "./wait";
+import { UNKNOWN } from "../common/diff";
+import { envNumber } from "../common/env";
+import { progress, warn } from "../common/log";
+import type { Poller } from "../common/batch";
+import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
 
 /** The tag an unfinished create carries (value: the idempotency key it was made with). */
 export const PENDING_CREATE_TAG = "ackless:pending-create";
@@ -211,8 +212,7 @@ export function withVanished<D extends { changes?: boolean; replaces?: string[];
 // ------------------------------------------------ R5: eventual consistency
 
 export function propagationTimeoutMs(): number {
-    const v = Number(process.env.ACKLESS_PROPAGATION_TIMEOUT_S);
-    return (Number.isFinite(v) && v > 0 ? v : 120) * 1000;
+    return envNumber("ACKLESS_PROPAGATION_TIMEOUT_S", 120) * 1000;
 }
 
 /**

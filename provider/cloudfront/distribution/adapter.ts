@@ -1,0 +1,2 @@
+/** Transitional: the provider until this kind is ported onto the lifecycle driver. */
+export { provider } from "./manager";

@@ -1,0 +1,26 @@
+/**
+ * ec2.NatGateway: the idempotency key of CreateNatGateway, the ClientToken.
+ *
+ * A retried create must find the gateway an earlier, interrupted attempt made
+ * (usually in another process: a `pulumi up` killed while create waited), so
+ * the token is not random: check() derives it from the resource's identity
+ * (`__identity`: project, stack, parent URN, name) and the fields a gateway is
+ * created from, and stores it in the inputs as `__clientToken`. The walk past
+ * used tokens (`<base>.1`, `<base>.2`...) and the takeover rule are the
+ * lifecycle driver's (../../lifecycle).
+ */
+import { identityToken } from "../../common/identity";
+import type { NatGatewayInputs } from "./types";
+
+/** The base token of a resource with these inputs; undefined while any part is unknown. At most 64 characters with its walk step. */
+export function clientToken(inputs: Partial<NatGatewayInputs>): string | undefined {
+    return identityToken([
+        inputs.__identity ?? "",
+        inputs.subnetId ?? "",
+        inputs.allocationId ?? "",
+        inputs.connectivityType ?? "public",
+        inputs.privateIpAddress ?? "",
+    ]);
+}
+
+export { nthToken } from "../../common/identity";

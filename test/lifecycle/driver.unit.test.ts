@@ -1,0 +1,408 @@
+/**
+ * The lifecycle driver (provider/lifecycle/driver.ts) against a fake kind: one
+ * test per rule, including the cases in which the kinds used to disagree
+ * (the incarnation of a takeover, how a takeover is recorded, the delete
+ * guard without an ARN, what an R5 timeout does, update carry-over).
+ */
+import { expect } from "chai";
+import { DeadlineExceeded, Deadline } from "../../provider/common/wait";
+import { Tags } from "../../provider/common/tags";
+import { KindAdapter, Liveness } from "../../provider/lifecycle/adapter";
+import { lifecycleProvider, MAX_KEYS } from "../../provider/lifecycle/driver";
+import { forgetClaims, INCARNATION_TAG, PENDING_CREATE_TAG, UNKNOWN_IDENTITY_FOR_TESTS } from "./fake-support";
+
+interface Thing {
+    id: string;
+    key: string;
+    state: "pending" | "live" | "deleting" | "failed";
+    tags: Tags;
+    size: number;
+}
+
+interface Inputs {
+    size: number;
+    key?: string;
+    tags?: Tags;
+    adopt?: unknown;
+    __identity?: string;
+}
+
+/** An in-memory AWS with one resource type, and a call log. */
+class FakeCloud {
+    things = new Map<string, Thing>();
+    calls: string[] = [];
+    n = 0;
+    /** Reads of a new thing answer "not found" this many times (R5). */
+    invisibleReads = 0;
+    /** What settle does: "ready" (pending -> live), "fail" (-> failed), "timeout", "throw", "gone". */
+    settle: "ready" | "fail" | "timeout" | "throw" | "gone" = "ready";
+    hidden = new Map<string, number>();
+    add(t: Partial<Thing> & { key: string }): Thing {
+        const thing: Thing = { id: `t-${++this.n}`, state: "live", tags: {}, size: 1, ...t };
+        this.things.set(thing.id, thing);
+        return thing;
+    }
+    live(): Thing[] {
+        return [...this.things.values()];
+    }
+}
+
+function fakeAdapter(cloud: FakeCloud, over: Partial<KindAdapter<Inputs, Thing>> = {}): KindAdapter<Inputs, Thing> {
+    const copy = (t: Thing | undefined) => (t ? { ...t, tags: { ...t.tags } } : undefined);
+    return {
+        kind: "test:Thing",
+        what: "thing",
+        keyName: "Token",
+        adoptId: { what: "a thing id (t-...)", pattern: /^t-\d+$/ },
+        replaceField: "size",
+        readyTimeout: "fail",
+        readWaitsWhileDeleting: true,
+        async validate(news) {
+            const failures = typeof news.size === "number" ? [] : [{ property: "size", reason: "size is required: a number" }];
+            return { inputs: { ...news } as Inputs, failures };
+        },
+        planAdoption(inputs, t) {
+            return { failures: [], changes: inputs.size !== t.size ? [`size: ${t.size} -> ${inputs.size}`] : [] };
+        },
+        createKey: (inputs) => ({ base: inputs.key ?? `key-${inputs.__identity ?? "x"}`, walk: inputs.key === undefined }),
+        nthKey: (base, n) => (n === 0 ? base : `${base}.${n}`),
+        async createWithKey(inputs, key, lifecycle) {
+            cloud.calls.push(`create ${key}`);
+            const holder = cloud.live().find((t) => t.key === key);
+            if (holder) {
+                return { heldBy: copy(holder) };
+            }
+            const t = cloud.add({
+                key,
+                state: "pending",
+                size: inputs.size,
+                tags: { ...(inputs.tags ?? {}), [PENDING_CREATE_TAG]: lifecycle.pendingCreate, [INCARNATION_TAG]: lifecycle.incarnation },
+            });
+            if (cloud.invisibleReads > 0) {
+                cloud.hidden.set(t.id, cloud.invisibleReads);
+            }
+            return { made: copy(t)! };
+        },
+        keyTaken: (key, holder) => new Error(`Token ${key} is taken${holder ? ` by ${holder.id}` : ""}`),
+        idOf: (t) => t.id,
+        async find(id) {
+            cloud.calls.push(`find ${id}`);
+            const hidden = cloud.hidden.get(id) ?? 0;
+            if (hidden > 0) {
+                cloud.hidden.set(id, hidden - 1);
+                return undefined;
+            }
+            return copy(cloud.things.get(id));
+        },
+        liveness: (t): Liveness => (t.state === "failed" ? "failed" : t.state === "deleting" ? "deleting" : "live"),
+        failure: () => ({ code: "Thing.Broken", message: "it broke" }),
+        tagsOf: (t) => t.tags,
+        markerOf: (t) => t.tags[PENDING_CREATE_TAG],
+        async settle(_inputs, t, deadline) {
+            const live = cloud.things.get(t.id);
+            switch (cloud.settle) {
+                case "timeout":
+                    throw new DeadlineExceeded("waiting for ready", `waiting for ready: gave up after ${deadline.timeoutMs / 1000} s, still pending`);
+                case "throw":
+                    throw Object.assign(new Error("publishing failed: AccessDenied"), { awsCode: "AccessDenied" });
+                case "gone":
+                    cloud.things.delete(t.id);
+                    return undefined;
+                case "fail":
+                    live!.state = "failed";
+                    return copy(live);
+                default:
+                    live!.state = "live";
+                    return copy(live);
+            }
+        },
+        createDeadline: () => new Deadline(1000),
+        async clearMarker(t) {
+            cloud.calls.push(`clear ${t.id}`);
+            delete cloud.things.get(t.id)!.tags[PENDING_CREATE_TAG];
+        },
+        async reconcile(inputs, t, how, incarnation) {
+            cloud.calls.push(`reconcile ${t.id} ${how}`);
+            const live = cloud.things.get(t.id)!;
+            live.size = inputs.size;
+            live.tags[INCARNATION_TAG] = incarnation;
+            return copy(live)!;
+        },
+        outputs: (base, t, ctx) => ({ size: t.size, state: t.state, key: ctx.key ?? base.key, adopted: false, stray: base.stray }),
+        diff: (_id, olds, news) => ({ changes: olds.size !== news.size, replaces: olds.size !== news.size ? ["size"] : [] }),
+        async update(id, _olds, news) {
+            cloud.things.get(id)!.size = news.size;
+            return { size: news.size, adopted: false };
+        },
+        async remove(id) {
+            cloud.calls.push(`remove ${id}`);
+            cloud.things.delete(id);
+        },
+        async waitGone(id) {
+            cloud.calls.push(`waitGone ${id}`);
+            cloud.things.delete(id);
+        },
+        ...over,
+    };
+}
+
+describe("lifecycle driver (unit, fake kind)", () => {
+    let cloud: FakeCloud;
+    let p: ReturnType<typeof lifecycleProvider>;
+    const saved = { ...process.env };
+    beforeEach(() => {
+        forgetClaims();
+        cloud = new FakeCloud();
+        p = lifecycleProvider(fakeAdapter(cloud));
+        process.env.ACKLESS_POLL_MIN_MS = "1";
+        process.env.ACKLESS_POLL_MAX_MS = "2";
+        process.env.ACKLESS_PROPAGATION_TIMEOUT_S = "0.2";
+    });
+    afterEach(() => {
+        process.env = { ...saved };
+    });
+
+    describe("R1: create walks keys and takes over only an unfinished create", () => {
+        it("a fresh key makes one resource, ready, marker cleared, with an incarnation", async () => {
+            const r = await p.create({ size: 2, __identity: "a" });
+            expect(cloud.live()).to.have.length(1);
+            const t = cloud.things.get(r.id)!;
+            expect(t.state).to.equal("live");
+            expect(t.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+            expect(r.outs.incarnation).to.equal(t.tags[INCARNATION_TAG]).and.to.be.a("string");
+            expect(r.outs.key).to.equal("key-a");
+        });
+
+        it("a holder marked with this key (an interrupted create) is taken over, keeping its first incarnation; no second resource", async () => {
+            const orphan = cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-a", [INCARNATION_TAG]: "first" } });
+            const r = await p.create({ size: 2, __identity: "a" });
+            expect(r.id).to.equal(orphan.id);
+            expect(cloud.live()).to.have.length(1);
+            expect(r.outs.incarnation).to.equal("first");
+            expect(cloud.calls).to.include(`reconcile ${orphan.id} taking over`);
+            expect(cloud.things.get(orphan.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+            // Recorded as taken over for the new incarnation: the old state entry's delete leaves it alone (R2).
+            await p.delete(orphan.id, { incarnation: "an-older-one" });
+            expect(cloud.things.has(orphan.id)).to.equal(true);
+        });
+
+        it("a completed holder (no marker) is never taken over: the walk makes a new one", async () => {
+            const original = cloud.add({ key: "key-a", tags: { [INCARNATION_TAG]: "orig" } });
+            const r = await p.create({ size: 2, __identity: "a" });
+            expect(r.id).to.not.equal(original.id);
+            expect(r.outs.key).to.equal("key-a.1");
+            expect(cloud.things.get(original.id)!.tags[INCARNATION_TAG]).to.equal("orig");
+        });
+
+        it("a holder marked with another key is not ours either", async () => {
+            cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-b" } });
+            const r = await p.create({ size: 2, __identity: "a" });
+            expect(r.outs.key).to.equal("key-a.1");
+        });
+
+        it("deleting and already-deleted holders use their key up", async () => {
+            cloud.add({ key: "key-a", state: "deleting", tags: { [PENDING_CREATE_TAG]: "key-a" } });
+            const adapter = fakeAdapter(cloud);
+            const base = adapter.createWithKey.bind(adapter);
+            adapter.createWithKey = async (inputs, key, tags) => (key === "key-a.1" ? { heldBy: undefined } : base(inputs, key, tags));
+            const r = await lifecycleProvider(adapter).create({ size: 2, __identity: "a" });
+            expect(r.outs.key).to.equal("key-a.2");
+        });
+
+        it("a failed holder of an earlier attempt is deleted, then the walk goes on", async () => {
+            const failed = cloud.add({ key: "key-a", state: "failed", tags: { [PENDING_CREATE_TAG]: "key-a" } });
+            const r = await p.create({ size: 2, __identity: "a" });
+            expect(cloud.things.has(failed.id)).to.equal(false);
+            expect(r.outs.key).to.equal("key-a.1");
+        });
+
+        it("a declared key is never walked: a completed holder fails with the kind's message, nothing is made", async () => {
+            const holder = cloud.add({ key: "mine" });
+            const err = await p.create({ size: 2, key: "mine" }).catch((e) => e);
+            expect(err.message).to.equal(`Token mine is taken by ${holder.id}`);
+            expect(cloud.live()).to.have.length(1);
+        });
+
+        it("a declared key's own interrupted create is taken over all the same", async () => {
+            const orphan = cloud.add({ key: "mine", state: "pending", tags: { [PENDING_CREATE_TAG]: "mine" } });
+            const r = await p.create({ size: 2, key: "mine" });
+            expect(r.id).to.equal(orphan.id);
+        });
+
+        it(`gives up after ${MAX_KEYS} keys, naming them`, async () => {
+            for (let n = 0; n < MAX_KEYS; n++) {
+                cloud.add({ key: n === 0 ? "key-a" : `key-a.${n}` });
+            }
+            const err = await p.create({ size: 2, __identity: "a" }).catch((e) => e);
+            expect(err.awsCode).to.equal("KeysExhausted");
+            expect(err.message).to.match(/the 20 Tokens of this resource \(key-a, key-a\.1, \.\.\.\)/);
+            expect(cloud.live()).to.have.length(MAX_KEYS);
+        });
+    });
+
+    describe("R2: a delete never removes what this run created, adopted or took over for another incarnation", () => {
+        it("in process: the old entry of an id this run created is dropped, the resource kept", async () => {
+            const r = await p.create({ size: 1, __identity: "a" });
+            await p.delete(r.id, { size: 1 }); // an older state entry without an incarnation
+            await p.delete(r.id, { incarnation: "older" });
+            expect(cloud.things.has(r.id)).to.equal(true);
+            await p.delete(r.id, r.outs);
+            expect(cloud.things.has(r.id)).to.equal(false);
+        });
+
+        it("durable: a live incarnation tag newer than the entry's keeps the resource (every kind, with or without an ARN)", async () => {
+            const t = cloud.add({ key: "k", tags: { [INCARNATION_TAG]: "newer" } });
+            await p.delete(t.id, { incarnation: "older" });
+            expect(cloud.things.has(t.id)).to.equal(true);
+            await p.delete(t.id, { incarnation: "newer" });
+            expect(cloud.things.has(t.id)).to.equal(false);
+        });
+
+        it("an entry without an incarnation deletes without a guard read; a gone resource is done", async () => {
+            const t = cloud.add({ key: "k", tags: { [INCARNATION_TAG]: "x" } });
+            await p.delete(t.id, {});
+            expect(cloud.calls).to.deep.equal([`remove ${t.id}`]);
+            cloud.calls = [];
+            await p.delete("t-999", { incarnation: "x" });
+            expect(cloud.calls).to.deep.equal(["find t-999"]);
+        });
+    });
+
+    describe("R3: adoption happens once, on a first create", () => {
+        it("check keeps adopt on a first create only, and previews the adoption", async () => {
+            const t = cloud.add({ key: "k", size: 1 });
+            const first = await p.check({}, { size: 2, adopt: { id: t.id }, __identity: "r3" });
+            expect(first.failures).to.deep.equal([]);
+            expect(first.inputs!.adopt).to.deep.equal({ id: t.id });
+            const existing = await p.check({ size: 2 }, { size: 2, adopt: { id: t.id }, __identity: "r3" });
+            expect(existing.inputs!.adopt).to.equal(undefined);
+            // The engine's re-check of a replacement (no old inputs) of a resource seen with old inputs.
+            const recheck = await p.check({}, { size: 3, adopt: { id: t.id }, __identity: "r3" });
+            expect(recheck.inputs!.adopt).to.equal(undefined);
+        });
+
+        it("adopt: reconciles the live resource, marks it adopted, tags a new incarnation; mode adopt of a missing id fails", async () => {
+            const t = cloud.add({ key: "k", size: 1, tags: { [INCARNATION_TAG]: "someone-elses" } });
+            const r = await p.create({ size: 2, adopt: { id: t.id } });
+            expect(r.id).to.equal(t.id);
+            expect(r.outs.adopted).to.equal(true);
+            expect(cloud.things.get(t.id)!.size).to.equal(2);
+            expect(cloud.things.get(t.id)!.tags[INCARNATION_TAG]).to.equal(r.outs.incarnation).and.not.equal("someone-elses");
+            const check = await p.check({}, { size: 2, adopt: { id: "t-404" }, __identity: "other" });
+            expect(check.failures!.map((f) => f.property)).to.deep.equal(["adopt"]);
+            const err = await p.create({ size: 2, adopt: { id: "t-404" } }).catch((e) => e);
+            expect(err.awsCode).to.equal("AdoptTargetNotFound");
+            expect(cloud.live()).to.have.length(1);
+        });
+
+        it("adopt-or-create of a missing id creates; a failed resource is never adopted", async () => {
+            const made = await p.create({ size: 2, adopt: { id: "t-404", mode: "adopt-or-create" }, __identity: "a" });
+            expect(made.outs.adopted).to.equal(undefined);
+            const failed = cloud.add({ key: "f", state: "failed" });
+            const check = await p.check({}, { size: 2, adopt: { id: failed.id }, __identity: "b" });
+            expect(check.failures![0].reason).to.match(/is failed \(Thing.Broken: it broke\); a failed thing cannot be adopted/);
+        });
+    });
+
+    describe("R4: an adopted resource deleted outside Pulumi stays, marked vanished, and is replaced", () => {
+        it("read keeps an adopted one as vanished, drops a created one; diff of a vanished one replaces, deleting first", async () => {
+            const adopted = await p.read("t-1", { size: 1, adopted: true, incarnation: "i" });
+            expect(adopted).to.deep.equal({ id: "t-1", props: { size: 1, adopted: true, incarnation: "i", vanished: true } });
+            expect(await p.read("t-1", { size: 1 })).to.deep.equal({ id: "", props: {} });
+            const d = await p.diff("t-1", adopted.props, { size: 1 });
+            expect(d).to.include({ changes: true, deleteBeforeReplace: true });
+            expect(d.replaces).to.deep.equal(["size"]);
+        });
+
+        it("a read that finds it deleting waits until it is gone", async () => {
+            const t = cloud.add({ key: "k", state: "deleting" });
+            expect(await p.read(t.id, { size: 1 })).to.deep.equal({ id: "", props: {} });
+            expect(cloud.calls).to.include(`waitGone ${t.id}`);
+        });
+    });
+
+    describe("R5 and the timeout policy", () => {
+        it("a new resource reads as not found for a while: waited for, never taken as gone (one create call)", async () => {
+            cloud.invisibleReads = 3;
+            const r = await p.create({ size: 1, __identity: "a" });
+            expect(cloud.calls.filter((c) => c.startsWith("create"))).to.deep.equal(["create key-a"]);
+            expect(cloud.calls.filter((c) => c === `find ${r.id}`).length).to.be.greaterThan(3);
+        });
+
+        it("still invisible after the propagation timeout: fails naming the key; it stays marked, and the retry takes it over", async () => {
+            cloud.invisibleReads = 1_000_000;
+            const err = await p.create({ size: 1, __identity: "a" }).catch((e) => e);
+            expect(err.awsCode).to.equal("NotVisibleAfterCreate");
+            expect(err.message).to.match(/was created \(Token key-a\).*same Token finds this thing/);
+            const [t] = cloud.live();
+            expect(t.tags[PENDING_CREATE_TAG]).to.equal("key-a");
+            cloud.hidden.clear();
+            forgetClaims();
+            const retry = await p.create({ size: 1, __identity: "a" });
+            expect(retry.id).to.equal(t.id);
+            expect(cloud.live()).to.have.length(1);
+        });
+
+        it("ready wait runs out: `fail` kinds fail naming the retry (resource kept, marked); `warn` kinds finish", async () => {
+            cloud.settle = "timeout";
+            const err = await p.create({ size: 1, __identity: "a" }).catch((e) => e);
+            expect(err.awsCode).to.equal("DeadlineExceeded");
+            expect(err.message).to.match(/not ready after 1 s .*still pending.*same Token finds it/);
+            expect(cloud.live()[0].tags[PENDING_CREATE_TAG]).to.equal("key-a");
+            const warned = lifecycleProvider(fakeAdapter(cloud, { readyTimeout: "warn" }));
+            const r = await warned.create({ size: 1, __identity: "b" });
+            expect(r.outs.state).to.equal("pending");
+        });
+
+        it("any other failure once it exists: the error says the next up takes it over; nothing is deleted", async () => {
+            cloud.settle = "throw";
+            const err = await p.create({ size: 1, __identity: "a" }).catch((e) => e);
+            expect(err.awsCode).to.equal("AccessDenied");
+            expect(err.message).to.match(/publishing failed: AccessDenied \(thing t-1 stays marked as an unfinished create/);
+            expect(cloud.things.has("t-1")).to.equal(true);
+        });
+
+        it("a resource AWS reports failed is deleted by the create that made it, with AWS's reason", async () => {
+            cloud.settle = "fail";
+            const err = await p.create({ size: 1, __identity: "a" }).catch((e) => e);
+            expect(err.awsCode).to.equal("Thing.Broken");
+            expect(err.message).to.match(/thing t-1 failed: Thing.Broken: it broke; it was deleted so the next pulumi up can retry/);
+            expect(cloud.live()).to.have.length(0);
+        });
+
+        it("gone while settling: the key is used up and the next one makes it", async () => {
+            const adapter = fakeAdapter(cloud);
+            let first = true;
+            const settle = adapter.settle.bind(adapter);
+            adapter.settle = async (inputs, t, deadline) => {
+                if (first) {
+                    first = false;
+                    cloud.things.delete(t.id);
+                    return undefined;
+                }
+                return settle(inputs, t, deadline);
+            };
+            const r = await lifecycleProvider(adapter).create({ size: 1, __identity: "a" });
+            expect(r.outs.key).to.equal("key-a.1");
+        });
+    });
+
+    describe("update and read carry the lifecycle outputs over, once, for every kind", () => {
+        it("adopted and incarnation come from the old state, whatever the kind returns; vanished never", async () => {
+            const t = cloud.add({ key: "k" });
+            const u = await p.update(t.id, { size: 1, adopted: true, incarnation: "i", vanished: true }, { size: 5 });
+            expect(u.outs).to.deep.equal({ size: 5, adopted: true, incarnation: "i" });
+            const plain = await p.update(t.id, { size: 5 }, { size: 6 });
+            expect(plain.outs).to.deep.equal({ size: 6 });
+            const r = await p.read(t.id, { size: 6, incarnation: "i" });
+            expect(r.props).to.include({ incarnation: "i" });
+            expect(r.props).to.not.have.property("adopted");
+        });
+    });
+
+    it("check reports the kind's failures and the adopt failures, naming each field", async () => {
+        const r = await p.check({}, { adopt: { id: "nope" }, __identity: UNKNOWN_IDENTITY_FOR_TESTS });
+        expect(r.failures!.map((f) => f.property).sort()).to.deep.equal(["adopt", "size"]);
+        expect(r.failures!.find((f) => f.property === "adopt")!.reason).to.match(/adopt.id "nope" is not a thing id/);
+    });
+});
