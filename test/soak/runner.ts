@@ -47,6 +47,8 @@ export interface Figures {
 
 const DEFAULT_RATES = { throttle: 0.1, internal: 0.03, drop: 0.02 };
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/ackless:";
+/** ackless's message when a command needs what only a refresh learns (a resource deleted outside Pulumi). */
+const USER_REFRESHES = /no longer exists; run (pulumi up --refresh|`pulumi refresh` \(or `pulumi up --refresh`\)|`pulumi up --refresh`)/i;
 /** A command that fails under faults is run again this many times with faults on, then once with faults off. */
 const FAULT_ATTEMPTS = 3;
 
@@ -300,6 +302,12 @@ export class Session {
             if (!error || !this.faultsOn) break;
             this.figures.faultRetries++;
             this.log(`      ${cmd} failed under faults (attempt ${attempt + 1}): ${firstLine(error)}`);
+        }
+        if (error && cmd !== "upRefresh" && USER_REFRESHES.test(errorText(error))) {
+            // ackless refused because a resource was deleted outside Pulumi, and named the fix: the user runs it.
+            const r = await this.command("upRefresh", { ...effect, engineMayDelete: true, targets: undefined });
+            this.figures.refused++;
+            return { ...r, note: `${cmd} refused (${firstLine(error).slice(0, 160)}); then up --refresh` };
         }
         if (error) {
             const message = errorText(error);
