@@ -70,7 +70,17 @@ async function main(): Promise<number> {
         if (args.faults && !["on", "off"].includes(args.faults)) throw new Error(`--faults must be on or off\n${USAGE}`);
         const seed = args.seed ?? String(Date.now() % 1_000_000);
         log(`soak: seed ${seed}, ${ops} operations, kinds ${kinds.join(",")}, faults ${args.faults ?? "on"}${args.mix ? `, mix ${args.mix}` : ""}`);
+        // Ctrl-C (or SIGTERM) stops before the next operation and still prints the closing line; a second one exits.
+        let stop = false;
+        const onSignal = () => {
+            if (stop) process.exit(130);
+            stop = true;
+            log("stopping after the current operation (again to exit now)...");
+        };
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
         const report = await soak(emu, {
+            stopRequested: () => stop,
             ops,
             seed,
             kinds,

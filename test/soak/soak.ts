@@ -26,6 +26,8 @@ export interface SoakOptions {
     /** Where reproductions are written (default ./soak-repros). */
     reproDir?: string;
     log?: (line: string) => void;
+    /** Polled before each operation: true stops the run there (no finale), e.g. on Ctrl-C. */
+    stopRequested?: () => boolean;
 }
 
 export interface Failure {
@@ -47,6 +49,8 @@ export interface SoakReport {
     reproPath?: string;
     /** What the engine printed during the failing operation (the shrunk replay's, once shrunk). */
     output?: string[];
+    /** Stopped before its last operation (stopRequested): the finale did not run. */
+    stopped?: boolean;
 }
 
 /** What a reproduction file holds. */
@@ -108,8 +112,14 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
     const session = await Session.start({ emu, kinds: kinds.map(kindByKey), log });
     const ops: Op[] = [];
     let failure: Failure | undefined;
+    let stopped = false;
     try {
         for (let i = 0; i < options.ops && !failure; i++) {
+            if (options.stopRequested?.()) {
+                stopped = true;
+                log(`stopped after ${i} operations, as asked: no finale`);
+                break;
+            }
             const op = generator.next(session.view());
             ops.push(op);
             const started = Date.now();
@@ -118,7 +128,7 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
             for (const d of r.divergences) log(`    DIVERGENCE ${d.invariant}: ${d.message}`);
             failure = firstFailure(i, op.t, r);
         }
-        if (!failure) {
+        if (!failure && !stopped) {
             log(`[finale] up --refresh, preview, destroy`);
             const r = await session.finale();
             for (const d of r.divergences) log(`    DIVERGENCE ${d.invariant}: ${d.message}`);
@@ -127,7 +137,7 @@ export async function soak(emu: Emulator, options: SoakOptions): Promise<SoakRep
     } finally {
         await session.close();
     }
-    const report: SoakReport = { seed: options.seed, kinds, faults, ops, failure, figures: { ...session.figures }, output: session.output };
+    const report: SoakReport = { seed: options.seed, kinds, faults, ops, failure, stopped, figures: { ...session.figures }, output: session.output };
     if (failure) {
         log(`seed ${options.seed}: operations run:\n${ops.map((o, i) => `  [${i}] ${describeOp(o)}`).join("\n")}`);
         const shrunk = await shrinkFailure(emu, report, failure, options.shrinkMinutes ?? 20, log);
@@ -186,7 +196,7 @@ async function shrinkFailure(
 }
 
 /** The closing line: "N operations, D divergences", then the figures. */
-export function summaryLine(report: { ops: readonly Op[]; failure?: Failure; figures: Figures }): string {
+export function summaryLine(report: { ops: readonly Op[]; failure?: Failure; figures: Figures; stopped?: boolean }): string {
     const f = report.figures;
     const byType = Object.entries(f.byType)
         .sort((a, b) => b[1] - a[1])
@@ -198,6 +208,7 @@ export function summaryLine(report: { ops: readonly Op[]; failure?: Failure; fig
         ` | by type: ${byType}` +
         ` | skipped ${f.skipped}, refused ${f.refused}, killed ${f.kills}` +
         ` | AWS calls ${f.awsCalls}, faults injected ${f.faults}, commands retried under faults ${f.faultRetries}` +
-        ` | wall time ${(f.wallMs / 1000).toFixed(1)} s`
+        ` | wall time ${(f.wallMs / 1000).toFixed(1)} s` +
+        (report.stopped ? " | stopped early: no finale" : "")
     );
 }

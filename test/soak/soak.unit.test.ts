@@ -279,5 +279,9 @@ describe("soak: program, arguments and closing line", () => {
         expect(line).to.match(/^2 operations, 0 divergences \| by type: up 1, preview 1 \|/);
         expect(line).to.contain("AWS calls 17, faults injected 3");
         expect(line).to.contain("wall time 12.3 s");
+        expect(line).to.not.contain("stopped");
+        expect(summaryLine({ ops: [], figures: { ops: 0, byType: {}, skipped: 0, refused: 0, awsCalls: 0, faults: 0, faultRetries: 0, kills: 0, wallMs: 0 }, stopped: true })).to.match(
+            /^0 operations, 0 divergences .*stopped early: no finale$/,
+        );
     });
 });
