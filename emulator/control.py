@@ -144,7 +144,6 @@ def api_reset(body: Json) -> Json:
             faults.restore_start_config()
         else:
             faults.restart()
-        iam.reset()
     return {"reset": True, "settings": settings}
 
 

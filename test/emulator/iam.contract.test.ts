@@ -192,16 +192,18 @@ describe("emulator contract: IAM enforcement", function () {
     await update();
   });
 
-  it("reset turns enforcement back off; --iam starts with it on, and reset keeps it on", async () => {
+  it("a full reset turns enforcement back off, a plain reset keeps it (it is a setting); --iam starts with it on, and a full reset keeps it on", async () => {
     await enforceIam(emu());
     expect((await emu().getConfig()).iamEnforce).to.equal(true);
     await emu().reset();
+    expect((await emu().getConfig()).iamEnforce).to.equal(true);
+    await emu().resetAll();
     expect((await emu().getConfig()).iamEnforce).to.equal(false);
     const started = await startEmulator({ iam: true });
     try {
       const stranger = { endpoint: started.endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIAUNKNOWN000000000", secretAccessKey: "x" }, maxAttempts: 1 };
       await expectAwsError(new EC2Client(stranger).send(new DescribeVpcsCommand({})), "AuthFailure", 401);
-      await started.reset();
+      await started.resetAll();
       expect((await started.getConfig()).iamEnforce).to.equal(true);
     } finally {
       await started.stop();
