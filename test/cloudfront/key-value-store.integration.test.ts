@@ -54,7 +54,14 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
     it("create waits for READY, then writes the items; outputs carry the ARN, id, status, etag and tags; read finds no drift", async () => {
         const { id, outs } = await createStore({ items: { a: "1", b: "two" }, tags: { team: "edge" } });
         const described = await cf().send(new DescribeKeyValueStoreCommand({ Name: id }));
-        expect(outs).to.include({ name: id, comment: "c1", status: "READY", arn: described.KeyValueStore!.ARN, storeId: described.KeyValueStore!.Id, etag: described.ETag });
+        expect(outs).to.include({
+            name: id,
+            comment: "c1",
+            status: "READY",
+            arn: described.KeyValueStore!.ARN,
+            storeId: described.KeyValueStore!.Id,
+            etag: described.ETag,
+        });
         expect(outs.items).to.deep.equal({ a: "1", b: "two" });
         expect(await liveItems(outs.arn)).to.deep.equal({ a: "1", b: "two" });
         const tags = await cf().send(new ListTagsForResourceCommand({ Resource: outs.arn }));
@@ -126,7 +133,11 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
         const news = await checked({ ...inputs, tags: { a: "1", c: "3" } }, inputs);
         await provider.update(id, outs, news);
         const tags = await cf().send(new ListTagsForResourceCommand({ Resource: outs.arn }));
-        expect(Object.fromEntries(tags.Tags!.Items!.map((t) => [t.Key, t.Value]))).to.deep.equal({ a: "1", c: "3", "ackless:incarnation": outs.incarnation });
+        expect(Object.fromEntries(tags.Tags!.Items!.map((t) => [t.Key, t.Value]))).to.deep.equal({
+            a: "1",
+            c: "3",
+            "ackless:incarnation": outs.incarnation,
+        });
     });
 
     it("a generated name is derived from the identity; a completed store holding it is walked past, never taken over", async () => {
@@ -155,7 +166,10 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
         const made = await cf().send(new CreateKeyValueStoreCommand({ Name: name, Comment: "old", Tags: { Items: [{ Key: "old", Value: "s" }] } }));
         const arn = made.KeyValueStore!.ARN!;
         // The data plane answers once READY.
-        await pollUntil(() => cf().send(new DescribeKeyValueStoreCommand({ Name: name })), (s) => s.KeyValueStore!.Status === "READY");
+        await pollUntil(
+            () => cf().send(new DescribeKeyValueStoreCommand({ Name: name })),
+            (s) => s.KeyValueStore!.Status === "READY",
+        );
         await putForeign(arn, "keep", "me");
         const inputs = await checked({ adopt: { id: name }, comment: "new", items: { a: "1" }, tags: { team: "x" } });
         expect(inputs.name).to.equal(name);
@@ -185,7 +199,11 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
         const made = await cf().send(
             new CreateFunctionCommand({
                 Name: fn,
-                FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0", KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: outs.arn }] } },
+                FunctionConfig: {
+                    Comment: "",
+                    Runtime: "cloudfront-js-2.0",
+                    KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: outs.arn }] },
+                },
                 FunctionCode: code("function handler(event) { return event.request; }"),
             }),
         );
@@ -202,12 +220,15 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
     });
 
     it("check rejects bad input, naming the field", async () => {
-        const r = await provider.check({}, {
-            name: "bad name",
-            comment: "x".repeat(129),
-            items: { ["k".repeat(513)]: "v", big: "v".repeat(1022), n: 5 },
-            tags: { "aws:x": "1" },
-        });
+        const r = await provider.check(
+            {},
+            {
+                name: "bad name",
+                comment: "x".repeat(129),
+                items: { ["k".repeat(513)]: "v", big: "v".repeat(1022), n: 5 },
+                tags: { "aws:x": "1" },
+            },
+        );
         const byField = Object.fromEntries((r.failures ?? []).map((f) => [f.property, f.reason]));
         expect(byField.name).to.match(/not valid/);
         expect(byField.comment).to.match(/129 characters.*at most 128/);

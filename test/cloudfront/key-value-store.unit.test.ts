@@ -17,6 +17,7 @@ import {
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
+import { useFakeTime } from "../helpers/fake-clock";
 import { itemChanges } from "../../provider/cloudfront/key-value-store/delta";
 import { deleteNamed, MAX_KEYS_PER_UPDATE, updateComment, writeItems } from "../../provider/cloudfront/key-value-store/ops";
 
@@ -37,6 +38,8 @@ describe("cloudfront.KeyValueStore provider (mocked AWS)", function () {
     let cf: AwsStub<any, any, any>;
     let data: AwsStub<any, any, any>;
     const saved = { ...process.env };
+    // The retries wait on the Clock: fake time, advanced as they sleep.
+    useFakeTime();
 
     before(() => {
         cf = mockClient(CloudFrontClient);
@@ -46,7 +49,14 @@ describe("cloudfront.KeyValueStore provider (mocked AWS)", function () {
         cf.reset();
         data.reset();
         resetClients();
-        Object.assign(process.env, { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", ACKLESS_POLL_MIN_MS: "1", ACKLESS_POLL_MAX_MS: "5", ACKLESS_KVS_IN_USE_TIMEOUT_MS: "100" });
+        Object.assign(process.env, {
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "x",
+            AWS_SECRET_ACCESS_KEY: "x",
+            ACKLESS_POLL_MIN_MS: "1",
+            ACKLESS_POLL_MAX_MS: "5",
+            ACKLESS_KVS_IN_USE_TIMEOUT_MS: "60000",
+        });
     });
     after(() => {
         cf.restore();
@@ -105,7 +115,11 @@ describe("cloudfront.KeyValueStore provider (mocked AWS)", function () {
         cf.on(DeleteKeyValueStoreCommand).rejects(awsError("CannotDeleteEntityWhileInUse", 409));
         const fn = (Name: string, arn?: string) => ({
             Name,
-            FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0", ...(arn ? { KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: arn }] } } : {}) },
+            FunctionConfig: {
+                Comment: "",
+                Runtime: "cloudfront-js-2.0",
+                ...(arn ? { KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: arn }] } } : {}),
+            },
             FunctionMetadata: { FunctionARN: `arn:aws:cloudfront::123456789012:function/${Name}` },
         });
         cf.on(ListFunctionsCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionList: { Items: [fn("dev-user", ARN), fn("other")] } as any });

@@ -17,7 +17,7 @@ import { warn } from "../../common/log";
 import { Deadline } from "../../common/wait";
 import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
-import { PENDING_CREATE_TAG, propagationTimeoutMs } from "../../lifecycle/rules";
+import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, driftNotes, outputsOf, storeDiff } from "./delta";
 import { nthName } from "./keys";
 import { createStore, deleteNamed, readOwnedItems, reconcile, settle, update } from "./ops";
@@ -73,8 +73,8 @@ export const adapter: KindAdapter<KeyValueStoreInputs, ObservedStore> = {
     markerOf: (store) => store.allTags[PENDING_CREATE_TAG],
 
     settle,
-    // R5 for the new store, then PROVISIONING -> READY.
-    createDeadline: () => new Deadline(propagationTimeoutMs() + readyTimeoutMs()),
+    // PROVISIONING -> READY and the items (R5's visibility wait has its own budget in the driver).
+    createDeadline: () => new Deadline(readyTimeoutMs()),
     clearMarker,
     reconcile,
     outputs: (base, store) => outputsOf(base, store),

@@ -60,7 +60,11 @@ export function adoptionChanges(inputs: KeyValueStoreInputs, found: ObservedStor
     }
     if (inputs.items !== undefined) {
         const n = known(inputs.items) ? Object.keys(inputs.items).length : undefined;
-        changes.push(n === undefined ? "items: (known at deployment)" : `items: puts the ${n} declared key${n === 1 ? "" : "s"} where they differ; other keys are left alone`);
+        changes.push(
+            n === undefined
+                ? "items: (known at deployment)"
+                : `items: puts the ${n} declared key${n === 1 ? "" : "s"} where they differ; other keys are left alone`,
+        );
     }
     const tags = known(inputs.tags) ? describeTagChanges(found.tags, inputs.tags) : "tags: (known at deployment)";
     if (tags) {
@@ -94,6 +98,10 @@ export function driftNotes(id: string, props: Obj | undefined, observed: Observe
     if (!declared || typeof declared !== "object" || observed.items === undefined || sameItems(declared, observed.items)) {
         return [];
     }
-    const changed = Object.keys(declared).filter((k) => observed.items![k] !== declared[k]).sort();
-    return [`CloudFront key value store ${id}: the owned key${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed outside Pulumi; the next up writes the program's values`];
+    const changed = Object.keys(declared)
+        .filter((k) => observed.items![k] !== declared[k])
+        .sort();
+    return [
+        `CloudFront key value store ${id}: the owned key${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed outside Pulumi; the next up writes the program's values`,
+    ];
 }

@@ -9,7 +9,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, itemChanges, ownedView, rules } from "./delta";
@@ -38,7 +38,11 @@ export const MAX_PRECONDITION_ATTEMPTS = 5;
  */
 export const MAX_KEYS_PER_UPDATE = 50;
 
-const preconditionRetry = () => ({ maxAttempts: MAX_PRECONDITION_ATTEMPTS, delayMs: pollDefaults().minDelayMs, maxDelayMs: pollDefaults().maxDelayMs });
+const preconditionRetry = () => ({
+    maxAttempts: MAX_PRECONDITION_ATTEMPTS,
+    delayMs: pollDefaults().minDelayMs,
+    maxDelayMs: pollDefaults().maxDelayMs,
+});
 
 /**
  * A data-plane write whose `If-Match` was stale: AWS answers
@@ -234,7 +238,7 @@ export async function update(id: string, olds: Obj, news: KeyValueStoreInputs): 
  */
 export async function deleteNamed(name: string, props: Obj | undefined): Promise<void> {
     const deadline = new Deadline(inUseTimeoutMs());
-    const started = Date.now();
+    const started = now();
     const { minDelayMs, maxDelayMs } = pollDefaults();
     try {
         await retrying(
@@ -254,7 +258,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                     if (isAwsError(err, "CannotDeleteEntityWhileInUse") && (n === 1 || n % 10 === 0)) {
                         progress(
                             `deleting CloudFront key value store ${name}: still associated with a function after ` +
-                                `${Math.round((Date.now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
+                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
                         );
                     }
                 },
@@ -270,7 +274,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                 // best effort: the error below still names the store
             }
             throw new AcklessError(
-                `deleting CloudFront key value store "${name}": AWS CannotDeleteEntityWhileInUse after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `deleting CloudFront key value store "${name}": AWS CannotDeleteEntityWhileInUse after ${Math.round((now() - started) / 1000)} s: ` +
                     (users.length > 0
                         ? `still associated with CloudFront function${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
                         : "still associated with a CloudFront function; ") +

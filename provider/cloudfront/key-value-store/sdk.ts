@@ -14,11 +14,7 @@ import {
     ListFunctionsCommand,
     UpdateKeyValueStoreCommand,
 } from "@aws-sdk/client-cloudfront";
-import {
-    DescribeKeyValueStoreCommand as DescribeDataCommand,
-    ListKeysCommand,
-    UpdateKeysCommand,
-} from "@aws-sdk/client-cloudfront-keyvaluestore";
+import { DescribeKeyValueStoreCommand as DescribeDataCommand, ListKeysCommand, UpdateKeysCommand } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { cloudfront, keyValueStore } from "../../common/clients";
 import { describeAwsError, isAwsError } from "../../common/errors";
 import { splitTags, Tags, toKeyValueList } from "../../common/tags";

@@ -15,7 +15,11 @@ import { KeyValueStoreInputs, MAX_COMMENT_CHARS, MAX_ITEM_BYTES, MAX_KEY_BYTES, 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
 /** The inputs with defaults (the generated name, and the ARN once known), and one failure per problem. */
-export async function validate(news: Obj, olds: Obj | undefined, ctx: CheckContext): Promise<{ inputs: KeyValueStoreInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+export async function validate(
+    news: Obj,
+    olds: Obj | undefined,
+    ctx: CheckContext,
+): Promise<{ inputs: KeyValueStoreInputs; failures: pulumi.dynamic.CheckFailure[] }> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Obj = { ...news };

@@ -55,7 +55,11 @@ describe("e2e: cloudfront.KeyValueStore with a function on the real Pulumi engin
 
     it("up (store READY, items written, function associates it), items update, destroy removes the function first", async () => {
         const e = emu();
-        const cf = new CloudFrontClient({ endpoint: e.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        const cf = new CloudFrontClient({
+            endpoint: e.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
         const items = (arn: string) =>
             withEnv(e.env(), async () => {
                 const out = await keyValueStore().send(new ListKeysCommand({ KvsARN: arn }));
