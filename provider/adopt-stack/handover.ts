@@ -37,7 +37,9 @@ async function readOne(r: StackResourceSummary, stack: Stack): Promise<Read> {
             return readDistribution(id, accountOf(stack));
         case "AWS::CloudFront::KeyValueStore":
             // The resource kind exists (cloudfront.KeyValueStore); its hand-over program is not written yet.
-            throw new CannotAdopt("the hand-over of CloudFront key value stores is not written yet: declare it by hand with cloudfront.KeyValueStore and adopt: { id: <its name> }");
+            throw new CannotAdopt(
+                "the hand-over of CloudFront key value stores is not written yet: declare it by hand with cloudfront.KeyValueStore and adopt: { id: <its name> }",
+            );
         default:
             return readFunction(id);
     }

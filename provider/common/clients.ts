@@ -108,7 +108,10 @@ const retry = () => retryConfig();
  */
 export function awsScopeKey(service: string): string {
     const r = service.startsWith("cloudfront") ? "us-east-1" : region();
-    const endpoint = service === "cloudfront-keyvaluestore" ? (process.env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE ?? process.env.AWS_ENDPOINT_URL) : process.env.AWS_ENDPOINT_URL;
+    const endpoint =
+        service === "cloudfront-keyvaluestore"
+            ? (process.env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE ?? process.env.AWS_ENDPOINT_URL)
+            : process.env.AWS_ENDPOINT_URL;
     return `${service}|${r}|${endpoint ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
 }
 

@@ -31,7 +31,11 @@ describe("kind descriptors", () => {
     });
 
     it("both hand-overs take their kinds from the descriptors", () => {
-        expect(ACK_KINDS.map((a) => a.kind).sort()).to.deep.equal(KINDS.map((k) => k.ackKind).filter((k) => k !== undefined).sort());
+        expect(ACK_KINDS.map((a) => a.kind).sort()).to.deep.equal(
+            KINDS.map((k) => k.ackKind)
+                .filter((k) => k !== undefined)
+                .sort(),
+        );
         expect(Object.keys(MANAGED_TYPES).sort()).to.deep.equal(KINDS.map((k) => k.cloudFormationType).sort());
     });
 });
