@@ -20,7 +20,8 @@ to handle() here. The keys live on the control plane's store object
 * GetKey of a missing key: 404 ResourceNotFoundException.
 * Quotas: a key is 1 to 512 bytes, a key and its value at most 1 KB together
   (400 ValidationException); a store at most 5 MB (402 ServiceQuotaExceededException).
-* UpdateKeys is all or nothing; a key both put and deleted is 400 ValidationException.
+* UpdateKeys is all or nothing; a key both put and deleted is 400 ValidationException;
+  more than 50 keys (Puts and Deletes together) is 400 ValidationException.
 * ListKeys: keys in order, MaxResults 1-50 (default 10), NextToken.
 """
 
@@ -39,6 +40,8 @@ SERVICE = "cloudfront-keyvaluestore"
 MAX_KEY_BYTES = 512
 MAX_ITEM_BYTES = 1024
 MAX_STORE_BYTES = 5 * 1024 * 1024
+# A quota of 50 keys (or a 3 MB payload) per UpdateKeys (terraform-provider-aws, keys_exclusive max_batch_size).
+MAX_KEYS_PER_UPDATE = 50
 _ARN = re.compile(r"^arn:aws:cloudfront::(\d{12}):key-value-store/([0-9a-fA-F-]{36})$")
 # Set by cloudfront_kvs.install(): off, requests for the service go to moto (which has none).
 enabled = False
@@ -221,6 +224,8 @@ def _handle(environ: Json) -> tuple[Json, dict[str, str]]:
             deletes = body.get("Deletes") or []
             if not isinstance(puts, list) or not isinstance(deletes, list):
                 raise _validation("Puts and Deletes must be lists.")
+            if len(puts) + len(deletes) > MAX_KEYS_PER_UPDATE:
+                raise _validation(f"UpdateKeys takes at most {MAX_KEYS_PER_UPDATE} keys (Puts and Deletes together) per request.")
             put_keys = [_check_put(p.get("Key") if isinstance(p, dict) else None, p.get("Value") if isinstance(p, dict) else None) for p in puts]
             delete_keys = [_check_key(d.get("Key") if isinstance(d, dict) else None) for d in deletes]
             both = sorted({k for k, _ in put_keys} & set(delete_keys))

@@ -48,8 +48,19 @@ export interface KindDescriptor {
     readonly load: () => ProviderImpl;
 }
 
-/** In declaration order for generated programs: functions first (distributions use their ARNs). */
+/** In declaration order for generated programs: key value stores, then functions (they use the stores' ARNs), then distributions (they use the functions'). */
 export const KINDS: readonly KindDescriptor[] = [
+    {
+        name: "cloudfront.KeyValueStore",
+        token: "ackless:cloudfront:KeyValueStore",
+        claim: "cloudfront:KeyValueStore",
+        module: "cloudfront",
+        cls: "KeyValueStore",
+        regional: false,
+        // ACK's cloudfront controller does not manage key value stores.
+        cloudFormationType: "AWS::CloudFront::KeyValueStore",
+        load: () => require("./cloudfront/key-value-store/adapter").provider,
+    },
     {
         name: "cloudfront.Function",
         token: "ackless:cloudfront:Function",

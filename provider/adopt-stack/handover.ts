@@ -35,6 +35,11 @@ async function readOne(r: StackResourceSummary, stack: Stack): Promise<Read> {
             return readNatGateway(id);
         case "AWS::CloudFront::Distribution":
             return readDistribution(id, accountOf(stack));
+        case "AWS::CloudFront::KeyValueStore":
+            // The resource kind exists (cloudfront.KeyValueStore); its hand-over program is not written yet.
+            throw new CannotAdopt(
+                "the hand-over of CloudFront key value stores is not written yet: declare it by hand with cloudfront.KeyValueStore and adopt: { id: <its name> }",
+            );
         default:
             return readFunction(id);
     }

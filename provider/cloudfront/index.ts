@@ -1,2 +1,3 @@
 export * from "./distribution";
 export * from "./function";
+export * from "./key-value-store";

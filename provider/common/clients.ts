@@ -10,6 +10,12 @@
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyvaluestore";
+// The KeyValueStore data plane is signed with SigV4A: this registers the SDK's
+// pure-JS signer (without it, or the CRT one, every call fails).
+import "@aws-sdk/signature-v4a";
+import * as dns from "dns";
+import * as http from "http";
 import { AsyncLocalStorage } from "async_hooks";
 import { resetShared } from "./batch";
 import { throttle } from "./rate";
@@ -101,8 +107,12 @@ const retry = () => retryConfig();
  * scope, so two regions or two profiles never share one.
  */
 export function awsScopeKey(service: string): string {
-    const r = service === "cloudfront" ? "us-east-1" : region();
-    return `${service}|${r}|${process.env.AWS_ENDPOINT_URL ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
+    const r = service.startsWith("cloudfront") ? "us-east-1" : region();
+    const endpoint =
+        service === "cloudfront-keyvaluestore"
+            ? (process.env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE ?? process.env.AWS_ENDPOINT_URL)
+            : process.env.AWS_ENDPOINT_URL;
+    return `${service}|${r}|${endpoint ?? ""}|${profile() ?? process.env.AWS_PROFILE ?? ""}`;
 }
 
 interface Stackable {
@@ -147,6 +157,37 @@ export function ec2(): EC2Client {
 export function cloudformation(): CloudFormationClient {
     return cached("cloudformation", () =>
         budgeted(new CloudFormationClient({ region: region(), profile: profile(), ...retry() }), "cloudformation", region()),
+    );
+}
+
+/**
+ * Resolves every name under `localhost` to the loopback (RFC 6761, 6.3), as
+ * Node's resolver does not. The KeyValueStore client always sends to
+ * `{account}.{endpoint host}` (its endpoint rules), so an endpoint override
+ * of `http://localhost:PORT` becomes `123456789012.localhost:PORT`. Any other
+ * name is resolved as usual.
+ */
+function localhostLookup(hostname: string, options: dns.LookupOptions, callback: (...args: any[]) => void): void {
+    dns.lookup(hostname === "localhost" || hostname.endsWith(".localhost") ? "127.0.0.1" : hostname, options, callback as never);
+}
+
+/**
+ * The CloudFront KeyValueStore data plane (`cloudfront-keyvaluestore`, SigV4A,
+ * global). Its endpoint is the SDK's (derived from each call's store ARN), or
+ * the override AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE / AWS_ENDPOINT_URL.
+ */
+export function keyValueStore(): CloudFrontKeyValueStoreClient {
+    return cached("cloudfront-keyvaluestore", () =>
+        budgeted(
+            new CloudFrontKeyValueStoreClient({
+                region: "us-east-1",
+                profile: profile(),
+                ...retry(),
+                requestHandler: { httpAgent: new http.Agent({ keepAlive: true, lookup: localhostLookup as never }) },
+            }),
+            "cloudfront-keyvaluestore",
+            "us-east-1",
+        ),
     );
 }
 

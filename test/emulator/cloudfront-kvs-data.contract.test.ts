@@ -187,6 +187,16 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
     expect(all.map((i) => i.Key)).to.deep.equal(keys.slice(0, 11));
   });
 
+  it("UpdateKeys takes at most 50 keys, Puts and Deletes together: 51 is 400 ValidationException and changes nothing", async () => {
+    const { arn } = await createStore();
+    const e0 = await etagOf(arn);
+    const puts = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+    await expectAwsError(kvs().send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: e0, Puts: puts, Deletes: [{ Key: "other" }] })), "ValidationException", 400);
+    expect(await etagOf(arn)).to.equal(e0);
+    const up = await kvs().send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: e0, Puts: puts }));
+    expect(up.ItemCount).to.equal(50);
+  });
+
   it("quotas: a key over 512 bytes, or a key and value over 1 KB, is 400 ValidationException", async () => {
     const { arn } = await createStore();
     const e0 = await etagOf(arn);
@@ -198,10 +208,10 @@ describe("emulator contract: CloudFront KeyValueStore data plane", function () {
   it("a store holds at most 5 MB (5242880 bytes of keys and values): a key more is 402 ServiceQuotaExceededException", async () => {
     const { arn } = await createStore();
     let etag = await etagOf(arn);
-    // 5120 items of 1024 bytes (a 5-byte key and a 1019-byte value), in batches.
+    // 5120 items of 1024 bytes (a 5-byte key and a 1019-byte value), in batches of 50 (the UpdateKeys quota).
     const items = Array.from({ length: 5120 }, (_, i) => ({ Key: `k${String(i).padStart(4, "0")}`, Value: "v".repeat(1019) }));
-    for (let i = 0; i < items.length; i += 1024) {
-      etag = (await kvs().send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: items.slice(i, i + 1024) }))).ETag!;
+    for (let i = 0; i < items.length; i += 50) {
+      etag = (await kvs().send(new UpdateKeysCommand({ KvsARN: arn, IfMatch: etag, Puts: items.slice(i, i + 50) }))).ETag!;
     }
     const full = await kvs().send(new DescribeKeyValueStoreCommand({ KvsARN: arn }));
     expect(full.TotalSizeInBytes).to.equal(5 * 1024 * 1024);
