@@ -6,7 +6,12 @@ import { desiredContent, functionDiff, wasDeclared } from "../../provider/cloudf
 import { describeFailure, judge, subsetDifferences, validateTests } from "../../provider/cloudfront/function/tests";
 import type { FunctionInputs } from "../../provider/cloudfront/function/types";
 
-const EVENT = { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "1.2.3.4" }, request: { method: "GET", uri: "/", headers: {} } };
+const EVENT = {
+    version: "1.0",
+    context: { eventType: "viewer-request" },
+    viewer: { ip: "1.2.3.4" },
+    request: { method: "GET", uri: "/", headers: {} },
+};
 const ok = (output: unknown, utilization = 5) => ({ output: JSON.stringify(output), error: "", logs: [], utilization });
 const failed = (error: string, logs: string[] = []) => ({ output: "", error, logs, utilization: 3 });
 
@@ -23,10 +28,17 @@ describe("cloudfront.Function tests: check-time shape", () => {
         expect(props("x")).to.deep.equal(["tests"]);
         expect(props([1])).to.deep.equal(["tests[0]"]);
         expect(props([{ event: EVENT }])).to.deep.equal(["tests[0].name"]);
-        expect(props([{ name: "a", event: EVENT }, { name: "a", event: EVENT }])).to.deep.equal(["tests[1].name"]);
+        expect(
+            props([
+                { name: "a", event: EVENT },
+                { name: "a", event: EVENT },
+            ]),
+        ).to.deep.equal(["tests[1].name"]);
         expect(props([{ name: "a", event: "GET /" }])).to.deep.equal(["tests[0].event"]);
         expect(props([{ name: "a", event: { ...EVENT, version: "2.0" } }])).to.deep.equal(["tests[0].event.version"]);
-        expect(props([{ name: "a", event: { ...EVENT, context: { eventType: "origin-request" } } }])).to.deep.equal(["tests[0].event.context.eventType"]);
+        expect(props([{ name: "a", event: { ...EVENT, context: { eventType: "origin-request" } } }])).to.deep.equal([
+            "tests[0].event.context.eventType",
+        ]);
         expect(props([{ name: "a", event: { ...EVENT, request: "GET" } }])).to.deep.equal(["tests[0].event.request"]);
         expect(props([{ name: "a", event: EVENT, expect: { statusCode: 302 } }])).to.deep.equal(["tests[0].expect"]);
         expect(props([{ name: "a", event: EVENT, expect: { request: {} }, expectError: true }])).to.deep.equal(["tests[0].expectError"]);
@@ -45,7 +57,9 @@ describe("cloudfront.Function tests: check-time shape", () => {
 describe("cloudfront.Function tests: judging a TestFunction answer", () => {
     it("expect is a deep subset of FunctionOutput; differences are paths with expected and got", () => {
         const test = { name: "redirect", event: EVENT, expect: { response: { statusCode: 302, headers: { location: { value: "/x" } } } } };
-        expect(judge(test, ok({ response: { statusCode: 302, statusDescription: "Found", headers: { location: { value: "/x" } } } }))).to.deep.equal([]);
+        expect(judge(test, ok({ response: { statusCode: 302, statusDescription: "Found", headers: { location: { value: "/x" } } } }))).to.deep.equal(
+            [],
+        );
         expect(judge(test, ok({ response: { statusCode: 200, headers: {} } }))).to.deep.equal([
             "response.statusCode: expected 302, got 200",
             "response.headers.location: expected an object, got nothing",
@@ -64,8 +78,12 @@ describe("cloudfront.Function tests: judging a TestFunction answer", () => {
         expect(judge({ name: "t", event: EVENT }, answer)).to.deep.equal(["the function failed"]);
         expect(judge({ name: "t", event: EVENT, expectError: true }, answer)).to.deep.equal([]);
         expect(judge({ name: "t", event: EVENT, expectError: "TypeError" }, answer)).to.deep.equal([]);
-        expect(judge({ name: "t", event: EVENT, expectError: "RangeError" }, answer)).to.deep.equal(['expected an error containing "RangeError", got another error']);
-        expect(judge({ name: "t", event: EVENT, expectError: true }, ok({ request: {} }))).to.deep.equal(["expected the function to fail, but it succeeded"]);
+        expect(judge({ name: "t", event: EVENT, expectError: "RangeError" }, answer)).to.deep.equal([
+            'expected an error containing "RangeError", got another error',
+        ]);
+        expect(judge({ name: "t", event: EVENT, expectError: true }, ok({ request: {} }))).to.deep.equal([
+            "expected the function to fail, but it succeeded",
+        ]);
     });
 
     it("maxComputeUtilization fails a higher utilization only", () => {
@@ -78,7 +96,14 @@ describe("cloudfront.Function tests: judging a TestFunction answer", () => {
         const answer = failed("TypeError: boom", ["line one", "line two"]);
         const text = describeFailure({ name: "home page", event: EVENT }, answer, judge({ name: "home page", event: EVENT }, answer));
         expect(text).to.equal(
-            ['test "home page" failed:', "    the function failed", "    function error: TypeError: boom", "    function logs:", "      line one", "      line two"].join("\n"),
+            [
+                'test "home page" failed:',
+                "    the function failed",
+                "    function error: TypeError: boom",
+                "    function logs:",
+                "      line one",
+                "      line two",
+            ].join("\n"),
         );
     });
 });

@@ -33,11 +33,13 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
     afterEach(() => restoreEnv());
 
     const ops = async () => (await emu().calls()).filter((c) => c.service === "cloudfront").map((c) => c.operation);
-    const stageCode = async (name: string, Stage: "DEVELOPMENT" | "LIVE") => text((await cf().send(new GetFunctionCommand({ Name: name, Stage }))).FunctionCode);
+    const stageCode = async (name: string, Stage: "DEVELOPMENT" | "LIVE") =>
+        text((await cf().send(new GetFunctionCommand({ Name: name, Stage }))).FunctionCode);
     const stageKvs = async (name: string, Stage: "DEVELOPMENT" | "LIVE") =>
-        ((await cf().send(new DescribeFunctionCommand({ Name: name, Stage }))).FunctionSummary!.FunctionConfig!.KeyValueStoreAssociations?.Items ?? []).map(
-            (i) => i.KeyValueStoreARN,
-        );
+        (
+            (await cf().send(new DescribeFunctionCommand({ Name: name, Stage }))).FunctionSummary!.FunctionConfig!.KeyValueStoreAssociations?.Items ??
+            []
+        ).map((i) => i.KeyValueStoreARN);
     async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
         const r = await provider.check(olds, news);
         expect(r.failures).to.deep.equal([]);
@@ -77,7 +79,9 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
         expect(err.message).to.include("TypeError");
         expect(err.message).to.include("rewriting /docs/");
         expect(err.message).to.include("LIVE keeps serving the code it had");
-        expect(await ops()).to.include("TestFunction").and.not.include("PublishFunction");
+        expect(await ops())
+            .to.include("TestFunction")
+            .and.not.include("PublishFunction");
         expect(await stageCode(id, "LIVE")).to.equal(GOOD);
         expect(await stageCode(id, "DEVELOPMENT")).to.equal(BROKEN);
         // A read shows DEVELOPMENT unpublished.
@@ -119,7 +123,9 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
         const err = await failureOf(provider.create(await checked({ name, code: BROKEN, tests })));
         expect(err.message).to.include("1 of 2 tests failed");
         expect(err.message).to.not.include('test "missing header fails"');
-        expect(err.message).to.match(/test "cheap enough" failed:\n {4}the function failed\n {4}compute utilization \d+ is over maxComputeUtilization 0/);
+        expect(err.message).to.match(
+            /test "cheap enough" failed:\n {4}the function failed\n {4}compute utilization \d+ is over maxComputeUtilization 0/,
+        );
         const ok = await checked({ name, code: BROKEN, tests: [tests[0], { ...tests[1], maxComputeUtilization: 100, expectError: true }] });
         const { outs } = await provider.create(ok);
         expect(outs).to.include({ published: true });
@@ -140,8 +146,20 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
         expect(other.failures).to.deep.equal([]);
         expect(await ops()).to.not.include("TestFunction");
         // A bad shape is rejected at check whatever the function holds.
-        const shape = await provider.check(inputs, { name: id, code: GOOD, tests: [{ name: "x", event: { ...viewerRequest(), version: "2.0" } }, { name: "y", event: {} }] });
-        expect(shape.failures!.map((f) => f.property)).to.deep.equal(["tests[0].event.version", "tests[1].event.version", "tests[1].event.context.eventType", "tests[1].event.request"]);
+        const shape = await provider.check(inputs, {
+            name: id,
+            code: GOOD,
+            tests: [
+                { name: "x", event: { ...viewerRequest(), version: "2.0" } },
+                { name: "y", event: {} },
+            ],
+        });
+        expect(shape.failures!.map((f) => f.property)).to.deep.equal([
+            "tests[0].event.version",
+            "tests[1].event.version",
+            "tests[1].event.context.eventType",
+            "tests[1].event.request",
+        ]);
         void outs;
     });
 
@@ -164,7 +182,11 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
         const created = await cf().send(
             new CreateFunctionCommand({
                 Name: name,
-                FunctionConfig: { Comment: "outside", Runtime: "cloudfront-js-2.0", KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: arn }] } },
+                FunctionConfig: {
+                    Comment: "outside",
+                    Runtime: "cloudfront-js-2.0",
+                    KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: arn }] },
+                },
                 FunctionCode: code(WRONG),
             }),
         );
@@ -196,7 +218,12 @@ describe("cloudfront.Function tests before publish, and field ownership (emulato
         expect((await provider.diff(id, outs, removed)).changes).to.equal(true);
         const up = await provider.update(id, outs, removed);
         expect(await stageKvs(id, "DEVELOPMENT")).to.deep.equal([]);
-        expect(await pollUntil(() => stageKvs(id, "LIVE"), (v) => v.length === 0)).to.deep.equal([]);
+        expect(
+            await pollUntil(
+                () => stageKvs(id, "LIVE"),
+                (v) => v.length === 0,
+            ),
+        ).to.deep.equal([]);
         const after = await checked({ name: id, code: GOOD }, removed);
         expect(after).to.not.have.property("keyValueStoreAssociations");
         expect((await provider.diff(id, up.outs as FunctionOutputs, after)).changes).to.equal(false);

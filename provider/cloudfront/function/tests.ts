@@ -96,7 +96,10 @@ export function validateTests(tests: unknown): Array<[string, string]> {
         }
         const max = t.maxComputeUtilization;
         if (max !== undefined && max !== null && known(max) && (typeof max !== "number" || !Number.isFinite(max) || max < 0 || max > 100)) {
-            out.push([`${at}.maxComputeUtilization`, `${at}.maxComputeUtilization must be a number from 0 to 100 (a percentage of the allowed compute time)`]);
+            out.push([
+                `${at}.maxComputeUtilization`,
+                `${at}.maxComputeUtilization must be a number from 0 to 100 (a percentage of the allowed compute time)`,
+            ]);
         }
     });
     return out;
@@ -105,11 +108,19 @@ export function validateTests(tests: unknown): Array<[string, string]> {
 /** A CloudFront Functions event object (Developer Guide, "CloudFront Functions event structure"). */
 function validateEvent(event: unknown, at: string): Array<[string, string]> {
     if (!isObject(event)) {
-        return [[at, `${at} must be a CloudFront Functions event object: { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip }, request: {...} }`]];
+        return [
+            [
+                at,
+                `${at} must be a CloudFront Functions event object: { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip }, request: {...} }`,
+            ],
+        ];
     }
     const out: Array<[string, string]> = [];
     if (known(event.version) && event.version !== "1.0") {
-        out.push([`${at}.version`, `${at}.version must be "1.0" (the current CloudFront Functions event version), got ${JSON.stringify(event.version)}`]);
+        out.push([
+            `${at}.version`,
+            `${at}.version must be "1.0" (the current CloudFront Functions event version), got ${JSON.stringify(event.version)}`,
+        ]);
     }
     const type = isObject(event.context) ? event.context.eventType : undefined;
     if (known(type) && !EVENT_TYPES.includes(type as string)) {
@@ -147,7 +158,9 @@ export function judge(test: FunctionTest, answer: TestAnswer): string[] {
     const wantsError = test.expectError !== undefined && test.expectError !== false;
     if (wantsError) {
         if (!answer.error) {
-            problems.push(`expected the function to fail${typeof test.expectError === "string" ? ` with ${JSON.stringify(test.expectError)}` : ""}, but it succeeded`);
+            problems.push(
+                `expected the function to fail${typeof test.expectError === "string" ? ` with ${JSON.stringify(test.expectError)}` : ""}, but it succeeded`,
+            );
         } else if (typeof test.expectError === "string" && !answer.error.includes(test.expectError)) {
             problems.push(`expected an error containing ${JSON.stringify(test.expectError)}, got another error`);
         }

@@ -53,7 +53,11 @@ describe("e2e: cloudfront.Function tests stop a broken function from publishing"
 
     it("up publishes a passing function; a failing test blocks the publish, LIVE keeps the last good code; fixed, it publishes", async () => {
         const e = emu();
-        const cf = new CloudFrontClient({ endpoint: e.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        const cf = new CloudFrontClient({
+            endpoint: e.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
         const stageCode = async (name: string, Stage: "DEVELOPMENT" | "LIVE") =>
             new TextDecoder().decode((await cf.send(new GetFunctionCommand({ Name: name, Stage }))).FunctionCode);
         const setProgram = (code: string) => fs.writeFileSync(path.join(project!.dir, "index.js"), program(code));
