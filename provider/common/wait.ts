@@ -100,14 +100,23 @@ export async function waitFor<T>(
 
 /**
  * Retries `attempt` while `retryable(err)` holds, up to `maxAttempts` and
- * within `deadline` (a backoff never sleeps past it), with a short backoff.
+ * within `deadline`, with a short backoff. With `clipToDeadline`, a backoff
+ * never sleeps past the deadline (at most the time left, or 50 ms), so the
+ * last attempt comes at the deadline rather than a full step after it.
  * Used for 412 (re-read and retry), 409 right after Deployed, and
  * FunctionInUse.
  */
 export async function retrying<T>(
     attempt: (n: number) => Promise<T>,
     retryable: (err: unknown) => boolean,
-    opts: { maxAttempts: number; deadline?: Deadline; delayMs?: number; maxDelayMs?: number; onRetry?: (err: unknown, n: number) => void },
+    opts: {
+        maxAttempts: number;
+        deadline?: Deadline;
+        delayMs?: number;
+        maxDelayMs?: number;
+        clipToDeadline?: boolean;
+        onRetry?: (err: unknown, n: number) => void;
+    },
 ): Promise<T> {
     let delay = opts.delayMs ?? 200;
     for (let n = 1; ; n++) {
@@ -118,7 +127,7 @@ export async function retrying<T>(
                 throw err;
             }
             opts.onRetry?.(err, n);
-            await sleep(opts.deadline ? Math.min(delay, Math.max(50, opts.deadline.remainingMs())) : delay);
+            await sleep(opts.deadline && opts.clipToDeadline ? Math.min(delay, Math.max(50, opts.deadline.remainingMs())) : delay);
             delay = Math.min(opts.maxDelayMs ?? 2000, delay * 2);
         }
     }

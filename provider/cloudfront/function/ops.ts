@@ -9,7 +9,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent, StageContent } from "./delta";
@@ -36,7 +36,11 @@ import { inUseTimeoutMs, waitLiveVisible } from "./wait";
 /** Attempts on a 412 (stale ETag) before giving up. */
 export const MAX_PRECONDITION_ATTEMPTS = 5;
 
-const preconditionRetry = () => ({ maxAttempts: MAX_PRECONDITION_ATTEMPTS, delayMs: pollDefaults().minDelayMs, maxDelayMs: pollDefaults().maxDelayMs });
+const preconditionRetry = () => ({
+    maxAttempts: MAX_PRECONDITION_ATTEMPTS,
+    delayMs: pollDefaults().minDelayMs,
+    maxDelayMs: pollDefaults().maxDelayMs,
+});
 
 /**
  * Publishes DEVELOPMENT with `etag`. A 412 means either a stale ETag or
@@ -293,7 +297,7 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
  */
 export async function deleteNamed(name: string, props: Obj | undefined): Promise<void> {
     const deadline = new Deadline(inUseTimeoutMs());
-    const started = Date.now();
+    const started = now();
     const { minDelayMs, maxDelayMs } = pollDefaults();
     try {
         await retrying(
@@ -313,7 +317,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                     if (isAwsError(err, "FunctionInUse") && (n === 1 || n % 10 === 0)) {
                         progress(
                             `deleting CloudFront function ${name}: still associated with a distribution after ` +
-                                `${Math.round((Date.now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
+                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
                         );
                     }
                 },
@@ -329,7 +333,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                 // best effort: the error below still names the function
             }
             throw new AcklessError(
-                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((now() - started) / 1000)} s: ` +
                     (users.length > 0
                         ? `still associated with distribution${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
                         : "still associated with a distribution; ") +
