@@ -71,7 +71,11 @@ export async function describeStage(
 ): Promise<({ etag: string; arn: string } & Pick<StageView, "comment" | "runtime" | "keyValueStoreAssociations">) | undefined> {
     try {
         const out = await cloudfront().send(new DescribeFunctionCommand({ Name: name, Stage: stage }));
-        return { etag: out.ETag ?? "", arn: out.FunctionSummary?.FunctionMetadata?.FunctionARN ?? "", ...configOf(out.FunctionSummary?.FunctionConfig) };
+        return {
+            etag: out.ETag ?? "",
+            arn: out.FunctionSummary?.FunctionMetadata?.FunctionARN ?? "",
+            ...configOf(out.FunctionSummary?.FunctionConfig),
+        };
     } catch (err) {
         if (isAwsError(err, "NoSuchFunctionExists")) {
             return undefined;
@@ -177,7 +181,9 @@ export async function distributionsUsing(arn: string): Promise<string[]> {
 export async function createFunctionCall(name: string, inputs: FunctionInputs): Promise<StageView | undefined> {
     try {
         const config = functionConfig(desiredContent(inputs));
-        const out = await cloudfront().send(new CreateFunctionCommand({ Name: name, FunctionConfig: config, FunctionCode: encoder.encode(inputs.code) }));
+        const out = await cloudfront().send(
+            new CreateFunctionCommand({ Name: name, FunctionConfig: config, FunctionCode: encoder.encode(inputs.code) }),
+        );
         const summary = out.FunctionSummary;
         return {
             etag: out.ETag ?? "",
@@ -200,7 +206,12 @@ export async function createFunctionCall(name: string, inputs: FunctionInputs): 
  */
 export async function updateFunctionCall(name: string, ifMatch: string, content: StageContent): Promise<{ etag: string; status?: string }> {
     const out = await cloudfront().send(
-        new UpdateFunctionCommand({ Name: name, IfMatch: ifMatch, FunctionConfig: functionConfig(content), FunctionCode: encoder.encode(content.code) }),
+        new UpdateFunctionCommand({
+            Name: name,
+            IfMatch: ifMatch,
+            FunctionConfig: functionConfig(content),
+            FunctionCode: encoder.encode(content.code),
+        }),
     );
     return { etag: out.ETag ?? "", status: out.FunctionSummary?.Status };
 }
