@@ -525,8 +525,18 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
         it("fills defaults and auto-names from the resource name, stable across updates", async () => {
             const first = (await provider.check({}, { code: CODE, autoNamePrefix: "edge" })).inputs;
             expect(first.name).to.match(/^edge-[0-9a-f]{7}$/);
-            expect(first).to.include({ runtime: "cloudfront-js-2.0", publish: true, comment: "" });
-            expect(first.keyValueStoreAssociations).to.deep.equal([]);
+            expect(first).to.include({ publish: true });
+            // Optional fields left out are not owned: no value in the inputs, none declared (delta.ts OPTIONAL_DEFAULTS).
+            expect(first).to.not.have.any.keys("runtime", "comment", "keyValueStoreAssociations");
+            expect(first.__declared).to.deep.equal([]);
+            const declared = (await provider.check({}, { code: CODE, comment: "c", keyValueStoreAssociations: [] })).inputs;
+            expect(declared.__declared).to.deep.equal(["comment", "keyValueStoreAssociations"]);
+            // Declared before and now left out: reset to the default, once, and no longer owned.
+            const reset = (await provider.check(declared, { code: CODE })).inputs;
+            expect(reset).to.include({ comment: "" });
+            expect(reset.keyValueStoreAssociations).to.deep.equal([]);
+            expect(reset.__declared).to.deep.equal([]);
+            expect((await provider.check(reset, { code: CODE })).inputs).to.not.have.any.keys("comment", "keyValueStoreAssociations");
             const again = (await provider.check(first, { code: CODE2, autoNamePrefix: "edge" })).inputs;
             expect(again.name).to.equal(first.name);
             const other = (await provider.check({}, { code: CODE, autoNamePrefix: "edge" })).inputs;

@@ -1,6 +1,7 @@
 // Contract: CloudFront Functions (two stages, ETags, IfMatch, FunctionInUse) as in aws-contract.md.
 import {
   CreateFunctionCommand,
+  CreateKeyValueStoreCommand,
   DeleteFunctionCommand,
   DescribeFunctionCommand,
   GetDistributionConfigCommand,
@@ -24,6 +25,33 @@ describe("emulator contract: CloudFront Functions", function () {
     );
     return { name, out };
   }
+
+  it("UpdateFunction replaces the whole FunctionConfig: one sent without KeyValueStoreAssociations leaves the function without its store", async () => {
+    const store = await cf().send(new CreateKeyValueStoreCommand({ Name: unique("kvs") }));
+    const arn = store.KeyValueStore!.ARN!;
+    const name = unique("fn");
+    const made = await cf().send(
+      new CreateFunctionCommand({
+        Name: name,
+        FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0", KeyValueStoreAssociations: { Quantity: 1, Items: [{ KeyValueStoreARN: arn }] } },
+        FunctionCode: code("function handler(e) { return e.request; }"),
+      }),
+    );
+    const kvsOf = async () =>
+      ((await cf().send(new DescribeFunctionCommand({ Name: name, Stage: "DEVELOPMENT" }))).FunctionSummary!.FunctionConfig!.KeyValueStoreAssociations?.Items ?? []).map(
+        (i) => i.KeyValueStoreARN,
+      );
+    expect(await kvsOf()).to.deep.equal([arn]);
+    await cf().send(
+      new UpdateFunctionCommand({
+        Name: name,
+        IfMatch: made.ETag,
+        FunctionConfig: { Comment: "c2", Runtime: "cloudfront-js-2.0" },
+        FunctionCode: code("function handler(e) { return e.request; } // v2"),
+      }),
+    );
+    expect(await kvsOf()).to.deep.equal([]);
+  });
 
   it("CreateFunction puts the code in DEVELOPMENT, UNPUBLISHED, with an ETag and the function ARN", async () => {
     const { name, out } = await create();

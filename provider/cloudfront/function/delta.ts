@@ -18,14 +18,51 @@ export const kvsEqual = (a: unknown, b: unknown) => deepEqual(sortedArns(a), sor
 /** What a stage holds besides its identity: code and config. */
 export type StageContent = Omit<StageView, "etag" | "arn" | "status">;
 
-/** The declared content of the DEVELOPMENT stage. */
-export function desiredContent(inputs: FunctionInputs): StageContent {
+/**
+ * The optional fields of a function's configuration, and their value when a
+ * function is created without them. Ownership (like the distribution's): a
+ * field the program declares is owned; one it never declared keeps its live
+ * value (adoption, update and the hand-overs never send "none" for it); one
+ * declared before and now removed is reset to this default, once, and then
+ * no longer owned. Which fields the program declares is kept in `__declared`
+ * (validate.ts).
+ */
+export const OPTIONAL_DEFAULTS = {
+    comment: "",
+    runtime: DEFAULT_RUNTIME,
+    keyValueStoreAssociations: [] as string[],
+};
+export type OptionalField = keyof typeof OPTIONAL_DEFAULTS;
+export const OPTIONAL_FIELDS = Object.keys(OPTIONAL_DEFAULTS) as OptionalField[];
+
+/**
+ * The content the DEVELOPMENT stage should hold: the declared fields, and for
+ * each field the inputs leave out (not owned) `base`'s value (the live stage),
+ * else the create-time default.
+ */
+export function desiredContent(inputs: FunctionInputs, base?: Partial<Pick<StageContent, OptionalField>>): StageContent {
+    const pick = <F extends OptionalField>(f: F): StageContent[F] =>
+        (inputs[f] !== undefined && inputs[f] !== null ? inputs[f] : (base?.[f] ?? OPTIONAL_DEFAULTS[f])) as StageContent[F];
     return {
         code: inputs.code,
-        comment: inputs.comment ?? "",
-        runtime: inputs.runtime ?? DEFAULT_RUNTIME,
-        keyValueStoreAssociations: inputs.keyValueStoreAssociations ?? [],
+        comment: pick("comment"),
+        runtime: pick("runtime"),
+        keyValueStoreAssociations: pick("keyValueStoreAssociations"),
     };
+}
+
+/** Whether the state entry `olds` (inputs or outputs) says the program declared `field`. */
+export function wasDeclared(olds: Obj | undefined, field: OptionalField): boolean {
+    if (olds === undefined) {
+        return false;
+    }
+    if (Array.isArray(olds.__declared)) {
+        return olds.__declared.includes(field);
+    }
+    // State written before ownership was kept held the defaults for omitted fields: a value other than the
+    // default was declared; a default one is treated as not owned (never removes what it cannot tell).
+    const v = olds[field];
+    return v !== undefined && v !== null && !deepEqual(field === "keyValueStoreAssociations" ? sortedArns(v) : v, OPTIONAL_DEFAULTS[field]);
 }
 
 /** LIVE serves what DEVELOPMENT holds (code and config). */
@@ -41,7 +78,7 @@ export function sameContent(a: StageContent, b: StageContent | undefined): boole
 
 /** What adopting `found` changes on it, in words (preview and logs). */
 export function adoptionChanges(inputs: FunctionInputs, found: ObservedFunction): string[] {
-    const want = desiredContent(inputs);
+    const want = desiredContent(inputs, found.dev);
     const changes: string[] = [];
     if (known(want.code) && want.code !== found.dev.code) {
         changes.push("code (UpdateFunction)");
@@ -83,11 +120,12 @@ export function outputsOf(base: Obj, observed: ObservedFunction): FunctionOutput
     };
 }
 
-export function functionConfig(inputs: FunctionInputs): FunctionConfig {
-    const kvs = inputs.keyValueStoreAssociations ?? [];
+/** The FunctionConfig that sends `content` (every field: UpdateFunction replaces the whole configuration). */
+export function functionConfig(content: StageContent): FunctionConfig {
+    const kvs = content.keyValueStoreAssociations ?? [];
     return {
-        Comment: inputs.comment ?? "",
-        Runtime: (inputs.runtime ?? DEFAULT_RUNTIME) as FunctionRuntime,
+        Comment: content.comment ?? "",
+        Runtime: (content.runtime ?? DEFAULT_RUNTIME) as FunctionRuntime,
         ...(kvs.length > 0
             ? { KeyValueStoreAssociations: { Quantity: kvs.length, Items: kvs.map((KeyValueStoreARN) => ({ KeyValueStoreARN })) } }
             : {}),
@@ -98,9 +136,12 @@ export const rules: FieldRule[] = [
     // A generated name may have walked (<name>_1: lifecycle R1); the inputs keep the base.
     { name: "name", replaces: true, equal: (a, b) => a === b || onNameWalk(b, a) },
     { name: "code" },
-    { name: "comment", equal: (a, b) => (a ?? "") === (b ?? "") },
-    { name: "runtime", equal: (a, b) => (a ?? DEFAULT_RUNTIME) === (b ?? DEFAULT_RUNTIME) },
-    { name: "keyValueStoreAssociations", equal: kvsEqual },
+    // Optional fields: left out of the new inputs means not owned, so no change (see OPTIONAL_DEFAULTS).
+    { name: "comment", equal: (a, b) => b === undefined || b === null || (a ?? "") === b },
+    { name: "runtime", equal: (a, b) => b === undefined || b === null || (a ?? DEFAULT_RUNTIME) === b },
+    { name: "keyValueStoreAssociations", equal: (a, b) => b === undefined || b === null || kvsEqual(a, b) },
+    // A change of the tests alone sends nothing to AWS; they run before the next publish.
+    { name: "tests" },
     { name: "publish", equal: (a, b) => (a ?? true) === (b ?? true) },
     { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
 ];

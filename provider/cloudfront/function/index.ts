@@ -13,6 +13,23 @@ import { delegatingProvider } from "../../delegate";
 
 export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
 
+/** One test of a function (`tests`). */
+export interface FunctionTest {
+    /** Names the test in errors; unique among the function's tests. */
+    name: string;
+    /** A CloudFront Functions event object (`version: "1.0"`, `context.eventType`, `viewer`, `request`, and `response` for viewer-response). */
+    event: Record<string, unknown>;
+    /**
+     * A deep subset of what the handler returns, as TestFunction's FunctionOutput shows it: `{ request: {...} }` or
+     * `{ response: {...} }`. Objects match key by key; other values (arrays too) must be equal.
+     */
+    expect?: { request?: Record<string, unknown>; response?: Record<string, unknown> };
+    /** The function must fail: `true`, or a string its error message contains. Not with `expect`. */
+    expectError?: boolean | string;
+    /** 0 to 100: the test fails when TestFunction reports a higher compute utilization. */
+    maxComputeUtilization?: number;
+}
+
 export interface FunctionArgs {
     /**
      * The function's name, unique in the account: 1 to 64 letters, digits,
@@ -28,7 +45,11 @@ export interface FunctionArgs {
      * syntax errors at preview. Updated in place, then published when `publish` is on.
      */
     code: pulumi.Input<string>;
-    /** A comment describing the function. Updated in place. */
+    /**
+     * A comment describing the function. Updated in place. `comment`, `runtime` and `keyValueStoreAssociations` are
+     * owned only when declared: left out, the function keeps its live value (an adopted function keeps its
+     * KeyValueStore); declared and later removed, it is reset (no comment, cloudfront-js-2.0, no store).
+     */
     comment?: pulumi.Input<string>;
     /**
      * ARNs of CloudFront KeyValueStores the function reads (cloudfront-js-2.0).
@@ -41,6 +62,13 @@ export interface FunctionArgs {
      * DEVELOPMENT shows as drift and the next `up` publishes.
      */
     publish?: pulumi.Input<boolean>;
+    /**
+     * Tests run with CloudFront's TestFunction against the DEVELOPMENT stage before every publish (create, update,
+     * adoption): when one fails nothing is published, LIVE keeps serving the last good code, and the error names the
+     * test, shows the difference, the function's error message and its logs. At preview they run when the function
+     * already holds this code; otherwise at `up`. See docs/cloudfront-function.md.
+     */
+    tests?: pulumi.Input<pulumi.Input<FunctionTest>[]>;
     /** Tags on the function. Keys starting with `aws:` are reserved by AWS and rejected. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
@@ -92,6 +120,7 @@ export class Function extends pulumi.dynamic.Resource {
                 comment: args.comment,
                 keyValueStoreAssociations: args.keyValueStoreAssociations,
                 publish: args.publish,
+                tests: args.tests,
                 tags: args.tags,
                 adopt: args.adopt,
                 // The base of the generated name (check() cannot see the resource name).

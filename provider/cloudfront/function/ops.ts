@@ -12,10 +12,11 @@ import { Tags, userTags } from "../../common/tags";
 import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
-import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent } from "./delta";
+import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent, StageContent } from "./delta";
 import {
     createFunctionCall,
     deleteFunctionCall,
+    describeStage,
     devEtag,
     distributionsUsing,
     findFunction,
@@ -25,8 +26,10 @@ import {
     publishFunctionCall,
     readStage,
     tagFunction,
+    testFunctionCall,
     updateFunctionCall,
 } from "./sdk";
+import { describeFailure, FunctionTest, judge, TestAnswer, testsOf } from "./tests";
 import type { FunctionInputs, FunctionOutputs, ObservedFunction } from "./types";
 import { inUseTimeoutMs, waitLiveVisible } from "./wait";
 
@@ -43,10 +46,12 @@ const preconditionRetry = () => ({
  * Publishes DEVELOPMENT with `etag`. A 412 means either a stale ETag or
  * "nothing to publish" (DEVELOPMENT already equals LIVE, terraform-provider-aws
  * #49572): re-read both stages; equal means done, otherwise retry with the
- * fresh ETag (bounded). Returns the status AWS reported and the DEVELOPMENT
- * ETag that is now live.
+ * fresh ETag (bounded). Before each PublishFunction, `tests` run against
+ * DEVELOPMENT with the very ETag that is then published (runTests): what is
+ * published is what was tested. Returns the status AWS reported and the
+ * DEVELOPMENT ETag that is now live.
  */
-export async function publish(name: string, etag: string): Promise<{ status?: string; etag: string }> {
+export async function publish(name: string, etag: string, tests: FunctionTest[] = []): Promise<{ status?: string; etag: string }> {
     let ifMatch = etag;
     let status: string | undefined;
     await retrying(
@@ -61,6 +66,7 @@ export async function publish(name: string, etag: string): Promise<{ status?: st
                     return; // someone (or an earlier attempt) already published it
                 }
             }
+            await runTests(name, ifMatch, tests);
             progress(`publishing CloudFront function ${name} (DEVELOPMENT -> LIVE)`);
             status = await publishFunctionCall(name, ifMatch);
         },
@@ -72,12 +78,50 @@ export async function publish(name: string, etag: string): Promise<{ status?: st
     return { status, etag: ifMatch };
 }
 
-/** UpdateFunction of the DEVELOPMENT stage with a fresh ETag; a 412 re-reads and retries. */
-export async function updateDevelopment(name: string, inputs: FunctionInputs): Promise<{ etag: string; status?: string }> {
-    let result: { etag: string; status?: string } = { etag: "" };
+/**
+ * Runs each test with TestFunction against DEVELOPMENT over `etag`, all of
+ * them, and throws FunctionTestFailed naming every failing one (its
+ * differences, the function's error message and log lines). A 412 is thrown
+ * as it is (publish() re-reads and tests the fresh ETag).
+ */
+export async function runTests(name: string, etag: string, tests: FunctionTest[]): Promise<void> {
+    const failed: string[] = [];
+    for (const test of tests) {
+        progress(`testing CloudFront function ${name}: ${test.name}`);
+        let answer: TestAnswer;
+        try {
+            answer = await testFunctionCall(name, etag, test.event);
+        } catch (err) {
+            if (isAwsError(err, "PreconditionFailed")) {
+                throw err;
+            }
+            throw describeAwsError(`testing CloudFront function "${name}" (test "${test.name}") before publishing it; nothing was published`, err);
+        }
+        const problems = judge(test, answer);
+        if (problems.length > 0) {
+            failed.push(describeFailure(test, answer, problems));
+        }
+    }
+    if (failed.length > 0) {
+        throw new AcklessError(
+            `CloudFront function "${name}" was not published: ${failed.length} of ${tests.length} test${tests.length > 1 ? "s" : ""} failed. ` +
+                `LIVE keeps serving the code it had; DEVELOPMENT holds the new code, unpublished. Fix the code (or the test) and run pulumi up again.\n` +
+                failed.join("\n"),
+            "FunctionTestFailed",
+        );
+    }
+}
+
+/**
+ * UpdateFunction of the DEVELOPMENT stage with a fresh ETag; a 412 re-reads and
+ * retries. Fields the program does not own are sent with their live values.
+ * Returns the new ETag and status, and the content sent.
+ */
+export async function updateDevelopment(name: string, inputs: FunctionInputs): Promise<{ etag: string; status?: string; content: StageContent }> {
+    let result: { etag: string; status?: string; content: StageContent } = { etag: "", content: desiredContent(inputs) };
     await retrying(
         async () => {
-            const current = await devEtag(name);
+            const current = await describeStage(name, "DEVELOPMENT");
             if (current === undefined) {
                 throw new AcklessError(
                     `updating CloudFront function "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
@@ -85,7 +129,8 @@ export async function updateDevelopment(name: string, inputs: FunctionInputs): P
                 );
             }
             progress(`updating CloudFront function ${name} (DEVELOPMENT stage)`);
-            result = await updateFunctionCall(name, current, inputs);
+            const content = desiredContent(inputs, current);
+            result = { ...(await updateFunctionCall(name, current.etag, content)), content };
         },
         (err) => isAwsError(err, "PreconditionFailed"),
         preconditionRetry(),
@@ -139,7 +184,7 @@ export async function settle(inputs: FunctionInputs, fn: ObservedFunction, deadl
     if (inputs.publish === false || sameContent(fn.dev, fn.live)) {
         return fn;
     }
-    const published = await publish(fn.name, fn.dev.etag);
+    const published = await publish(fn.name, fn.dev.etag, testsOf(inputs));
     const live = await waitLiveVisible(fn.name, deadline);
     const status = published.status ?? fn.dev.status;
     const dev = { ...fn.dev, etag: published.etag, status };
@@ -156,7 +201,7 @@ export async function reconcile(inputs: FunctionInputs, fn: ObservedFunction, ho
     const name = fn.name;
     const changes = adoptionChanges(inputs, fn).filter((c) => c !== "publish DEVELOPMENT to LIVE");
     progress(`${how} CloudFront function ${name}${changes.length > 0 ? ` (${changes.join("; ")})` : ""}`);
-    const contentChanged = !sameContent(desiredContent(inputs), fn.dev);
+    const contentChanged = !sameContent(desiredContent(inputs, fn.dev), fn.dev);
     if (contentChanged) {
         await updateDevelopment(name, inputs);
     }
@@ -181,12 +226,15 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
     let etag: string = olds.etag ?? "";
     let status: string = olds.status ?? "";
     let contentChanged = false;
+    // What DEVELOPMENT holds: as last observed (olds), with the declared fields applied once sent.
+    let content = desiredContent(inputs, olds as StageContent);
 
     if (changed.some((f) => CONTENT_FIELDS.has(f))) {
         contentChanged = true;
         const out = await updateDevelopment(name, inputs);
         etag = out.etag;
         status = out.status ?? status;
+        content = out.content;
     }
 
     // Is DEVELOPMENT now different from LIVE? Known without a read when the
@@ -200,7 +248,7 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
     } else if (contentChanged || inputs.publish !== false) {
         const liveStage = await readStage(name, "LIVE");
         live = liveStage?.etag ?? "";
-        published = sameContent(desiredContent(inputs), liveStage);
+        published = sameContent(content, liveStage);
         if (!contentChanged && !published && inputs.publish !== false) {
             // Publish drift only: publishing needs DEVELOPMENT's current ETag.
             etag = (await devEtag(name)) ?? etag;
@@ -210,7 +258,7 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
     }
 
     if (inputs.publish !== false && !published) {
-        const out = await publish(name, etag);
+        const out = await publish(name, etag, testsOf(inputs));
         status = out.status ?? status;
         etag = out.etag;
         published = true;
@@ -228,6 +276,9 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
     return {
         ...inputs,
         name,
+        comment: content.comment,
+        runtime: content.runtime,
+        keyValueStoreAssociations: content.keyValueStoreAssociations,
         tags: userTags(inputs.tags),
         systemTags: olds.systemTags ?? {},
         arn,

@@ -14,6 +14,7 @@ import {
     GetFunctionCommand,
     ListDistributionsCommand,
     PublishFunctionCommand,
+    TestFunctionCommand,
     UpdateFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { Coalescer, Poller, shared } from "../../common/batch";
@@ -22,7 +23,8 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { splitTags, Tags } from "../../common/tags";
 import { clearPendingCreate, readTags, writeTags } from "../tags";
 import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
-import { functionConfig } from "./delta";
+import { desiredContent, functionConfig, StageContent } from "./delta";
+import type { TestAnswer } from "./tests";
 import { DEFAULT_RUNTIME, FunctionInputs, ObservedFunction, StageView } from "./types";
 
 const decoder = new TextDecoder();
@@ -63,10 +65,17 @@ export async function readStage(name: string, stage: Stage): Promise<StageView |
 }
 
 /** DescribeFunction of one stage: its ETag and ARN, or undefined when the function (or that stage) is not there. */
-export async function describeStage(name: string, stage: Stage): Promise<{ etag: string; arn: string } | undefined> {
+export async function describeStage(
+    name: string,
+    stage: Stage,
+): Promise<({ etag: string; arn: string } & Pick<StageView, "comment" | "runtime" | "keyValueStoreAssociations">) | undefined> {
     try {
         const out = await cloudfront().send(new DescribeFunctionCommand({ Name: name, Stage: stage }));
-        return { etag: out.ETag ?? "", arn: out.FunctionSummary?.FunctionMetadata?.FunctionARN ?? "" };
+        return {
+            etag: out.ETag ?? "",
+            arn: out.FunctionSummary?.FunctionMetadata?.FunctionARN ?? "",
+            ...configOf(out.FunctionSummary?.FunctionConfig),
+        };
     } catch (err) {
         if (isAwsError(err, "NoSuchFunctionExists")) {
             return undefined;
@@ -171,14 +180,15 @@ export async function distributionsUsing(arn: string): Promise<string[]> {
  */
 export async function createFunctionCall(name: string, inputs: FunctionInputs): Promise<StageView | undefined> {
     try {
+        const config = functionConfig(desiredContent(inputs));
         const out = await cloudfront().send(
-            new CreateFunctionCommand({ Name: name, FunctionConfig: functionConfig(inputs), FunctionCode: encoder.encode(inputs.code) }),
+            new CreateFunctionCommand({ Name: name, FunctionConfig: config, FunctionCode: encoder.encode(inputs.code) }),
         );
         const summary = out.FunctionSummary;
         return {
             etag: out.ETag ?? "",
             code: inputs.code,
-            ...configOf(summary?.FunctionConfig ?? functionConfig(inputs)),
+            ...configOf(summary?.FunctionConfig ?? config),
             arn: summary?.FunctionMetadata?.FunctionARN ?? "",
             status: summary?.Status ?? "UNPUBLISHED",
         };
@@ -190,17 +200,39 @@ export async function createFunctionCall(name: string, inputs: FunctionInputs): 
     }
 }
 
-/** UpdateFunction of the DEVELOPMENT stage over `ifMatch`: its new ETag and status. AWS errors are thrown as they are (ops.ts re-reads on 412). */
-export async function updateFunctionCall(name: string, ifMatch: string, inputs: FunctionInputs): Promise<{ etag: string; status?: string }> {
+/**
+ * UpdateFunction of the DEVELOPMENT stage over `ifMatch` with `content` (the whole configuration: fields the program
+ * does not own carry their live values): its new ETag and status. AWS errors are thrown as they are (ops.ts re-reads on 412).
+ */
+export async function updateFunctionCall(name: string, ifMatch: string, content: StageContent): Promise<{ etag: string; status?: string }> {
     const out = await cloudfront().send(
         new UpdateFunctionCommand({
             Name: name,
             IfMatch: ifMatch,
-            FunctionConfig: functionConfig(inputs),
-            FunctionCode: encoder.encode(inputs.code),
+            FunctionConfig: functionConfig(content),
+            FunctionCode: encoder.encode(content.code),
         }),
     );
     return { etag: out.ETag ?? "", status: out.FunctionSummary?.Status };
+}
+
+/**
+ * TestFunction of the DEVELOPMENT stage over `ifMatch` (that stage's ETag)
+ * with `event`: what the function returned, its error, logs and compute
+ * utilization. A function that fails is an answer, not an error (AWS answers
+ * 200 with FunctionErrorMessage). AWS errors are thrown as they are (ops.ts re-reads on 412).
+ */
+export async function testFunctionCall(name: string, ifMatch: string, event: unknown): Promise<TestAnswer> {
+    const out = await cloudfront().send(
+        new TestFunctionCommand({ Name: name, IfMatch: ifMatch, Stage: "DEVELOPMENT", EventObject: encoder.encode(JSON.stringify(event)) }),
+    );
+    const r = out.TestResult;
+    return {
+        output: r?.FunctionOutput ?? "",
+        error: r?.FunctionErrorMessage ?? "",
+        logs: r?.FunctionExecutionLogs ?? [],
+        utilization: r?.ComputeUtilization === undefined || r.ComputeUtilization === "" ? NaN : Number(r.ComputeUtilization),
+    };
 }
 
 /** PublishFunction of DEVELOPMENT over `ifMatch`: the status AWS reports. AWS errors are thrown as they are (ops.ts re-reads on 412). */

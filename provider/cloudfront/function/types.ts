@@ -1,5 +1,6 @@
 /** cloudfront.Function: the checked inputs, the outputs as stored in state, and a function as reads observe it. */
 import type { Tags } from "../../common/tags";
+import type { FunctionTest } from "./tests";
 
 export const KIND = "cloudfront:Function";
 
@@ -18,11 +19,16 @@ export interface FunctionInputs {
     name: string;
     /** Kept among the inputs once known (see validate.ts). */
     arn?: string;
-    runtime: string;
+    /** Optional fields: undefined when the program does not declare them (not owned; delta.ts OPTIONAL_DEFAULTS). */
+    runtime?: string;
     code: string;
-    comment: string;
-    keyValueStoreAssociations: string[];
+    comment?: string;
+    keyValueStoreAssociations?: string[];
     publish: boolean;
+    /** Checks run with TestFunction before every publish (tests.ts). */
+    tests?: FunctionTest[];
+    /** The optional fields the program declares (owned). */
+    __declared?: string[];
     tags: Tags;
     /** The Pulumi resource name, set by the public class; the base of the auto-name. */
     autoNamePrefix?: string;
@@ -35,6 +41,10 @@ export interface FunctionInputs {
 
 /** Outputs kept in state (inputs echoed with observed values, plus computed fields). */
 export interface FunctionOutputs extends FunctionInputs {
+    /** As observed (DEVELOPMENT), declared or not. */
+    runtime: string;
+    comment: string;
+    keyValueStoreAssociations: string[];
     arn: string;
     status: string;
     /** DEVELOPMENT stage ETag. */

@@ -11,7 +11,10 @@ import type { CheckContext } from "../../lifecycle/adapter";
 import { SHAPES } from "../model.generated";
 import { ModelFailure, validateTagMap } from "../validate-model";
 import { autoName } from "./keys";
-import { arnOf } from "./sdk";
+import { warn } from "../../common/log";
+import { desiredContent, OPTIONAL_DEFAULTS, OPTIONAL_FIELDS, OptionalField, sameContent, wasDeclared } from "./delta";
+import { arnOf, readStage, testFunctionCall } from "./sdk";
+import { describeFailure, judge, testsOf, validateTests } from "./tests";
 import { DEFAULT_RUNTIME, FunctionInputs, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES } from "./types";
 
 /** The inputs with defaults (and the generated name, and the ARN once known), and one failure per problem. */
@@ -51,8 +54,23 @@ export async function validate(
         );
     }
 
-    if (inputs.runtime === undefined || inputs.runtime === null) {
-        inputs.runtime = DEFAULT_RUNTIME;
+    // Ownership of the optional fields (delta.ts OPTIONAL_DEFAULTS): declared ones are owned and listed in
+    // __declared; one declared before and now left out is reset to its default (this once); one never
+    // declared stays out of the inputs and keeps its live value.
+    const declared: OptionalField[] = [];
+    for (const f of OPTIONAL_FIELDS) {
+        if (inputs[f] !== undefined && inputs[f] !== null) {
+            declared.push(f);
+        } else if (wasDeclared(olds, f)) {
+            inputs[f] = structuredClone(OPTIONAL_DEFAULTS[f]);
+        } else {
+            delete inputs[f];
+        }
+    }
+    inputs.__declared = declared;
+
+    if (inputs.runtime === undefined) {
+        // not owned
     } else if (known(inputs.runtime) && !(RUNTIMES as readonly string[]).includes(inputs.runtime)) {
         fail("runtime", `runtime "${inputs.runtime}" is not known: use one of ${RUNTIMES.join(", ")} (default ${DEFAULT_RUNTIME})`);
     }
@@ -72,14 +90,14 @@ export async function validate(
         }
     }
 
-    if (inputs.comment === undefined || inputs.comment === null) {
-        inputs.comment = "";
+    if (inputs.comment === undefined) {
+        // not owned
     } else if (known(inputs.comment) && typeof inputs.comment !== "string") {
         fail("comment", "comment must be a string");
     }
 
-    if (inputs.keyValueStoreAssociations === undefined || inputs.keyValueStoreAssociations === null) {
-        inputs.keyValueStoreAssociations = [];
+    if (inputs.keyValueStoreAssociations === undefined) {
+        // not owned
     } else if (known(inputs.keyValueStoreAssociations)) {
         const kvs = inputs.keyValueStoreAssociations;
         if (!Array.isArray(kvs)) {
@@ -107,6 +125,13 @@ export async function validate(
         }
     }
 
+    if (inputs.tests === null) {
+        delete inputs.tests;
+    }
+    for (const [property, reason] of validateTests(inputs.tests)) {
+        fail(property, reason);
+    }
+
     if (failures.length === 0) {
         checkAgainstModel(inputs, fail);
     }
@@ -124,7 +149,51 @@ export async function validate(
             inputs.arn = arn;
         }
     }
+    if (failures.length === 0) {
+        for (const [property, reason] of await testsAtPreview(inputs as FunctionInputs, olds, ctx)) {
+            fail(property, reason);
+        }
+    }
     return { inputs: inputs as FunctionInputs, failures };
+}
+
+/**
+ * The tests, run at check when they can be: the function exists (this
+ * resource's, or the one to adopt), publish is on, everything is known, and
+ * its DEVELOPMENT stage already holds the declared code and configuration (at
+ * a preview of a code change it holds the old code, so the tests run at up,
+ * before the publish). A failing test is a failure at `tests[i]`; an AWS
+ * error here only means they run at up.
+ */
+async function testsAtPreview(inputs: FunctionInputs, olds: Obj | undefined, ctx: CheckContext): Promise<Array<[string, string]>> {
+    const tests = testsOf(inputs);
+    const existing = (typeof olds?.name === "string" && olds.name === inputs.name) || ctx.adoption !== undefined;
+    if (tests.length === 0 || !existing || inputs.publish === false || !known(inputs.name) || !known(inputs.code) || !deepKnown(inputs)) {
+        return [];
+    }
+    const out: Array<[string, string]> = [];
+    try {
+        const dev = await readStage(inputs.name, "DEVELOPMENT");
+        if (!dev || !sameContent(desiredContent(inputs, dev), dev)) {
+            return [];
+        }
+        for (const [i, test] of tests.entries()) {
+            const answer = await testFunctionCall(inputs.name, dev.etag, test.event);
+            const problems = judge(test, answer);
+            if (problems.length > 0) {
+                out.push([`tests[${i}]`, `CloudFront function "${inputs.name}" (DEVELOPMENT): ${describeFailure(test, answer, problems)}`]);
+            }
+        }
+    } catch (err) {
+        warn(`CloudFront function ${inputs.name}: the tests could not run at preview (${(err as Error).message}); they run at up, before publishing`);
+        return [];
+    }
+    return out;
+}
+
+/** No unknown value anywhere in the tests or the content fields. */
+function deepKnown(inputs: FunctionInputs): boolean {
+    return !JSON.stringify([inputs.tests, inputs.code, inputs.comment, inputs.runtime, inputs.keyValueStoreAssociations]).includes(UNKNOWN);
 }
 
 /**
