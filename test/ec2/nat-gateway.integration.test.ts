@@ -110,6 +110,32 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
     });
 
+    it("a targeted replace of a public gateway that keeps its Elastic IP deletes the original first: one gateway, the new one, with the EIP", async () => {
+        const net = await network();
+        const news = { __identity: "it/replace-public/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const a = await provider.create((await provider.check({}, news)).inputs);
+        // `up --replace` / `state taint`: check with no old inputs, then create while the original is live.
+        const b = await provider.create((await provider.check({}, news)).inputs);
+        expect(b.id).to.not.equal(a.id);
+        expect(b.outs).to.include({ state: "available", allocationId: net.allocationId, clientToken: `${a.outs.clientToken}.1` });
+        expect(b.outs.publicIp).to.equal(a.outs.publicIp);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
+        // The engine's delete of the old state entry then finds the original gone and leaves the new one alone.
+        await provider.delete(a.id, a.outs);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
+    });
+
+    it("a gateway holding the Elastic IP that is not this resource's is never deleted: the create fails with AWS's Resource.AlreadyAssociated", async () => {
+        const net = await network();
+        const other = await provider.create((await provider.check({}, { __identity: "it/other/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs);
+        const err = await provider
+            .create((await provider.check({}, { __identity: "it/mine/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs)
+            .catch((e) => e);
+        expect(err.message).to.match(/Resource\.AlreadyAssociated/);
+        const live = (await all()).filter((n) => n.State !== "deleted");
+        expect(live.map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${other.id}:available`]);
+    });
+
     it("after the gateway was deleted, the same resource's create makes a new one (next ClientToken)", async () => {
         const net = await network();
         const news = { __identity: "it/again/nat", subnetId: net.subnetId, allocationId: net.allocationId };

@@ -70,6 +70,26 @@ export function natDiff(id: string, olds: Record<string, any>, news: Record<stri
     };
 }
 
+// ------------------------------------------------------- exclusive holds
+
+/**
+ * What `original` (a completed gateway of this resource's own ClientTokens) holds that a gateway from `inputs`
+ * needs: the Elastic IP (it serves one gateway at a time: the new one would go `failed` with
+ * Resource.AlreadyAssociated) or the declared private IP. Undefined when both can exist at once.
+ */
+export function heldByOriginal(inputs: NatGatewayInputs, original: AwsNatGateway): string | undefined {
+    const addresses = original.NatGatewayAddresses ?? [];
+    const alloc = inputs.connectivityType === "public" ? inputs.allocationId : undefined;
+    if (alloc && addresses.some((a) => a.AllocationId === alloc)) {
+        return `Elastic IP ${alloc} (an Elastic IP serves one NAT gateway at a time)`;
+    }
+    const ip = inputs.privateIpAddress;
+    if (ip && addresses.some((a) => a.PrivateIp === ip)) {
+        return `private IP ${ip} (an address serves one network interface at a time)`;
+    }
+    return undefined;
+}
+
 // ------------------------------------------------------------------ adopt
 
 /**
