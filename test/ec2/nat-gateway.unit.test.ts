@@ -17,6 +17,7 @@ import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
+import { heldByOriginal } from "../../provider/ec2/nat-gateway/delta";
 
 const ID = "nat-0123456789abcdef0";
 const SUBNET = "subnet-0123456789abcdef0";
@@ -350,13 +351,16 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
 
     describe("lifecycle rules (lifecycle/rules.ts)", () => {
         it("R1: a completed gateway holding the token (the original of a replacement) is never taken over: the next token makes a new one", async () => {
-            const inputs = await publicInputs();
+            // Private, with no fixed IP: nothing the original holds keeps the new one from being made beside it.
+            const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
             const NEW = "nat-0cccccccccccccccc";
+            const priv = (state: string, extra: Partial<NatGateway> = {}) =>
+                nat(state, { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.9", IsPrimary: true }], ...extra });
             // The original: available, its create finished (no marker).
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("available") });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("available")));
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: priv("available") });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(priv("available")));
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: priv("pending", { NatGatewayId: NEW }) });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
@@ -430,6 +434,58 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(d.deleteBeforeReplace).to.equal(true);
             // A created (not adopted) gateway found gone is dropped, as before.
             expect((await provider.read(ID, { subnetId: SUBNET })).id).to.equal("");
+        });
+    });
+
+    describe("what an original holds that its replacement needs (exclusiveWith)", () => {
+        it("the same Elastic IP, primary or secondary, or the same declared private IP; nothing for a new EIP or a private gateway without a fixed IP", () => {
+            const pub = { subnetId: SUBNET, connectivityType: "public" as const, allocationId: ALLOC };
+            expect(heldByOriginal(pub, nat("available"))).to.match(/^Elastic IP eipalloc-0123456789abcdef0 \(an Elastic IP serves one NAT gateway at a time\)$/);
+            const secondary = nat("available", {
+                NatGatewayAddresses: [
+                    { AllocationId: "eipalloc-0aaaaaaaaaaaaaaaa", PrivateIp: "10.0.1.9", IsPrimary: true },
+                    { AllocationId: ALLOC, PrivateIp: "10.0.1.10", IsPrimary: false },
+                ],
+            });
+            expect(heldByOriginal(pub, secondary)).to.match(/^Elastic IP eipalloc-0123456789abcdef0/);
+            expect(heldByOriginal({ ...pub, allocationId: "eipalloc-0bbbbbbbbbbbbbbbb" }, nat("available"))).to.equal(undefined);
+            const priv = { subnetId: SUBNET, connectivityType: "private" as const };
+            const privNat = nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.9", IsPrimary: true }] });
+            expect(heldByOriginal(priv, privNat)).to.equal(undefined);
+            expect(heldByOriginal({ ...priv, privateIpAddress: "10.0.1.9" }, privNat)).to.match(/^private IP 10\.0\.1\.9/);
+            expect(heldByOriginal({ ...priv, privateIpAddress: "10.0.1.20" }, privNat)).to.equal(undefined);
+        });
+
+        it("create: the original answering this resource's ClientToken holds the Elastic IP: deleted first (waited for), then the next token makes the new one", async () => {
+            const inputs = (await provider.check({}, { __identity: "p/s/nat", subnetId: SUBNET, allocationId: ALLOC })).inputs;
+            const base = inputs.__clientToken as string;
+            const original = { ...nat("available"), Tags: [{ Key: "ackless:incarnation", Value: "old" }] };
+            const made = { ...nat("pending"), NatGatewayId: "nat-0aaaaaaaaaaaaaaaa" };
+            let deleted = false;
+            mock.on(CreateNatGatewayCommand).callsFake((req) => {
+                if (req.ClientToken === base) {
+                    return { NatGateway: original };
+                }
+                expect(deleted, "the original is gone before the replacement is created").to.equal(true);
+                const tags = req.TagSpecifications[0].Tags;
+                return { NatGateway: { ...made, Tags: tags } };
+            });
+            mock.on(DeleteNatGatewayCommand).callsFake(() => {
+                deleted = true;
+                return {};
+            });
+            mock.on(DescribeNatGatewaysCommand).callsFake((req) => {
+                const ids: string[] = req.NatGatewayIds ?? req.Filter?.[0]?.Values ?? [];
+                if (ids.includes(ID)) {
+                    return described(deleted ? { ...original, State: "deleted" } : original);
+                }
+                return described({ ...made, State: "available" });
+            });
+            mock.on(DeleteTagsCommand).resolves({});
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal("nat-0aaaaaaaaaaaaaaaa");
+            expect(r.outs.clientToken).to.equal(nthToken(base, 1));
+            expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
         });
     });
 
