@@ -101,6 +101,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 networkInterfaceId: "eni-0123456789abcdef0",
                 vpcId: "vpc-0123456789abcdef0",
                 clientToken: "tok",
+                addresses: [
+                    { isPrimary: true, allocationId: ALLOC, publicIp: "198.51.100.7", privateIp: "10.0.1.9", networkInterfaceId: "eni-0123456789abcdef0" },
+                ],
             });
             expect(mock.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
         });
@@ -185,6 +188,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 AllocationId: ALLOC,
                 ConnectivityType: "public",
                 PrivateIpAddress: undefined,
+                SecondaryAllocationIds: undefined,
+                SecondaryPrivateIpAddresses: undefined,
+                SecondaryPrivateIpAddressCount: undefined,
                 ClientToken: inputs.__clientToken,
                 TagSpecifications: [
                     {
@@ -596,6 +602,52 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID, mode: "take" } })).to.deep.equal(["adopt"]);
             const r = await provider.check({}, { subnetId: SUBNET });
             expect(r.failures![0].reason).to.match(/allocationId is required for a public NAT gateway/);
+        });
+
+        it("secondary addresses: which gateway takes which, the documented limits, each failure naming the field and the fix", async () => {
+            const A2 = "eipalloc-0aaaaaaaaaaaaaaaa";
+            const priv = { subnetId: SUBNET, connectivityType: "private" };
+            const pub = { subnetId: SUBNET, allocationId: ALLOC };
+            const failures = async (news: Record<string, unknown>) => (await provider.check({}, news)).failures!;
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2] })).to.deep.equal([]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 7 })).to.deep.equal([]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.21"] })).to.deep.equal([]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2], secondaryPrivateIpAddresses: ["10.0.1.20"] })).to.deep.equal([]);
+
+            const [onPrivate] = await failures({ ...priv, secondaryAllocationIds: [A2] });
+            expect(onPrivate).to.deep.include({ property: "secondaryAllocationIds" });
+            expect(onPrivate.reason).to.match(/must not be set on a private NAT gateway.*remove it or set connectivityType: "public"/);
+            const [countOnPublic] = await failures({ ...pub, secondaryPrivateIpAddressCount: 1 });
+            expect(countOnPublic.property).to.equal("secondaryPrivateIpAddressCount");
+            expect(countOnPublic.reason).to.match(/private NAT gateways only; on a public one list secondaryAllocationIds/);
+            const [tooMany] = await failures({ ...priv, secondaryPrivateIpAddressCount: 8 });
+            expect(tooMany.reason).to.match(/from 0 to 7 \(a private NAT gateway has at most 8 private IPs, the primary included\), not 8/);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 1.5 })).to.deep.equal(["secondaryPrivateIpAddressCount"]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 1, secondaryPrivateIpAddresses: ["10.0.1.20"] })).to.deep.equal([
+                "secondaryPrivateIpAddressCount",
+            ]);
+            const eight = Array.from({ length: 8 }, (_, i) => `10.0.1.${20 + i}`);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: eight })).to.deep.equal(["secondaryPrivateIpAddresses"]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.x"] })).to.deep.equal(["secondaryPrivateIpAddresses[1]"]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: ["eip-1"] })).to.deep.equal(["secondaryAllocationIds[0]"]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2, A2] })).to.deep.equal(["secondaryAllocationIds"]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [ALLOC] })).to.deep.equal(["secondaryAllocationIds"]);
+            const [unpaired] = await failures({ ...pub, secondaryAllocationIds: [A2], secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.21"] });
+            expect(unpaired.reason).to.match(/pairs one to one with secondaryAllocationIds \(1 listed, 2 addresses\)/);
+        });
+
+        it("diff: secondary addresses change in place, in any order; creation fields still replace", async () => {
+            const A2 = "eipalloc-0aaaaaaaaaaaaaaaa";
+            const A3 = "eipalloc-0bbbbbbbbbbbbbbbb";
+            const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", secondaryAllocationIds: [A2, A3], state: "available" };
+            const same = await provider.diff(ID, olds, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [A3, A2] });
+            expect(same.changes).to.equal(false);
+            const fewer = await provider.diff(ID, olds, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [A2] });
+            expect(fewer).to.deep.include({ changes: true, replaces: [] });
+            const none = await provider.diff(ID, { ...olds, secondaryAllocationIds: undefined }, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [] });
+            expect(none.changes).to.equal(false);
+            const count = await provider.diff(ID, { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 1 }, { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 2 });
+            expect(count).to.deep.include({ changes: true, replaces: [] });
         });
 
         it("unknown values at preview pass, and leave the token for later", async () => {

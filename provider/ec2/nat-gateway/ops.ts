@@ -121,7 +121,7 @@ async function updateAddresses(id: string, live: AwsNatGateway, olds: Record<str
     const deadline = new Deadline(createTimeoutS() * 1000);
     for (const step of steps) {
         const before = new Set((live.NatGatewayAddresses ?? []).map((a) => a.PrivateIp));
-        progress(`NAT gateway ${id}: ${step.what.replace(/ to be (\w+)$/, ": $1")}`);
+        progress(`NAT gateway ${id}: asking for ${step.what}`);
         await changeAddresses(id, step.change);
         const keyOf = (a: { AllocationId?: string; PrivateIp?: string }) => (step.by === "allocation" ? a.AllocationId : a.PrivateIp);
         // The addresses this step changed: the listed ones, or (a counted assign) the ones that were not there before.
