@@ -156,6 +156,8 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect((await provider.diff(a.id, up.outs!, back)).replaces).to.deep.equal([]);
         const down = await provider.update(a.id, up.outs!, back);
         expect((down.outs!.addresses as any[]).map((x) => x.allocationId)).to.deep.equal([net.allocationId]);
+        expect(down.outs!.secondaryAllocationIds).to.equal(undefined);
+        expect((await provider.diff(a.id, down.outs!, back)).changes).to.equal(false);
         expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${a.id}:available`]);
     });
 

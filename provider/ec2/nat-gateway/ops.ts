@@ -59,7 +59,9 @@ export async function update(id: string, olds: Record<string, any>, news: NatGat
     await applyTags(id, fromKeyValueList(live.Tags), news.tags);
     await updateAddresses(id, live, olds, news);
     const after = (await findNatGateway(id)) ?? live;
-    return outputsOf(after, { ...olds, ...news });
+    // The secondary-address inputs are the new ones, even when removed (absent from news).
+    const { secondaryAllocationIds, secondaryPrivateIpAddresses, secondaryPrivateIpAddressCount } = news;
+    return outputsOf(after, { ...olds, ...news, secondaryAllocationIds, secondaryPrivateIpAddresses, secondaryPrivateIpAddressCount });
 }
 
 const declared = (olds: Record<string, any>, news: NatGatewayInputs, field: keyof NatGatewayInputs) =>
