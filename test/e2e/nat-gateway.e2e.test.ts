@@ -132,7 +132,10 @@ describe("e2e: ec2.NatGateway with the real engine", function () {
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
         expect(up.outputs.natId.value).to.equal(natId);
-        expect(up.outputs.addresses.value.map((a: any) => `${a.allocationId}:${a.status}`)).to.deep.equal([`${net.allocationId}:succeeded`, `${second}:succeeded`]);
+        expect(up.outputs.addresses.value.map((a: any) => `${a.allocationId}:${a.status}`)).to.deep.equal([
+            `${net.allocationId}:succeeded`,
+            `${second}:succeeded`,
+        ]);
         expect(up.stdout).to.include(`asking for Elastic IPs ${second} to be associated`);
         const ops = (await emu.calls()).map((c) => c.operation).filter((op) => /NatGateway(Address)?$/.test(op) && op !== "DescribeNatGateways");
         expect(ops).to.deep.equal(["AssociateNatGatewayAddress"]);

@@ -57,7 +57,13 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         const inputs = await checked({ subnetId: net.subnetId, allocationId: net.allocationId, tags: { Name: "it", team: "net" } });
         const { id, outs } = await provider.create(inputs);
         expect(id).to.match(/^nat-/);
-        expect(outs).to.include({ state: "available", subnetId: net.subnetId, vpcId: net.vpcId, allocationId: net.allocationId, connectivityType: "public" });
+        expect(outs).to.include({
+            state: "available",
+            subnetId: net.subnetId,
+            vpcId: net.vpcId,
+            allocationId: net.allocationId,
+            connectivityType: "public",
+        });
         expect(outs.publicIp).to.be.a("string");
         expect(outs.tags).to.deep.equal({ Name: "it", team: "net" });
 
@@ -127,7 +133,9 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
 
     it("a gateway holding the Elastic IP that is not this resource's is never deleted: the create fails with AWS's Resource.AlreadyAssociated", async () => {
         const net = await network();
-        const other = await provider.create((await provider.check({}, { __identity: "it/other/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs);
+        const other = await provider.create(
+            (await provider.check({}, { __identity: "it/other/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs,
+        );
         const err = await provider
             .create((await provider.check({}, { __identity: "it/mine/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs)
             .catch((e) => e);
@@ -176,7 +184,9 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         const pub = { __identity: "it/secondary-failed/nat", subnetId: net.subnetId };
         const own = (await aws.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
         const g = await provider.create(await checked({ ...pub, allocationId: own }));
-        const err = await provider.update(g.id, g.outs, await checked({ ...pub, allocationId: own, secondaryAllocationIds: [net.allocationId] })).catch((e) => e);
+        const err = await provider
+            .update(g.id, g.outs, await checked({ ...pub, allocationId: own, secondaryAllocationIds: [net.allocationId] }))
+            .catch((e) => e);
         expect(err.awsCode).to.equal("NatGatewayAddressFailed");
         expect(err.message).to.contain(`${net.allocationId} failed:`);
         expect(err.message).to.match(/already associated/);
@@ -212,7 +222,11 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         await emu().failNat(c.id, "Gateway.NotAttached", "Network has no Internet gateway attached");
         const r = await provider.read(c.id, c.outs);
         expect(r.id).to.equal(c.id);
-        expect(r.props).to.include({ state: "failed", failureCode: "Gateway.NotAttached", failureMessage: "Network has no Internet gateway attached" });
+        expect(r.props).to.include({
+            state: "failed",
+            failureCode: "Gateway.NotAttached",
+            failureMessage: "Network has no Internet gateway attached",
+        });
         const d = await provider.diff(c.id, r.props, await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
         expect(d.replaces).to.deep.equal(["state"]);
         expect(d.deleteBeforeReplace).to.equal(true);

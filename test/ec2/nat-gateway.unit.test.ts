@@ -104,7 +104,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 vpcId: "vpc-0123456789abcdef0",
                 clientToken: "tok",
                 addresses: [
-                    { isPrimary: true, allocationId: ALLOC, publicIp: "198.51.100.7", privateIp: "10.0.1.9", networkInterfaceId: "eni-0123456789abcdef0" },
+                    {
+                        isPrimary: true,
+                        allocationId: ALLOC,
+                        publicIp: "198.51.100.7",
+                        privateIp: "10.0.1.9",
+                        networkInterfaceId: "eni-0123456789abcdef0",
+                    },
                 ],
             });
             expect(mock.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
@@ -248,9 +254,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
@@ -260,9 +270,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0bbbbbbbbbbbbbbbb";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.state).to.equal("available");
@@ -276,13 +290,17 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
@@ -299,7 +317,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("failed while waiting: the error carries FailureCode and FailureMessage, and the gateway is deleted", async () => {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-            const failed = nat("failed", { FailureCode: "InsufficientFreeAddressesInSubnet", FailureMessage: "Subnet has insufficient free addresses" });
+            const failed = nat("failed", {
+                FailureCode: "InsufficientFreeAddressesInSubnet",
+                FailureMessage: "Subnet has insufficient free addresses",
+            });
             const tok = inputs.__clientToken;
             mock.on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(marked(nat("pending"), tok)))
@@ -322,7 +343,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)))
+                .resolvesOnce(
+                    described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)),
+                )
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
@@ -337,7 +360,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
             mock.on(DescribeNatGatewaysCommand).resolves(
-                described(marked(nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }), inputs.__clientToken)),
+                described(
+                    marked(
+                        nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }),
+                        inputs.__clientToken,
+                    ),
+                ),
             );
             const r = await provider.create(inputs);
             const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
@@ -367,8 +395,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             // The original: available, its create finished (no marker).
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: priv("available") });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(priv("available")));
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: priv("pending", { NatGatewayId: NEW }) });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: priv("pending", { NatGatewayId: NEW }),
+            });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
@@ -417,7 +449,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             // The delete of the incarnation this run made goes ahead.
             mock.reset();
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available")))
+                .resolves(described(nat("deleted")));
             await provider.delete(ID, created.outs);
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
@@ -448,7 +482,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     describe("what an original holds that its replacement needs (exclusiveWith)", () => {
         it("the same Elastic IP, primary or secondary, or the same declared private IP; nothing for a new EIP or a private gateway without a fixed IP", () => {
             const pub = { subnetId: SUBNET, connectivityType: "public" as const, allocationId: ALLOC };
-            expect(heldByOriginal(pub, nat("available"))).to.match(/^Elastic IP eipalloc-0123456789abcdef0 \(an Elastic IP serves one NAT gateway at a time\)$/);
+            expect(heldByOriginal(pub, nat("available"))).to.match(
+                /^Elastic IP eipalloc-0123456789abcdef0 \(an Elastic IP serves one NAT gateway at a time\)$/,
+            );
             const secondary = nat("available", {
                 NatGatewayAddresses: [
                     { AllocationId: "eipalloc-0aaaaaaaaaaaaaaaa", PrivateIp: "10.0.1.9", IsPrimary: true },
@@ -523,14 +559,18 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
             mock.reset();
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).rejects(awsError("NatGatewayNotFound"));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available")))
+                .rejects(awsError("NatGatewayNotFound"));
             mock.on(DeleteNatGatewayCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
         it("a failed gateway is deleted too", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("failed"))).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("failed")))
+                .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             await provider.delete(ID, {});
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
@@ -538,7 +578,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     });
 
     describe("diff", () => {
-        const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", tags: { Name: "nat" }, systemTags: { "aws:x": "1" }, state: "available" };
+        const olds = {
+            subnetId: SUBNET,
+            allocationId: ALLOC,
+            connectivityType: "public",
+            tags: { Name: "nat" },
+            systemTags: { "aws:x": "1" },
+            state: "available",
+        };
 
         it("no change: no changes", async () => {
             const d = await provider.diff(ID, olds, await publicInputs());
@@ -552,13 +599,21 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
 
         it("a new allocation replaces, creating first", async () => {
-            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, allocationId: "eipalloc-0aaaaaaaaaaaaaaaa", tags: { Name: "nat" } }));
+            const d = await provider.diff(
+                ID,
+                olds,
+                await checked({ subnetId: SUBNET, allocationId: "eipalloc-0aaaaaaaaaaaaaaaa", tags: { Name: "nat" } }),
+            );
             expect(d.replaces).to.deep.equal(["allocationId"]);
             expect(d.deleteBeforeReplace).to.equal(false);
         });
 
         it("connectivity and private IP changes replace", async () => {
-            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.5", tags: { Name: "nat" } }));
+            const d = await provider.diff(
+                ID,
+                olds,
+                await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.5", tags: { Name: "nat" } }),
+            );
             expect(d.replaces).to.have.members(["allocationId", "connectivityType", "privateIpAddress"]);
         });
 
@@ -574,8 +629,27 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     describe("update", () => {
         it("changes only user tag keys with CreateTags/DeleteTags, never aws: ones, and returns full outputs", async () => {
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(nat("available", { Tags: [{ Key: "Name", Value: "nat" }, { Key: "old", Value: "1" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })))
-                .resolves(described(nat("available", { Tags: [{ Key: "Name", Value: "new" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })));
+                .resolvesOnce(
+                    described(
+                        nat("available", {
+                            Tags: [
+                                { Key: "Name", Value: "nat" },
+                                { Key: "old", Value: "1" },
+                                { Key: "aws:cloudformation:stack-name", Value: "net" },
+                            ],
+                        }),
+                    ),
+                )
+                .resolves(
+                    described(
+                        nat("available", {
+                            Tags: [
+                                { Key: "Name", Value: "new" },
+                                { Key: "aws:cloudformation:stack-name", Value: "net" },
+                            ],
+                        }),
+                    ),
+                );
             mock.on(CreateTagsCommand).resolves({});
             mock.on(DeleteTagsCommand).resolves({});
             const news = await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "new" } });
@@ -630,7 +704,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             ]);
             const eight = Array.from({ length: 8 }, (_, i) => `10.0.1.${20 + i}`);
             expect(await reasons({ ...priv, secondaryPrivateIpAddresses: eight })).to.deep.equal(["secondaryPrivateIpAddresses"]);
-            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.x"] })).to.deep.equal(["secondaryPrivateIpAddresses[1]"]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.x"] })).to.deep.equal([
+                "secondaryPrivateIpAddresses[1]",
+            ]);
             expect(await reasons({ ...pub, secondaryAllocationIds: ["eip-1"] })).to.deep.equal(["secondaryAllocationIds[0]"]);
             expect(await reasons({ ...pub, secondaryAllocationIds: [A2, A2] })).to.deep.equal(["secondaryAllocationIds"]);
             expect(await reasons({ ...pub, secondaryAllocationIds: [ALLOC] })).to.deep.equal(["secondaryAllocationIds"]);
@@ -646,9 +722,17 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(same.changes).to.equal(false);
             const fewer = await provider.diff(ID, olds, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [A2] });
             expect(fewer).to.deep.include({ changes: true, replaces: [] });
-            const none = await provider.diff(ID, { ...olds, secondaryAllocationIds: undefined }, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [] });
+            const none = await provider.diff(
+                ID,
+                { ...olds, secondaryAllocationIds: undefined },
+                { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [] },
+            );
             expect(none.changes).to.equal(false);
-            const count = await provider.diff(ID, { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 1 }, { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 2 });
+            const count = await provider.diff(
+                ID,
+                { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 1 },
+                { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 2 },
+            );
             expect(count).to.deep.include({ changes: true, replaces: [] });
         });
 

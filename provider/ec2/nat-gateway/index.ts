@@ -66,7 +66,16 @@ export class NatGateway extends pulumi.dynamic.Resource {
     declare readonly privateIpAddress: pulumi.Output<string | undefined>;
     /** Every address of the gateway (primary and secondary) with its `status` (`succeeded`, `associating`, `failed`...). */
     declare readonly addresses: pulumi.Output<
-        { isPrimary: boolean; allocationId?: string; associationId?: string; publicIp?: string; privateIp?: string; networkInterfaceId?: string; status?: string; failureMessage?: string }[]
+        {
+            isPrimary: boolean;
+            allocationId?: string;
+            associationId?: string;
+            publicIp?: string;
+            privateIp?: string;
+            networkInterfaceId?: string;
+            status?: string;
+            failureMessage?: string;
+        }[]
     >;
     /** `pending`, `available` or `failed` as last read (a deleted gateway leaves the stack on refresh). */
     declare readonly state: pulumi.Output<string>;

@@ -91,10 +91,19 @@ async function updateAddresses(id: string, live: AwsNatGateway, olds: Record<str
         }
         if (add.length) {
             const ips = news.secondaryPrivateIpAddresses?.length ? add.map((x) => news.secondaryPrivateIpAddresses![want.indexOf(x)]) : undefined;
-            steps.push({ change: { op: "associate", allocationIds: add, privateIps: ips }, what: `Elastic IPs ${add.join(", ")} to be associated`, keys: add, by: "allocation", adding: true });
+            steps.push({
+                change: { op: "associate", allocationIds: add, privateIps: ips },
+                what: `Elastic IPs ${add.join(", ")} to be associated`,
+                keys: add,
+                by: "allocation",
+                adding: true,
+            });
         }
     }
-    if (news.connectivityType === "private" && (declared(olds, news, "secondaryPrivateIpAddresses") || declared(olds, news, "secondaryPrivateIpAddressCount"))) {
+    if (
+        news.connectivityType === "private" &&
+        (declared(olds, news, "secondaryPrivateIpAddresses") || declared(olds, news, "secondaryPrivateIpAddressCount"))
+    ) {
         const have = secondary.map((a) => a.PrivateIp!).filter(Boolean);
         let drop: string[] = [];
         let add: string[] = [];
@@ -108,7 +117,13 @@ async function updateAddresses(id: string, live: AwsNatGateway, olds: Record<str
             count = Math.max(0, n - have.length);
         }
         if (drop.length) {
-            steps.push({ change: { op: "unassign", privateIps: drop }, what: `private IPs ${drop.join(", ")} to be unassigned`, keys: drop, by: "ip", adding: false });
+            steps.push({
+                change: { op: "unassign", privateIps: drop },
+                what: `private IPs ${drop.join(", ")} to be unassigned`,
+                keys: drop,
+                by: "ip",
+                adding: false,
+            });
         }
         if (add.length || count) {
             steps.push({
@@ -128,7 +143,9 @@ async function updateAddresses(id: string, live: AwsNatGateway, olds: Record<str
         const keyOf = (a: { AllocationId?: string; PrivateIp?: string }) => (step.by === "allocation" ? a.AllocationId : a.PrivateIp);
         // The addresses this step changed: the listed ones, or (a counted assign) the ones that were not there before.
         const mine = (n: AwsNatGateway) =>
-            (n.NatGatewayAddresses ?? []).filter((a) => !a.IsPrimary && (step.keys.length ? step.keys.includes(keyOf(a) ?? "") : !before.has(a.PrivateIp)));
+            (n.NatGatewayAddresses ?? []).filter(
+                (a) => !a.IsPrimary && (step.keys.length ? step.keys.includes(keyOf(a) ?? "") : !before.has(a.PrivateIp)),
+            );
         const after = await waitAddresses(
             id,
             step.what,

@@ -26,7 +26,6 @@ import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
 import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import type { NatGatewayInputs } from "./types";
 
-
 // ------------------------------------------------------------------- find
 
 /**
@@ -58,9 +57,7 @@ export async function describeNatGateways(ids: string[]): Promise<Map<string, Aw
         do {
             const out = await ec2().send(
                 new DescribeNatGatewaysCommand(
-                    ids.length === 1
-                        ? { NatGatewayIds: ids }
-                        : { Filter: [{ Name: "nat-gateway-id", Values: ids }], MaxResults: 1000, NextToken },
+                    ids.length === 1 ? { NatGatewayIds: ids } : { Filter: [{ Name: "nat-gateway-id", Values: ids }], MaxResults: 1000, NextToken },
                 ),
             );
             for (const nat of out.NatGateways ?? []) {
@@ -88,13 +85,15 @@ const MAX_IDS_PER_CALL = 100;
  */
 export function natReader(): Coalescer<AwsNatGateway> {
     const scope = currentAwsScope();
-    return shared(`${awsScopeKey("ec2")}|natgateway|reader`, () =>
-        new Coalescer<AwsNatGateway>({
-            maxBatch: MAX_IDS_PER_CALL,
-            fetch: (ids) => withAws(scope, () => describeNatGateways(ids)),
-            // A malformed id fails the whole call: read each id alone to find it.
-            isolate: (err) => isAwsError(err, "InvalidParameterValue", "InvalidNatGatewayID.Malformed", "NatGatewayMalformed"),
-        }),
+    return shared(
+        `${awsScopeKey("ec2")}|natgateway|reader`,
+        () =>
+            new Coalescer<AwsNatGateway>({
+                maxBatch: MAX_IDS_PER_CALL,
+                fetch: (ids) => withAws(scope, () => describeNatGateways(ids)),
+                // A malformed id fails the whole call: read each id alone to find it.
+                isolate: (err) => isAwsError(err, "InvalidParameterValue", "InvalidNatGatewayID.Malformed", "NatGatewayMalformed"),
+            }),
     );
 }
 
@@ -125,7 +124,8 @@ export async function createNatGatewayCall(inputs: NatGatewayInputs, token: stri
                 AllocationId: inputs.connectivityType === "public" ? inputs.allocationId : undefined,
                 ConnectivityType: inputs.connectivityType,
                 PrivateIpAddress: inputs.privateIpAddress,
-                SecondaryAllocationIds: inputs.connectivityType === "public" && inputs.secondaryAllocationIds?.length ? inputs.secondaryAllocationIds : undefined,
+                SecondaryAllocationIds:
+                    inputs.connectivityType === "public" && inputs.secondaryAllocationIds?.length ? inputs.secondaryAllocationIds : undefined,
                 SecondaryPrivateIpAddresses: inputs.secondaryPrivateIpAddresses?.length ? inputs.secondaryPrivateIpAddresses : undefined,
                 SecondaryPrivateIpAddressCount: inputs.secondaryPrivateIpAddressCount ? inputs.secondaryPrivateIpAddressCount : undefined,
                 ClientToken: token,
@@ -173,13 +173,25 @@ export async function changeAddresses(id: string, change: AddressChange): Promis
     try {
         switch (change.op) {
             case "associate":
-                await ec2().send(new AssociateNatGatewayAddressCommand({ NatGatewayId, AllocationIds: change.allocationIds, PrivateIpAddresses: change.privateIps }));
+                await ec2().send(
+                    new AssociateNatGatewayAddressCommand({
+                        NatGatewayId,
+                        AllocationIds: change.allocationIds,
+                        PrivateIpAddresses: change.privateIps,
+                    }),
+                );
                 break;
             case "disassociate":
                 await ec2().send(new DisassociateNatGatewayAddressCommand({ NatGatewayId, AssociationIds: change.associationIds }));
                 break;
             case "assign":
-                await ec2().send(new AssignPrivateNatGatewayAddressCommand({ NatGatewayId, PrivateIpAddresses: change.privateIps, PrivateIpAddressCount: change.count }));
+                await ec2().send(
+                    new AssignPrivateNatGatewayAddressCommand({
+                        NatGatewayId,
+                        PrivateIpAddresses: change.privateIps,
+                        PrivateIpAddressCount: change.count,
+                    }),
+                );
                 break;
             case "unassign":
                 await ec2().send(new UnassignPrivateNatGatewayAddressCommand({ NatGatewayId, PrivateIpAddresses: change.privateIps }));

@@ -11,12 +11,10 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 export const NAT_ID = /^nat-[0-9a-f]{8,17}$/;
 
-
 function isIpv4(s: string): boolean {
     const parts = s.split(".");
     return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
-
 
 // ------------------------------------------------------------------ check
 
@@ -47,10 +45,16 @@ export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInpu
     }
     const alloc = inputs.allocationId;
     if (type === "public" && (alloc === undefined || alloc === null || alloc === "")) {
-        fail("allocationId", "allocationId is required for a public NAT gateway: the Elastic IP allocation id (eipalloc-...); or set connectivityType: \"private\"");
+        fail(
+            "allocationId",
+            'allocationId is required for a public NAT gateway: the Elastic IP allocation id (eipalloc-...); or set connectivityType: "private"',
+        );
     }
     if (type === "private" && alloc !== undefined && alloc !== null && alloc !== "") {
-        fail("allocationId", "allocationId must not be set on a private NAT gateway (it has no Elastic IP); remove it or set connectivityType: \"public\"");
+        fail(
+            "allocationId",
+            'allocationId must not be set on a private NAT gateway (it has no Elastic IP); remove it or set connectivityType: "public"',
+        );
     }
     if (alloc !== undefined && alloc !== null && alloc !== "" && known(alloc) && (typeof alloc !== "string" || !ALLOCATION_ID.test(alloc))) {
         fail("allocationId", `allocationId ${JSON.stringify(alloc)} is not an Elastic IP allocation id (eipalloc- followed by 8 to 17 hex digits)`);
@@ -107,36 +111,70 @@ function stringList(field: string, v: unknown, ok: (s: string) => boolean, what:
 function checkSecondaries(inputs: NatGatewayInputs, fail: (p: string, r: string) => void): void {
     const type = inputs.connectivityType;
     const allocs = given(inputs.secondaryAllocationIds)
-        ? stringList("secondaryAllocationIds", inputs.secondaryAllocationIds, (s) => ALLOCATION_ID.test(s), "an Elastic IP allocation id (eipalloc-...)", fail)
+        ? stringList(
+              "secondaryAllocationIds",
+              inputs.secondaryAllocationIds,
+              (s) => ALLOCATION_ID.test(s),
+              "an Elastic IP allocation id (eipalloc-...)",
+              fail,
+          )
         : undefined;
     const ips = given(inputs.secondaryPrivateIpAddresses)
         ? stringList("secondaryPrivateIpAddresses", inputs.secondaryPrivateIpAddresses, isIpv4, "an IPv4 address (like 10.0.1.10)", fail)
         : undefined;
     const count = inputs.secondaryPrivateIpAddressCount;
-    if (type === "private" && given(inputs.secondaryAllocationIds) && (!Array.isArray(inputs.secondaryAllocationIds) || inputs.secondaryAllocationIds.length > 0)) {
-        fail("secondaryAllocationIds", "secondaryAllocationIds must not be set on a private NAT gateway (it has no Elastic IPs); remove it or set connectivityType: \"public\"");
+    if (
+        type === "private" &&
+        given(inputs.secondaryAllocationIds) &&
+        (!Array.isArray(inputs.secondaryAllocationIds) || inputs.secondaryAllocationIds.length > 0)
+    ) {
+        fail(
+            "secondaryAllocationIds",
+            'secondaryAllocationIds must not be set on a private NAT gateway (it has no Elastic IPs); remove it or set connectivityType: "public"',
+        );
     }
     if (allocs && known(inputs.allocationId) && allocs.includes(inputs.allocationId as string)) {
-        fail("secondaryAllocationIds", `secondaryAllocationIds lists the primary allocationId ${inputs.allocationId}; an Elastic IP serves one address: remove it from the list`);
+        fail(
+            "secondaryAllocationIds",
+            `secondaryAllocationIds lists the primary allocationId ${inputs.allocationId}; an Elastic IP serves one address: remove it from the list`,
+        );
     }
     if (given(count)) {
         if (type === "public" && known(type)) {
-            fail("secondaryPrivateIpAddressCount", "secondaryPrivateIpAddressCount is for private NAT gateways only; on a public one list secondaryAllocationIds (and optionally their secondaryPrivateIpAddresses)");
+            fail(
+                "secondaryPrivateIpAddressCount",
+                "secondaryPrivateIpAddressCount is for private NAT gateways only; on a public one list secondaryAllocationIds (and optionally their secondaryPrivateIpAddresses)",
+            );
         } else if (known(count) && (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_PRIVATE_IPS - 1)) {
-            fail("secondaryPrivateIpAddressCount", `secondaryPrivateIpAddressCount must be a whole number from 0 to ${MAX_PRIVATE_IPS - 1} (a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included), not ${JSON.stringify(count)}`);
+            fail(
+                "secondaryPrivateIpAddressCount",
+                `secondaryPrivateIpAddressCount must be a whole number from 0 to ${MAX_PRIVATE_IPS - 1} (a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included), not ${JSON.stringify(count)}`,
+            );
         }
         if (given(inputs.secondaryPrivateIpAddresses)) {
-            fail("secondaryPrivateIpAddressCount", "set secondaryPrivateIpAddressCount or secondaryPrivateIpAddresses, not both: AWS picks the addresses for a count, or takes the ones you list");
+            fail(
+                "secondaryPrivateIpAddressCount",
+                "set secondaryPrivateIpAddressCount or secondaryPrivateIpAddresses, not both: AWS picks the addresses for a count, or takes the ones you list",
+            );
         }
     }
     if (ips && type === "private" && ips.length > MAX_PRIVATE_IPS - 1) {
-        fail("secondaryPrivateIpAddresses", `secondaryPrivateIpAddresses lists ${ips.length} addresses; a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included: list at most ${MAX_PRIVATE_IPS - 1}`);
+        fail(
+            "secondaryPrivateIpAddresses",
+            `secondaryPrivateIpAddresses lists ${ips.length} addresses; a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included: list at most ${MAX_PRIVATE_IPS - 1}`,
+        );
     }
     if (ips && type === "public" && known(inputs.secondaryAllocationIds) && ips.length > 0 && ips.length !== (allocs ?? []).length) {
-        fail("secondaryPrivateIpAddresses", `on a public NAT gateway secondaryPrivateIpAddresses pairs one to one with secondaryAllocationIds (${(allocs ?? []).length} listed, ${ips.length} addresses): list one address per Elastic IP, or none`);
+        fail(
+            "secondaryPrivateIpAddresses",
+            `on a public NAT gateway secondaryPrivateIpAddresses pairs one to one with secondaryAllocationIds (${(allocs ?? []).length} listed, ${ips.length} addresses): list one address per Elastic IP, or none`,
+        );
     }
     if (ips && known(inputs.privateIpAddress) && ips.includes(inputs.privateIpAddress as string)) {
-        fail("secondaryPrivateIpAddresses", `secondaryPrivateIpAddresses lists the primary privateIpAddress ${inputs.privateIpAddress}; remove it from the list`);
+        fail(
+            "secondaryPrivateIpAddresses",
+            `secondaryPrivateIpAddresses lists the primary privateIpAddress ${inputs.privateIpAddress}; remove it from the list`,
+        );
     }
 }
 
