@@ -130,6 +130,18 @@ export interface KindAdapter<I extends Obj, L> {
      */
     createWithKey(inputs: I, key: string, tags: LifecycleTags): Promise<CreateAnswer<L>>;
     /**
+     * What `original` holds that the resource these inputs make needs for
+     * itself (an Elastic IP, a fixed private IP), in words; undefined when both
+     * can exist at once. `original` is a completed, live holder of one of this
+     * resource's derived keys: the same identity and the same creation fields,
+     * so an older incarnation of this very resource, which a targeted replace
+     * (`up --replace`, `state taint`) creates beside before the engine deletes
+     * it. When it answers, the create deletes the original first (a brief
+     * outage, named in the progress output) instead of making a resource that
+     * could never serve.
+     */
+    exclusiveWith?(inputs: I, original: L): string | undefined;
+    /**
      * A used declared key: the error naming the holder and the fix (adopt it,
      * or declare another key). `holder` is undefined when it is gone.
      */

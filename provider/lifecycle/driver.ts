@@ -233,6 +233,18 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
                 progress(`${what} ${id} (${a.keyName} ${key}) failed${next()}`);
                 continue;
             }
+            const held = walk && liveness === "live" && a.markerOf(holder, inputs) === undefined ? a.exclusiveWith?.(inputs, holder) : undefined;
+            if (held !== undefined) {
+                // A targeted replace of a resource that keeps something only one can hold: the new one could never
+                // serve beside the original, and the engine deletes the original right after this create anyway.
+                progress(
+                    `${what} ${id} (${a.keyName} ${key}) is the one this resource replaces, and it holds ${held}, which the new ${what} ` +
+                        `needs: deleting it first; there is no ${what} for this resource until the new one is ready (a brief outage)`,
+                );
+                await a.remove(id, undefined, holder);
+                progress(`${what} ${id} deleted to make room for its replacement${next()}`);
+                continue;
+            }
             if (liveness === "deleting" || !ours) {
                 if (!walk) {
                     throw a.keyTaken(key, holder);

@@ -16,7 +16,12 @@
  *     CloudFront function an unpublished function with this code). A
  *     completed, live resource is never "found" by a create: the create walks
  *     to the next key and makes a new one. So a replacement never takes over
- *     the original, and a retried create never makes a second one.
+ *     the original, and a retried create never makes a second one. One
+ *     exception, for a completed original that holds what its replacement
+ *     needs for itself (a NAT gateway's Elastic IP: the kind's
+ *     `exclusiveWith`): a targeted replace deletes it first, naming the brief
+ *     outage, rather than make a replacement that could never serve; the
+ *     engine's later delete of the old state entry then finds it gone.
  *
  * R2. A delete never removes what this run created, adopted or took over.
  *     Every create records the id it returns (`claim`); a delete of a claimed

@@ -11,7 +11,9 @@
  * One stack per kind holds a created instance and four adopted ones (made
  * outside Pulumi first), one per command that could turn an adoption into a
  * deletion: `up --replace`, `state taint` + `up`, an out-of-band delete +
- * `up --refresh`, and a program change that forces replacement. Then a third
+ * `up --refresh`, and a program change that forces replacement. NAT
+ * gateways run twice: private, and public keeping their Elastic IP (whose
+ * targeted replace deletes the original first). Then a third
  * resource joins through an `up` killed right after its create call, and a
  * `destroy` killed mid-wait is finished by the next one.
  *
@@ -32,7 +34,7 @@ import {
     ListFunctionsCommand,
     UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AllocateAddressCommand, CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
@@ -76,14 +78,33 @@ describe("e2e: lifecycle matrix: no Pulumi command deletes, orphans or duplicate
         await emu?.stop();
     });
 
-    const natKind = (): Kind => ({
-        name: "ec2.NatGateway",
+    /**
+     * NAT gateways, private or public. A public one keeps its Elastic IP through every replacement, so a targeted
+     * replace must delete the original first (an Elastic IP serves one gateway at a time).
+     */
+    const natKind = (publicGateways: boolean) => (): Kind => ({
+        name: publicGateways ? "ec2.NatGateway (public, keeping its Elastic IP)" : "ec2.NatGateway (private)",
         async setup() {
             const a = await createSubnet(ec2);
             const b = await createSubnet(ec2);
             const config: Record<string, string> = { subnetA: a.subnetId, subnetB: b.subnetId };
+            const eip = async () => (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+            if (publicGateways) {
+                config.eipCreated = await eip();
+                config.eipLate = await eip();
+            }
             for (const name of ADOPTED) {
-                const made = await ec2.send(new CreateNatGatewayCommand({ SubnetId: a.subnetId, ConnectivityType: "private" }));
+                const alloc = publicGateways ? await eip() : undefined;
+                if (alloc) {
+                    config[`eip${name}`] = alloc;
+                }
+                const made = await ec2.send(
+                    new CreateNatGatewayCommand({
+                        SubnetId: a.subnetId,
+                        ConnectivityType: publicGateways ? "public" : "private",
+                        AllocationId: alloc,
+                    }),
+                );
                 config[name] = made.NatGateway!.NatGatewayId!;
             }
             return config;
@@ -93,13 +114,15 @@ const pulumi = require("@pulumi/pulumi");
 const { ec2 } = require("ackless");
 const c = new pulumi.Config();
 const b = c.get("variant") === "b";
+const pub = ${publicGateways};
 const subnet = (moved) => (moved && b ? c.require("subnetB") : c.require("subnetA"));
+const net = (eip) => (pub ? { connectivityType: "public", allocationId: c.require(eip) } : { connectivityType: "private" });
 const out = {};
-out.created = new ec2.NatGateway("created", { subnetId: subnet(true), connectivityType: "private", tags: { t: c.get("tag") || "1" } }).id;
+out.created = new ec2.NatGateway("created", { subnetId: subnet(true), ...net("eipCreated"), tags: { t: c.get("tag") || "1" } }).id;
 for (const n of ${JSON.stringify(ADOPTED)}) {
-    out[n] = new ec2.NatGateway(n, { subnetId: subnet(n === "adChange"), connectivityType: "private", adopt: { id: c.require(n) } }).id;
+    out[n] = new ec2.NatGateway(n, { subnetId: subnet(n === "adChange"), ...net("eip" + n), adopt: { id: c.require(n) } }).id;
 }
-if (c.getBoolean("withLate")) out.late = new ec2.NatGateway("late", { subnetId: subnet(false), connectivityType: "private" }).id;
+if (c.getBoolean("withLate")) out.late = new ec2.NatGateway("late", { subnetId: subnet(false), ...net("eipLate") }).id;
 module.exports = out;
 `,
         async live() {
@@ -214,7 +237,7 @@ module.exports = out;
         },
     });
 
-    for (const makeKind of [natKind, functionKind, distributionKind]) {
+    for (const makeKind of [natKind(false), natKind(true), functionKind, distributionKind]) {
         const kind = makeKind();
         describe(kind.name, function () {
             let project: TestProject;

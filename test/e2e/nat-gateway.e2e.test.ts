@@ -24,12 +24,14 @@ const config = new pulumi.Config();
 const nat = new ec2.NatGateway("nat", {
     subnetId: config.require("subnetId"),
     allocationId: config.require("allocationId"),
+    secondaryAllocationIds: config.getObject("secondaryAllocationIds"),
     tags: { Name: "e2e-nat" },
 });
 exports.natId = nat.id;
 exports.state = nat.state;
 exports.subnetId = nat.subnetId;
 exports.publicIp = nat.publicIp;
+exports.addresses = nat.addresses;
 `;
 
 describe("e2e: ec2.NatGateway with the real engine", function () {
@@ -119,6 +121,32 @@ describe("e2e: ec2.NatGateway with the real engine", function () {
             [newId, net.subnetId2, net.allocationId],
         ]);
         natId = newId;
+    });
+
+    it("takes and loses a secondary Elastic IP in place: an update, never a replacement", async () => {
+        const second = (await aws.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+        await project.stack.setConfig("secondaryAllocationIds", { value: JSON.stringify([second]) });
+        const preview = await project.stack.preview();
+        expect(changeCounts(preview.changeSummary)).to.deep.equal({ update: 1 });
+        await emu.resetCalls();
+        const up = await project.stack.up();
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
+        expect(up.outputs.natId.value).to.equal(natId);
+        expect(up.outputs.addresses.value.map((a: any) => `${a.allocationId}:${a.status}`)).to.deep.equal([
+            `${net.allocationId}:succeeded`,
+            `${second}:succeeded`,
+        ]);
+        expect(up.stdout).to.include(`asking for Elastic IPs ${second} to be associated`);
+        const ops = (await emu.calls()).map((c) => c.operation).filter((op) => /NatGateway(Address)?$/.test(op) && op !== "DescribeNatGateways");
+        expect(ops).to.deep.equal(["AssociateNatGatewayAddress"]);
+
+        await project.stack.removeConfig("secondaryAllocationIds");
+        const down = await project.stack.up();
+        expect(changeCounts(down.summary.resourceChanges)).to.deep.equal({ update: 1 });
+        expect(down.outputs.natId.value).to.equal(natId);
+        expect(down.outputs.addresses.value.map((a: any) => a.allocationId)).to.deep.equal([net.allocationId]);
+        expect((await live()).map((n) => [n.NatGatewayId, (n.NatGatewayAddresses ?? []).length])).to.deep.equal([[natId, 1]]);
+        expect(changeCounts((await project.stack.preview()).changeSummary)).to.deep.equal({});
     });
 
     it("destroy leaves no gateway other than deleted ones", async () => {

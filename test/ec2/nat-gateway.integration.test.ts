@@ -116,6 +116,83 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
     });
 
+    it("a targeted replace of a public gateway that keeps its Elastic IP deletes the original first: one gateway, the new one, with the EIP", async () => {
+        const net = await network();
+        const news = { __identity: "it/replace-public/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const a = await provider.create((await provider.check({}, news)).inputs);
+        // `up --replace` / `state taint`: check with no old inputs, then create while the original is live.
+        const b = await provider.create((await provider.check({}, news)).inputs);
+        expect(b.id).to.not.equal(a.id);
+        expect(b.outs).to.include({ state: "available", allocationId: net.allocationId, clientToken: `${a.outs.clientToken}.1` });
+        expect(b.outs.publicIp).to.equal(a.outs.publicIp);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
+        // The engine's delete of the old state entry then finds the original gone and leaves the new one alone.
+        await provider.delete(a.id, a.outs);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort()).to.deep.equal([`${a.id}:deleted`, `${b.id}:available`].sort());
+    });
+
+    it("a gateway holding the Elastic IP that is not this resource's is never deleted: the create fails with AWS's Resource.AlreadyAssociated", async () => {
+        const net = await network();
+        const other = await provider.create(
+            (await provider.check({}, { __identity: "it/other/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs,
+        );
+        const err = await provider
+            .create((await provider.check({}, { __identity: "it/mine/nat", subnetId: net.subnetId, allocationId: net.allocationId })).inputs)
+            .catch((e) => e);
+        expect(err.message).to.match(/Resource\.AlreadyAssociated/);
+        const live = (await all()).filter((n) => n.State !== "deleted");
+        expect(live.map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${other.id}:available`]);
+    });
+
+    it("secondary Elastic IPs change in place: associate (waits for succeeded), disassociate (waits until gone), no replacement", async () => {
+        await emu().setConfig({ natSeconds: 0.3 });
+        const net = await network();
+        const second = (await aws.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+        const base = { __identity: "it/secondary/nat", subnetId: net.subnetId, allocationId: net.allocationId };
+        const a = await provider.create(await checked(base));
+        expect(a.outs.addresses).to.have.length(1);
+        const news = await checked({ ...base, secondaryAllocationIds: [second] });
+        const d = await provider.diff(a.id, a.outs, news);
+        expect(d.changes).to.equal(true);
+        expect(d.replaces).to.deep.equal([]);
+        const up = await provider.update(a.id, a.outs, news);
+        const statuses = (up.outs!.addresses as any[]).map((x) => `${x.isPrimary ? "primary" : "secondary"}:${x.allocationId}:${x.status}`);
+        expect(statuses).to.deep.equal([`primary:${net.allocationId}:succeeded`, `secondary:${second}:succeeded`]);
+        expect(up.outs!.secondaryAllocationIds).to.deep.equal([second]);
+
+        const back = await checked(base);
+        expect((await provider.diff(a.id, up.outs!, back)).replaces).to.deep.equal([]);
+        const down = await provider.update(a.id, up.outs!, back);
+        expect((down.outs!.addresses as any[]).map((x) => x.allocationId)).to.deep.equal([net.allocationId]);
+        expect(down.outs!.secondaryAllocationIds).to.equal(undefined);
+        expect((await provider.diff(a.id, down.outs!, back)).changes).to.equal(false);
+        expect((await all()).map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${a.id}:available`]);
+    });
+
+    it("private secondary IPs by count change in place; a failed association surfaces its FailureMessage", async () => {
+        const net = await network();
+        const priv = { __identity: "it/secondary-private/nat", subnetId: net.subnetId, connectivityType: "private" };
+        const p = await provider.create(await checked({ ...priv, secondaryPrivateIpAddressCount: 1 }));
+        expect((p.outs.addresses as any[]).filter((x) => !x.isPrimary)).to.have.length(1);
+        const up = await provider.update(p.id, p.outs, await checked({ ...priv, secondaryPrivateIpAddressCount: 3 }));
+        expect((up.outs!.addresses as any[]).filter((x) => !x.isPrimary && x.status === "succeeded")).to.have.length(3);
+        const down = await provider.update(p.id, up.outs!, await checked({ ...priv, secondaryPrivateIpAddressCount: 0 }));
+        expect(down.outs!.addresses as any[]).to.have.length(1);
+
+        // An Elastic IP another gateway holds: the association reads failed, and the update says why.
+        const other = await provider.create(await checked({ __identity: "it/holder/nat", subnetId: net.subnetId2, allocationId: net.allocationId }));
+        const pub = { __identity: "it/secondary-failed/nat", subnetId: net.subnetId };
+        const own = (await aws.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+        const g = await provider.create(await checked({ ...pub, allocationId: own }));
+        const err = await provider
+            .update(g.id, g.outs, await checked({ ...pub, allocationId: own, secondaryAllocationIds: [net.allocationId] }))
+            .catch((e) => e);
+        expect(err.awsCode).to.equal("NatGatewayAddressFailed");
+        expect(err.message).to.contain(`${net.allocationId} failed:`);
+        expect(err.message).to.match(/already associated/);
+        expect((await all()).find((n) => n.NatGatewayId === other.id)!.State).to.equal("available");
+    });
+
     it("after the gateway was deleted, the same resource's create makes a new one (next ClientToken)", async () => {
         const net = await network();
         const news = { __identity: "it/again/nat", subnetId: net.subnetId, allocationId: net.allocationId };

@@ -17,6 +17,7 @@ import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
+import { heldByOriginal } from "../../provider/ec2/nat-gateway/delta";
 import { useFakeTime } from "../helpers/fake-clock";
 
 const ID = "nat-0123456789abcdef0";
@@ -102,6 +103,15 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 networkInterfaceId: "eni-0123456789abcdef0",
                 vpcId: "vpc-0123456789abcdef0",
                 clientToken: "tok",
+                addresses: [
+                    {
+                        isPrimary: true,
+                        allocationId: ALLOC,
+                        publicIp: "198.51.100.7",
+                        privateIp: "10.0.1.9",
+                        networkInterfaceId: "eni-0123456789abcdef0",
+                    },
+                ],
             });
             expect(mock.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
         });
@@ -186,6 +196,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 AllocationId: ALLOC,
                 ConnectivityType: "public",
                 PrivateIpAddress: undefined,
+                SecondaryAllocationIds: undefined,
+                SecondaryPrivateIpAddresses: undefined,
+                SecondaryPrivateIpAddressCount: undefined,
                 ClientToken: inputs.__clientToken,
                 TagSpecifications: [
                     {
@@ -374,16 +387,19 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
 
     describe("lifecycle rules (lifecycle/rules.ts)", () => {
         it("R1: a completed gateway holding the token (the original of a replacement) is never taken over: the next token makes a new one", async () => {
-            const inputs = await publicInputs();
+            // Private, with no fixed IP: nothing the original holds keeps the new one from being made beside it.
+            const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
             const NEW = "nat-0cccccccccccccccc";
+            const priv = (state: string, extra: Partial<NatGateway> = {}) =>
+                nat(state, { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.9", IsPrimary: true }], ...extra });
             // The original: available, its create finished (no marker).
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("available") });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("available")));
+            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: priv("available") });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(priv("available")));
             mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
-                NatGateway: nat("pending", { NatGatewayId: NEW }),
+                NatGateway: priv("pending", { NatGatewayId: NEW }),
             });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
-                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+                described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
             );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
@@ -460,6 +476,60 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(d.deleteBeforeReplace).to.equal(true);
             // A created (not adopted) gateway found gone is dropped, as before.
             expect((await provider.read(ID, { subnetId: SUBNET })).id).to.equal("");
+        });
+    });
+
+    describe("what an original holds that its replacement needs (exclusiveWith)", () => {
+        it("the same Elastic IP, primary or secondary, or the same declared private IP; nothing for a new EIP or a private gateway without a fixed IP", () => {
+            const pub = { subnetId: SUBNET, connectivityType: "public" as const, allocationId: ALLOC };
+            expect(heldByOriginal(pub, nat("available"))).to.match(
+                /^Elastic IP eipalloc-0123456789abcdef0 \(an Elastic IP serves one NAT gateway at a time\)$/,
+            );
+            const secondary = nat("available", {
+                NatGatewayAddresses: [
+                    { AllocationId: "eipalloc-0aaaaaaaaaaaaaaaa", PrivateIp: "10.0.1.9", IsPrimary: true },
+                    { AllocationId: ALLOC, PrivateIp: "10.0.1.10", IsPrimary: false },
+                ],
+            });
+            expect(heldByOriginal(pub, secondary)).to.match(/^Elastic IP eipalloc-0123456789abcdef0/);
+            expect(heldByOriginal({ ...pub, allocationId: "eipalloc-0bbbbbbbbbbbbbbbb" }, nat("available"))).to.equal(undefined);
+            const priv = { subnetId: SUBNET, connectivityType: "private" as const };
+            const privNat = nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.9", IsPrimary: true }] });
+            expect(heldByOriginal(priv, privNat)).to.equal(undefined);
+            expect(heldByOriginal({ ...priv, privateIpAddress: "10.0.1.9" }, privNat)).to.match(/^private IP 10\.0\.1\.9/);
+            expect(heldByOriginal({ ...priv, privateIpAddress: "10.0.1.20" }, privNat)).to.equal(undefined);
+        });
+
+        it("create: the original answering this resource's ClientToken holds the Elastic IP: deleted first (waited for), then the next token makes the new one", async () => {
+            const inputs = (await provider.check({}, { __identity: "p/s/nat", subnetId: SUBNET, allocationId: ALLOC })).inputs;
+            const base = inputs.__clientToken as string;
+            const original = { ...nat("available"), Tags: [{ Key: "ackless:incarnation", Value: "old" }] };
+            const made = { ...nat("pending"), NatGatewayId: "nat-0aaaaaaaaaaaaaaaa" };
+            let deleted = false;
+            mock.on(CreateNatGatewayCommand).callsFake((req) => {
+                if (req.ClientToken === base) {
+                    return { NatGateway: original };
+                }
+                expect(deleted, "the original is gone before the replacement is created").to.equal(true);
+                const tags = req.TagSpecifications[0].Tags;
+                return { NatGateway: { ...made, Tags: tags } };
+            });
+            mock.on(DeleteNatGatewayCommand).callsFake(() => {
+                deleted = true;
+                return {};
+            });
+            mock.on(DescribeNatGatewaysCommand).callsFake((req) => {
+                const ids: string[] = req.NatGatewayIds ?? req.Filter?.[0]?.Values ?? [];
+                if (ids.includes(ID)) {
+                    return described(deleted ? { ...original, State: "deleted" } : original);
+                }
+                return described({ ...made, State: "available" });
+            });
+            mock.on(DeleteTagsCommand).resolves({});
+            const r = await provider.create(inputs);
+            expect(r.id).to.equal("nat-0aaaaaaaaaaaaaaaa");
+            expect(r.outs.clientToken).to.equal(nthToken(base, 1));
+            expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
         });
     });
 
@@ -608,6 +678,62 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(await reasons({ subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID, mode: "take" } })).to.deep.equal(["adopt"]);
             const r = await provider.check({}, { subnetId: SUBNET });
             expect(r.failures![0].reason).to.match(/allocationId is required for a public NAT gateway/);
+        });
+
+        it("secondary addresses: which gateway takes which, the documented limits, each failure naming the field and the fix", async () => {
+            const A2 = "eipalloc-0aaaaaaaaaaaaaaaa";
+            const priv = { subnetId: SUBNET, connectivityType: "private" };
+            const pub = { subnetId: SUBNET, allocationId: ALLOC };
+            const failures = async (news: Record<string, unknown>) => (await provider.check({}, news)).failures!;
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2] })).to.deep.equal([]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 7 })).to.deep.equal([]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.21"] })).to.deep.equal([]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2], secondaryPrivateIpAddresses: ["10.0.1.20"] })).to.deep.equal([]);
+
+            const [onPrivate] = await failures({ ...priv, secondaryAllocationIds: [A2] });
+            expect(onPrivate).to.deep.include({ property: "secondaryAllocationIds" });
+            expect(onPrivate.reason).to.match(/must not be set on a private NAT gateway.*remove it or set connectivityType: "public"/);
+            const [countOnPublic] = await failures({ ...pub, secondaryPrivateIpAddressCount: 1 });
+            expect(countOnPublic.property).to.equal("secondaryPrivateIpAddressCount");
+            expect(countOnPublic.reason).to.match(/private NAT gateways only; on a public one list secondaryAllocationIds/);
+            const [tooMany] = await failures({ ...priv, secondaryPrivateIpAddressCount: 8 });
+            expect(tooMany.reason).to.match(/from 0 to 7 \(a private NAT gateway has at most 8 private IPs, the primary included\), not 8/);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 1.5 })).to.deep.equal(["secondaryPrivateIpAddressCount"]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddressCount: 1, secondaryPrivateIpAddresses: ["10.0.1.20"] })).to.deep.equal([
+                "secondaryPrivateIpAddressCount",
+            ]);
+            const eight = Array.from({ length: 8 }, (_, i) => `10.0.1.${20 + i}`);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: eight })).to.deep.equal(["secondaryPrivateIpAddresses"]);
+            expect(await reasons({ ...priv, secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.x"] })).to.deep.equal([
+                "secondaryPrivateIpAddresses[1]",
+            ]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: ["eip-1"] })).to.deep.equal(["secondaryAllocationIds[0]"]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [A2, A2] })).to.deep.equal(["secondaryAllocationIds"]);
+            expect(await reasons({ ...pub, secondaryAllocationIds: [ALLOC] })).to.deep.equal(["secondaryAllocationIds"]);
+            const [unpaired] = await failures({ ...pub, secondaryAllocationIds: [A2], secondaryPrivateIpAddresses: ["10.0.1.20", "10.0.1.21"] });
+            expect(unpaired.reason).to.match(/pairs one to one with secondaryAllocationIds \(1 listed, 2 addresses\)/);
+        });
+
+        it("diff: secondary addresses change in place, in any order; creation fields still replace", async () => {
+            const A2 = "eipalloc-0aaaaaaaaaaaaaaaa";
+            const A3 = "eipalloc-0bbbbbbbbbbbbbbbb";
+            const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", secondaryAllocationIds: [A2, A3], state: "available" };
+            const same = await provider.diff(ID, olds, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [A3, A2] });
+            expect(same.changes).to.equal(false);
+            const fewer = await provider.diff(ID, olds, { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [A2] });
+            expect(fewer).to.deep.include({ changes: true, replaces: [] });
+            const none = await provider.diff(
+                ID,
+                { ...olds, secondaryAllocationIds: undefined },
+                { subnetId: SUBNET, allocationId: ALLOC, secondaryAllocationIds: [] },
+            );
+            expect(none.changes).to.equal(false);
+            const count = await provider.diff(
+                ID,
+                { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 1 },
+                { subnetId: SUBNET, connectivityType: "private", secondaryPrivateIpAddressCount: 2 },
+            );
+            expect(count).to.deep.include({ changes: true, replaces: [] });
         });
 
         it("unknown values at preview pass, and leave the token for later", async () => {

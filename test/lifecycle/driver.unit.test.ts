@@ -194,6 +194,47 @@ describe("lifecycle driver (unit, fake kind)", () => {
             expect(cloud.things.get(original.id)!.tags[INCARNATION_TAG]).to.equal("orig");
         });
 
+        it("a completed original holding what the new one needs (exclusiveWith) is deleted first, then the walk makes the new one", async () => {
+            const original = cloud.add({ key: "key-a", size: 2, tags: { [INCARNATION_TAG]: "orig" } });
+            const held: string[] = [];
+            const q = lifecycleProvider(
+                fakeAdapter(cloud, {
+                    exclusiveWith: (inputs, t) => {
+                        held.push(t.id);
+                        return t.size === inputs.size ? `size ${t.size}` : undefined;
+                    },
+                }),
+            );
+            const r = await q.create({ size: 2, __identity: "a" });
+            expect(held).to.deep.equal([original.id]);
+            expect(cloud.things.has(original.id)).to.equal(false);
+            expect(cloud.calls.indexOf(`remove ${original.id}`)).to.be.lessThan(cloud.calls.indexOf("create key-a.1"));
+            expect(r.outs.key).to.equal("key-a.1");
+            expect(cloud.live().map((t) => t.id)).to.deep.equal([r.id]);
+            // The engine's later delete of the old state entry finds it gone and leaves the new one alone.
+            await q.delete(original.id, { incarnation: "orig" });
+            expect(cloud.live().map((t) => t.id)).to.deep.equal([r.id]);
+        });
+
+        it("exclusiveWith is never asked about an unfinished create, a declared key's holder, or a deleting one; nothing else is deleted", async () => {
+            const asked: string[] = [];
+            const exclusiveWith = (_i: Inputs, t: Thing) => (asked.push(t.id), "everything");
+            const mine = cloud.add({ key: "mine" });
+            const q = lifecycleProvider(fakeAdapter(cloud, { exclusiveWith }));
+            await q.create({ size: 2, key: "mine" }).catch(() => undefined);
+            cloud.add({ key: "key-b", state: "deleting" });
+            cloud.add({ key: "key-b.1", state: "pending", tags: { [PENDING_CREATE_TAG]: "other" } });
+            const other = await q.create({ size: 2, __identity: "b" });
+            expect(asked).to.deep.equal([]);
+            expect(cloud.things.has(mine.id)).to.equal(true);
+            expect(other.outs.key).to.equal("key-b.2");
+            // Without the hook (or when it answers undefined) a completed original is kept: the walk creates beside it.
+            const original = cloud.add({ key: "key-c", tags: { [INCARNATION_TAG]: "orig" } });
+            const r = await lifecycleProvider(fakeAdapter(cloud, { exclusiveWith: () => undefined })).create({ size: 2, __identity: "c" });
+            expect(cloud.things.has(original.id)).to.equal(true);
+            expect(r.outs.key).to.equal("key-c.1");
+        });
+
         it("a holder marked with another key is not ours either", async () => {
             cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-b" } });
             const r = await p.create({ size: 2, __identity: "a" });

@@ -9,7 +9,8 @@
  * - `deleted` means gone (sdk.ts); `deleting` is waited for by a read;
  *   `failed` gateways never serve: a create that made one deletes it;
  * - only tags change in place; every other field replaces (delta.ts), deleting
- *   first when the new gateway needs what the old one holds.
+ *   first when the new gateway needs what the old one holds; a targeted
+ *   replace (no diff) does the same through `exclusiveWith`.
  */
 import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
 import { known } from "../../common/diff";
@@ -18,7 +19,7 @@ import { Deadline } from "../../common/wait";
 import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
-import { adoptMismatches, natDiff, outputsOf } from "./delta";
+import { adoptMismatches, heldByOriginal, natDiff, outputsOf } from "./delta";
 import { clientToken, nthToken } from "./keys";
 import { deleteAndWait, reconcile, update } from "./ops";
 import { clearMarker, createNatGatewayCall, createTimeoutS, deleteTimeoutS, findNatGateway, natPoller } from "./sdk";
@@ -67,6 +68,8 @@ export const adapter: KindAdapter<NatGatewayInputs, AwsNatGateway> = {
         }
         return nat.State === "pending" ? { made: seen ?? nat } : { heldBy: seen };
     },
+    // A targeted replace of a gateway that keeps its Elastic IP (or fixed private IP) deletes the original first.
+    exclusiveWith: heldByOriginal,
     keyTaken: () => new Error("unreachable: NAT gateway ClientTokens are always derived, so create walks them"),
 
     idOf: (nat) => nat.NatGatewayId!,

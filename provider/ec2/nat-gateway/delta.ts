@@ -19,6 +19,22 @@ export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & 
         connectivityType,
         // The input as given: AWS picks one when it is omitted, which is no drift.
         privateIpAddress: base.privateIpAddress,
+        // The inputs as given (AWS picks the addresses of a count); what AWS holds is in `addresses`.
+        secondaryAllocationIds: base.secondaryAllocationIds,
+        secondaryPrivateIpAddresses: base.secondaryPrivateIpAddresses,
+        secondaryPrivateIpAddressCount: base.secondaryPrivateIpAddressCount,
+        addresses: addresses.map((a) =>
+            compact({
+                isPrimary: a.IsPrimary === true,
+                allocationId: a.AllocationId,
+                associationId: a.AssociationId,
+                publicIp: a.PublicIp,
+                privateIp: a.PrivateIp,
+                networkInterfaceId: a.NetworkInterfaceId,
+                status: a.Status,
+                failureMessage: a.FailureMessage,
+            }),
+        ),
         tags,
         systemTags,
         state: String(nat.State),
@@ -43,7 +59,20 @@ const rules: FieldRule[] = [
     // written before the region was stored has none: no change.
     { name: "region", replaces: true, equal: (a, b) => !a || a === b },
     { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
+    // Secondary addresses change in place (Associate/Disassociate, Assign/Unassign); their order does not matter.
+    { name: "secondaryAllocationIds", equal: sameSet },
+    { name: "secondaryPrivateIpAddresses", equal: sameSet },
+    { name: "secondaryPrivateIpAddressCount", equal: (a, b) => (a ?? 0) === (b ?? 0) },
 ];
+
+function sameSet(a: unknown, b: unknown): boolean {
+    if (!known(a) || !known(b)) {
+        return false;
+    }
+    const x = Array.isArray(a) ? [...a].sort() : [];
+    const y = Array.isArray(b) ? [...b].sort() : [];
+    return deepEqual(x, y);
+}
 
 export function natDiff(id: string, olds: Record<string, any>, news: Record<string, any>) {
     const d = diffFields(olds, { ...news, connectivityType: news.connectivityType ?? "public" }, rules);
@@ -65,6 +94,26 @@ export function natDiff(id: string, olds: Record<string, any>, news: Record<stri
         changed: failed ? [...d.changed, "state"] : d.changed,
         deleteBeforeReplace: sameEip || sameIp || sameToken || failed,
     };
+}
+
+// ------------------------------------------------------- exclusive holds
+
+/**
+ * What `original` (a completed gateway of this resource's own ClientTokens) holds that a gateway from `inputs`
+ * needs: the Elastic IP (it serves one gateway at a time: the new one would go `failed` with
+ * Resource.AlreadyAssociated) or the declared private IP. Undefined when both can exist at once.
+ */
+export function heldByOriginal(inputs: NatGatewayInputs, original: AwsNatGateway): string | undefined {
+    const addresses = original.NatGatewayAddresses ?? [];
+    const alloc = inputs.connectivityType === "public" ? inputs.allocationId : undefined;
+    if (alloc && addresses.some((a) => a.AllocationId === alloc)) {
+        return `Elastic IP ${alloc} (an Elastic IP serves one NAT gateway at a time)`;
+    }
+    const ip = inputs.privateIpAddress;
+    if (ip && addresses.some((a) => a.PrivateIp === ip)) {
+        return `private IP ${ip} (an address serves one network interface at a time)`;
+    }
+    return undefined;
 }
 
 // ------------------------------------------------------------------ adopt

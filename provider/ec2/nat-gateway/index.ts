@@ -22,6 +22,20 @@ export interface NatGatewayArgs {
     connectivityType?: pulumi.Input<"public" | "private">;
     /** The private IPv4 address to give the gateway in its subnet; AWS picks one when omitted. Changing it replaces the gateway. */
     privateIpAddress?: pulumi.Input<string>;
+    /**
+     * Secondary Elastic IPs (`eipalloc-...`) of a public gateway, beyond `allocationId` (by default AWS allows 2 Elastic
+     * IPs per gateway, a quota). Changed in place: AssociateNatGatewayAddress / DisassociateNatGatewayAddress, waiting
+     * for each address to be `succeeded` or gone.
+     */
+    secondaryAllocationIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Secondary private IPv4 addresses: a private gateway's own (at most 7: 8 private IPs with the primary), or on a
+     * public gateway one per `secondaryAllocationIds` entry, paired in order. Changed in place
+     * (AssignPrivateNatGatewayAddress / UnassignPrivateNatGatewayAddress, or with the Elastic IPs).
+     */
+    secondaryPrivateIpAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Private gateways only: how many secondary private IPs AWS picks (0 to 7; not with `secondaryPrivateIpAddresses`). Changed in place. */
+    secondaryPrivateIpAddressCount?: pulumi.Input<number>;
     /** Your tags. Keys starting with `aws:` are reserved for AWS and rejected; AWS's own tags show in `systemTags`. Updated in place. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
@@ -50,6 +64,19 @@ export class NatGateway extends pulumi.dynamic.Resource {
     declare readonly connectivityType: pulumi.Output<"public" | "private">;
     /** The private IP address asked for, if any (the one in use is `privateIp`). */
     declare readonly privateIpAddress: pulumi.Output<string | undefined>;
+    /** Every address of the gateway (primary and secondary) with its `status` (`succeeded`, `associating`, `failed`...). */
+    declare readonly addresses: pulumi.Output<
+        {
+            isPrimary: boolean;
+            allocationId?: string;
+            associationId?: string;
+            publicIp?: string;
+            privateIp?: string;
+            networkInterfaceId?: string;
+            status?: string;
+            failureMessage?: string;
+        }[]
+    >;
     /** `pending`, `available` or `failed` as last read (a deleted gateway leaves the stack on refresh). */
     declare readonly state: pulumi.Output<string>;
     /** The gateway's public IP address (public gateways). */
@@ -86,6 +113,9 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 allocationId: args.allocationId,
                 connectivityType: args.connectivityType,
                 privateIpAddress: args.privateIpAddress,
+                secondaryAllocationIds: args.secondaryAllocationIds,
+                secondaryPrivateIpAddresses: args.secondaryPrivateIpAddresses,
+                secondaryPrivateIpAddressCount: args.secondaryPrivateIpAddressCount,
                 tags: args.tags,
                 adopt: args.adopt,
                 // aws:region, as every @pulumi/aws program sets it; else check() asks the SDK.
@@ -93,6 +123,7 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 __identity: identity,
                 __profile: awsProfile(),
                 state: undefined,
+                addresses: undefined,
                 publicIp: undefined,
                 privateIp: undefined,
                 networkInterfaceId: undefined,

@@ -6,12 +6,16 @@
  * with a ClientToken, delete, tags.
  */
 import {
+    AssignPrivateNatGatewayAddressCommand,
+    AssociateNatGatewayAddressCommand,
     CreateNatGatewayCommand,
     CreateTagsCommand,
     DeleteNatGatewayCommand,
     DeleteTagsCommand,
     DescribeNatGatewaysCommand,
+    DisassociateNatGatewayAddressCommand,
     NatGateway as AwsNatGateway,
+    UnassignPrivateNatGatewayAddressCommand,
 } from "@aws-sdk/client-ec2";
 import { Coalescer, Poller, shared } from "../../common/batch";
 import { awsScopeKey, currentAwsScope, ec2, withAws } from "../../common/clients";
@@ -120,6 +124,10 @@ export async function createNatGatewayCall(inputs: NatGatewayInputs, token: stri
                 AllocationId: inputs.connectivityType === "public" ? inputs.allocationId : undefined,
                 ConnectivityType: inputs.connectivityType,
                 PrivateIpAddress: inputs.privateIpAddress,
+                SecondaryAllocationIds:
+                    inputs.connectivityType === "public" && inputs.secondaryAllocationIds?.length ? inputs.secondaryAllocationIds : undefined,
+                SecondaryPrivateIpAddresses: inputs.secondaryPrivateIpAddresses?.length ? inputs.secondaryPrivateIpAddresses : undefined,
+                SecondaryPrivateIpAddressCount: inputs.secondaryPrivateIpAddressCount ? inputs.secondaryPrivateIpAddressCount : undefined,
                 ClientToken: token,
                 TagSpecifications: [{ ResourceType: "natgateway", Tags: toKeyValueList(tags) }],
             }),
@@ -146,6 +154,51 @@ export async function deleteNatGatewayCall(id: string): Promise<boolean> {
             return false;
         }
         throw describeAwsError(`deleting NAT gateway ${id}`, err);
+    }
+}
+
+/**
+ * One secondary-address change: AssociateNatGatewayAddress / DisassociateNatGatewayAddress (Elastic IPs of a public
+ * gateway, by allocation / association id) or AssignPrivateNatGatewayAddress / UnassignPrivateNatGatewayAddress
+ * (private IPs, listed or counted). AWS errors are described with their code.
+ */
+export type AddressChange =
+    | { op: "associate"; allocationIds: string[]; privateIps?: string[] }
+    | { op: "disassociate"; associationIds: string[] }
+    | { op: "assign"; privateIps?: string[]; count?: number }
+    | { op: "unassign"; privateIps: string[] };
+
+export async function changeAddresses(id: string, change: AddressChange): Promise<void> {
+    const NatGatewayId = id;
+    try {
+        switch (change.op) {
+            case "associate":
+                await ec2().send(
+                    new AssociateNatGatewayAddressCommand({
+                        NatGatewayId,
+                        AllocationIds: change.allocationIds,
+                        PrivateIpAddresses: change.privateIps,
+                    }),
+                );
+                break;
+            case "disassociate":
+                await ec2().send(new DisassociateNatGatewayAddressCommand({ NatGatewayId, AssociationIds: change.associationIds }));
+                break;
+            case "assign":
+                await ec2().send(
+                    new AssignPrivateNatGatewayAddressCommand({
+                        NatGatewayId,
+                        PrivateIpAddresses: change.privateIps,
+                        PrivateIpAddressCount: change.count,
+                    }),
+                );
+                break;
+            case "unassign":
+                await ec2().send(new UnassignPrivateNatGatewayAddressCommand({ NatGatewayId, PrivateIpAddresses: change.privateIps }));
+                break;
+        }
+    } catch (err) {
+        throw describeAwsError(`NAT gateway ${id}: ${change.op} of secondary addresses`, err);
     }
 }
 

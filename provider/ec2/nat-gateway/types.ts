@@ -11,6 +11,12 @@ export interface NatGatewayInputs {
     allocationId?: string;
     connectivityType: ConnectivityType;
     privateIpAddress?: string;
+    /** Secondary Elastic IPs of a public gateway (in place). */
+    secondaryAllocationIds?: string[];
+    /** Secondary private IPs: a private gateway's own, or a public one's paired with secondaryAllocationIds (in place). */
+    secondaryPrivateIpAddresses?: string[];
+    /** How many secondary private IPs a private gateway has, AWS picking them (in place). */
+    secondaryPrivateIpAddressCount?: number;
     tags?: Tags;
     adopt?: unknown;
     /** The AWS region (the class fills in aws:region; check() the SDK's default). */
@@ -27,6 +33,11 @@ export interface NatGatewayOutputs {
     allocationId?: string;
     connectivityType: ConnectivityType;
     privateIpAddress?: string;
+    secondaryAllocationIds?: string[];
+    secondaryPrivateIpAddresses?: string[];
+    secondaryPrivateIpAddressCount?: number;
+    /** Every address of the gateway, primary first, with its status as last read. */
+    addresses?: NatAddressOutput[];
     tags: Tags;
     systemTags: Tags;
     state: string;
@@ -41,6 +52,19 @@ export interface NatGatewayOutputs {
     /** This incarnation's name (lifecycle R2). */
     incarnation?: string;
     clientToken?: string;
+}
+
+/** One address of a gateway, as read. */
+export interface NatAddressOutput {
+    isPrimary: boolean;
+    allocationId?: string;
+    associationId?: string;
+    publicIp?: string;
+    privateIp?: string;
+    networkInterfaceId?: string;
+    /** `assigning | unassigning | associating | disassociating | succeeded | failed`. */
+    status?: string;
+    failureMessage?: string;
 }
 
 /** A NAT gateway as DescribeNatGateways shows it. */

@@ -63,6 +63,7 @@ export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInpu
     if (ip !== undefined && ip !== null && known(ip) && (typeof ip !== "string" || !isIpv4(ip))) {
         fail("privateIpAddress", `privateIpAddress ${JSON.stringify(ip)} is not an IPv4 address (like 10.0.1.10)`);
     }
+    checkSecondaries(inputs, fail);
     if (known(inputs.tags)) {
         for (const reason of validateTags("tags", inputs.tags)) {
             fail("tags", reason);
@@ -77,6 +78,104 @@ export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInpu
         }
     }
     return { inputs: compact(inputs), failures };
+}
+
+/** A private NAT gateway has at most 8 private IPs, the primary included (VPC user guide, not adjustable). */
+export const MAX_PRIVATE_IPS = 8;
+
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/** A list input: an array of strings, each known one matching `ok`; returns the known entries, or undefined when not a list. */
+function stringList(field: string, v: unknown, ok: (s: string) => boolean, what: string, fail: (p: string, r: string) => void): string[] | undefined {
+    if (!known(v)) {
+        return undefined;
+    }
+    if (!Array.isArray(v)) {
+        fail(field, `${field} must be a list of ${what}, not ${JSON.stringify(v)}`);
+        return undefined;
+    }
+    v.forEach((s, i) => {
+        if (known(s) && (typeof s !== "string" || !ok(s))) {
+            fail(`${field}[${i}]`, `${field}[${i}] ${JSON.stringify(s)} is not ${what}`);
+        }
+    });
+    const seen = v.filter((s) => known(s));
+    const dup = seen.find((s, i) => seen.indexOf(s) !== i);
+    if (dup !== undefined) {
+        fail(field, `${field} lists ${JSON.stringify(dup)} twice; list each once`);
+    }
+    return seen as string[];
+}
+
+/** secondaryAllocationIds, secondaryPrivateIpAddresses, secondaryPrivateIpAddressCount: which type takes which, and the documented limits. */
+function checkSecondaries(inputs: NatGatewayInputs, fail: (p: string, r: string) => void): void {
+    const type = inputs.connectivityType;
+    const allocs = given(inputs.secondaryAllocationIds)
+        ? stringList(
+              "secondaryAllocationIds",
+              inputs.secondaryAllocationIds,
+              (s) => ALLOCATION_ID.test(s),
+              "an Elastic IP allocation id (eipalloc-...)",
+              fail,
+          )
+        : undefined;
+    const ips = given(inputs.secondaryPrivateIpAddresses)
+        ? stringList("secondaryPrivateIpAddresses", inputs.secondaryPrivateIpAddresses, isIpv4, "an IPv4 address (like 10.0.1.10)", fail)
+        : undefined;
+    const count = inputs.secondaryPrivateIpAddressCount;
+    if (
+        type === "private" &&
+        given(inputs.secondaryAllocationIds) &&
+        (!Array.isArray(inputs.secondaryAllocationIds) || inputs.secondaryAllocationIds.length > 0)
+    ) {
+        fail(
+            "secondaryAllocationIds",
+            'secondaryAllocationIds must not be set on a private NAT gateway (it has no Elastic IPs); remove it or set connectivityType: "public"',
+        );
+    }
+    if (allocs && known(inputs.allocationId) && allocs.includes(inputs.allocationId as string)) {
+        fail(
+            "secondaryAllocationIds",
+            `secondaryAllocationIds lists the primary allocationId ${inputs.allocationId}; an Elastic IP serves one address: remove it from the list`,
+        );
+    }
+    if (given(count)) {
+        if (type === "public" && known(type)) {
+            fail(
+                "secondaryPrivateIpAddressCount",
+                "secondaryPrivateIpAddressCount is for private NAT gateways only; on a public one list secondaryAllocationIds (and optionally their secondaryPrivateIpAddresses)",
+            );
+        } else if (known(count) && (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_PRIVATE_IPS - 1)) {
+            fail(
+                "secondaryPrivateIpAddressCount",
+                `secondaryPrivateIpAddressCount must be a whole number from 0 to ${MAX_PRIVATE_IPS - 1} (a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included), not ${JSON.stringify(count)}`,
+            );
+        }
+        if (given(inputs.secondaryPrivateIpAddresses)) {
+            fail(
+                "secondaryPrivateIpAddressCount",
+                "set secondaryPrivateIpAddressCount or secondaryPrivateIpAddresses, not both: AWS picks the addresses for a count, or takes the ones you list",
+            );
+        }
+    }
+    if (ips && type === "private" && ips.length > MAX_PRIVATE_IPS - 1) {
+        fail(
+            "secondaryPrivateIpAddresses",
+            `secondaryPrivateIpAddresses lists ${ips.length} addresses; a private NAT gateway has at most ${MAX_PRIVATE_IPS} private IPs, the primary included: list at most ${MAX_PRIVATE_IPS - 1}`,
+        );
+    }
+    if (ips && type === "public" && known(inputs.secondaryAllocationIds) && ips.length > 0 && ips.length !== (allocs ?? []).length) {
+        fail(
+            "secondaryPrivateIpAddresses",
+            `on a public NAT gateway secondaryPrivateIpAddresses pairs one to one with secondaryAllocationIds (${(allocs ?? []).length} listed, ${ips.length} addresses): list one address per Elastic IP, or none`,
+        );
+    }
+    if (ips && known(inputs.privateIpAddress) && ips.includes(inputs.privateIpAddress as string)) {
+        fail(
+            "secondaryPrivateIpAddresses",
+            `secondaryPrivateIpAddresses lists the primary privateIpAddress ${inputs.privateIpAddress}; remove it from the list`,
+        );
+    }
 }
 
 /**

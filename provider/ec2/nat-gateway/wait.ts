@@ -23,6 +23,31 @@ export async function waitNatGatewaySettled(id: string, deadline: Deadline): Pro
     return gone(nat) ? undefined : nat;
 }
 
+/**
+ * Waits until `settled(nat)` holds for the gateway's addresses (each changed address `succeeded`, `failed` or gone):
+ * returns the gateway as last read, undefined when the gateway is gone. Progress lines show each address's status.
+ */
+export async function waitAddresses(
+    id: string,
+    what: string,
+    settled: (nat: AwsNatGateway) => boolean,
+    deadline: Deadline,
+): Promise<AwsNatGateway | undefined> {
+    const describe = (n: AwsNatGateway | undefined) =>
+        n
+            ? (n.NatGatewayAddresses ?? []).map((a) => `${a.AllocationId ?? a.PrivateIp ?? "?"} ${a.Status ?? "?"}`).join(", ") || "no addresses"
+            : "deleted";
+    const nat = await natPoller().wait({
+        id,
+        step: `NAT gateway ${id}: waiting for ${what}`,
+        done: (n) => gone(n) || settled(n!),
+        describe,
+        deadline,
+        progress,
+    });
+    return gone(nat) ? undefined : nat;
+}
+
 /** Waits until the gateway is gone (`deleted` or not found). */
 export async function waitNatGatewayDeleted(id: string, deadline: Deadline): Promise<void> {
     await natPoller().wait({ id, step: `NAT gateway ${id}: waiting for deleted`, done: gone, describe: stateOf, deadline, progress });
