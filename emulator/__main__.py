@@ -67,10 +67,13 @@ def main(argv: list[str] | None = None) -> int:
 
         iam.start_enforce = True
         state.config["iamEnforce"] = True
-    if fault_config is not None:
-        from . import faults
+    from . import faults
 
+    if fault_config is not None:
         faults.set_config(fault_config)
+    # What POST /ackless/reset {"settings": true} puts back.
+    state.remember_start_config()
+    faults.remember_start_config()
 
     server = make_server(args.host, args.port, create_app(), threaded=True)
     stopping = threading.Event()

@@ -127,15 +127,25 @@ def _tag_list(tags: Any) -> list[dict[str, str]]:
     raise BadRequest("tags must be an object or a list of {Key, Value}")
 
 
-def api_reset(_: Json) -> Json:
+def api_reset(body: Json) -> Json:
+    """Clears all state and the call log. With {"settings": true}, also every runtime
+    setting (POST /ackless/config, /ackless/faults) goes back to what the emulator
+    started with: a test run sharing one emulator resets it fully between tests."""
     from moto.moto_api._internal.models import moto_api_backend
 
+    settings = body.get("settings", False)
+    if not isinstance(settings, bool):
+        raise BadRequest("settings must be true or false")
     with state.lock:
         moto_api_backend.reset()
         state.reset_calls()
-        faults.restart()
+        if settings:
+            state.restore_start_config()
+            faults.restore_start_config()
+        else:
+            faults.restart()
         iam.reset()
-    return {"reset": True}
+    return {"reset": True, "settings": settings}
 
 
 def api_config(body: Json) -> Json:

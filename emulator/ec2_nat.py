@@ -263,13 +263,23 @@ def _first_failure(backend: Any, allocation_ids: list[str]) -> tuple[str, str] |
     return None
 
 
+def _gateway_not_attached(backend: Any, vpc_id: str) -> tuple[str, str] | None:
+    """Gateway.NotAttached for a public gateway whose VPC has no internet gateway (config natRequireInternetGateway)."""
+    if not state.config.get("natRequireInternetGateway"):
+        return None
+    for igw in getattr(backend, "internet_gateways", {}).values():
+        if igw.vpc is not None and igw.vpc.id == vpc_id:
+            return None
+    return "Gateway.NotAttached", f"Network {vpc_id} has no Internet gateway attached"
+
+
 def _build_zonal(backend: Any, nat: NatGateway, r: _Request) -> None:
     subnet = backend.get_subnet(r.subnet_id)
     public = r.connectivity == "public"
     eips = [r.allocation_id, *r.secondary_allocation_ids] if public else []
     secondary_ips = r.secondary_ips or [None] * (len(r.secondary_allocation_ids) if public else (r.secondary_count or 0))
     op = "associating" if public else "assigning"
-    failure = _first_failure(backend, eips)
+    failure = _first_failure(backend, eips) or (_gateway_not_attached(backend, subnet.vpc_id) if public else None)
     if failure is None and free_ip_count(subnet) < 1 + len(secondary_ips):
         failure = ("InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses to create this NAT gateway")
     if failure is not None:
@@ -320,7 +330,7 @@ def _build_regional(backend: Any, nat: NatGateway, r: _Request) -> None:
         zones = {s.availability_zone for per_zone in backend.subnets.values() for s in per_zone.values() if s.vpc_id == r.vpc_id}
         for i, name in enumerate(sorted(zones)):
             plan.append((zone_of(backend, name, None), r.allocation_id if i == 0 and r.allocation_id else None))
-    failure = _first_failure(backend, [a for _, a in plan if a])
+    failure = _first_failure(backend, [a for _, a in plan if a]) or _gateway_not_attached(backend, r.vpc_id)
     seen_zones: set[str] = set()
     for zone, allocation_id in plan:
         address = Address(allocation_id=allocation_id, primary=zone.name not in seen_zones, az=zone.name, az_id=zone.zone_id, op="associating")

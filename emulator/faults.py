@@ -157,6 +157,25 @@ def get_config() -> dict[str, Any]:
     return config
 
 
+_start_config: dict[str, Any] = {}
+
+
+def remember_start_config() -> None:
+    """Records the current fault config as the one a full reset puts back (--faults, else none)."""
+    global _start_config
+    with _lock:
+        _start_config = dict(_config)
+
+
+def restore_start_config() -> None:
+    """Puts the start fault config back and restarts the fault sequence: part of a full reset."""
+    global _config, _injected
+    with _lock:
+        _config = dict(_start_config)
+        _counters.clear()
+        _injected = 0
+
+
 def restart() -> None:
     """Restarts the fault sequence (counters), keeping the config: part of /ackless/reset."""
     global _injected

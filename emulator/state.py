@@ -16,10 +16,13 @@ lock = threading.RLock()
 # resource answer NotFound, as eventually consistent AWS APIs can (0: off).
 # canonicalSetOrder: set-valued lists of a distribution config come back in a
 # canonical order, not the request's (cloudfront_config.py).
+# natRequireInternetGateway: a public NAT gateway in a VPC without an attached internet gateway fails
+# Gateway.NotAttached, as in AWS (off by default: most fixtures make VPCs without one).
 # iamEnforce: every AWS call is checked against the caller's IAM policies
 # (iam.py); /ackless/reset puts it back to its start value (--iam).
 CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
+    "natRequireInternetGateway": False,
     "iamEnforce": False,
 }
 config: dict[str, float] = {
@@ -37,6 +40,22 @@ config: dict[str, float] = {
     # (cloudfront_function_test.py).
     "functionTimeLimitMs": 100.0,
 }
+
+# What a full reset (POST /ackless/reset {"settings": true}) puts back: the
+# config the emulator started with (its flags, else the defaults above).
+_start_config: dict[str, float] = dict(config)
+
+
+def remember_start_config() -> None:
+    """Records the current config as the start config (after the flags are applied)."""
+    _start_config.clear()
+    _start_config.update(config)
+
+
+def restore_start_config() -> None:
+    config.clear()
+    config.update(_start_config)
+
 
 _calls: list[dict[str, Any]] = []
 _calls_lock = threading.Lock()

@@ -12,7 +12,7 @@
  * exists: every resource's stored code `require`s exactly that path for
  * refresh and destroy. package.json's `exports` map keeps it resolvable (next
  * to the public entry points `ackless` and `ackless/k8s`), and
- * test/e2e/installed-package.test.ts checks it from an installed tarball.
+ * test/e2e/installed-package.e2e.test.ts checks it from an installed tarball.
  * Never move or rename registry.ts or the kind names it maps.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -18,9 +18,13 @@
 # on PATH), ACKLESS_NODE_VERSION=24.x.y (that Node.js, whatever the machine has), ACKLESS_SKIP_KUBE=1 (no Kubernetes pieces), PULUMI_CONFIG_PASSPHRASE
 # (default: the local-only passphrase).
 # `--pulumi-only` runs step 3's Pulumi CLI part alone (node_modules must exist).
+# `--build-only` runs steps 0-2 alone (what the unit tests need) and writes
+# .ackless/node-env.sh (PATH with the chosen Node.js) instead of .ackless/env.sh.
 set -euo pipefail
 PULUMI_ONLY=0
+BUILD_ONLY=0
 [[ "${1:-}" == "--pulumi-only" ]] && PULUMI_ONLY=1
+[[ "${1:-}" == "--build-only" ]] && BUILD_ONLY=1
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -105,6 +109,15 @@ find dist/test -name '*.test.js' 2>/dev/null | while read -r js; do
   src="${js#dist/}"
   [[ -f "${src%.js}.ts" ]] || rm -f "$js" "$js.map" "${js%.js}.d.ts"
 done
+fi
+if [[ $BUILD_ONLY == 1 ]]; then
+  mkdir -p .ackless
+  cat > .ackless/node-env.sh <<ENV
+# Written by scripts/bootstrap.sh --build-only: the Node.js the build used.
+export PATH="${NODE_DIR:+$NODE_DIR/bin:}\$PATH"
+ENV
+  say "ready: built with Node.js $(node --version)"
+  exit 0
 fi
 
 # --- 3. Pulumi toolchain ----------------------------------------------------

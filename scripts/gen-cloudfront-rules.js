@@ -211,7 +211,6 @@ for (const r of ROOTS) {
 // ------------------------------------------------------------ count and write
 
 let counts = { structures: 0, unknownField: 0, required: 0, type: 0, enum: 0, range: 0, length: 0, pattern: 0 };
-const fromModel = { range: 0, length: 0, pattern: 0 };
 for (const shape of Object.values(shapes)) {
     counts.structures++;
     counts.unknownField++;

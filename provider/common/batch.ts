@@ -20,7 +20,7 @@
  * ACKLESS_POLL_SHARED_MS (default 500 ms) apart.
  */
 import { envNumber } from "./env";
-import { Clock, systemClock } from "./clock";
+import { Clock, clock as currentClock } from "./clock";
 import { Deadline, DeadlineExceeded, pollDefaults } from "./wait";
 
 /** An AWS call that reads many ids at once. */
@@ -71,7 +71,7 @@ export class Coalescer<V> {
     constructor(private readonly source: BatchSource<V>, opts: CoalescerOptions = {}) {
         this.windowMs = opts.windowMs ?? envMs("ACKLESS_BATCH_WINDOW_MS", 25);
         this.busyWindowMs = Math.max(this.windowMs, opts.busyWindowMs ?? envMs("ACKLESS_BATCH_BUSY_WINDOW_MS", 100));
-        this.clock = opts.clock ?? systemClock;
+        this.clock = opts.clock ?? currentClock;
     }
 
     /** The value of `id` as the next batched call reads it; undefined when it does not exist. */
@@ -192,7 +192,7 @@ export class Poller<V> {
             sharedMs: opts.sharedMs ?? envMs("ACKLESS_POLL_SHARED_MS", 500),
             progressEveryMs: opts.progressEveryMs ?? d.progressEveryMs,
         };
-        this.clock = opts.clock ?? systemClock;
+        this.clock = opts.clock ?? currentClock;
     }
 
     /** How many resources are waiting now. */

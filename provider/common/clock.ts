@@ -17,6 +17,28 @@ export const systemClock: Clock = {
     },
 };
 
+let active: Clock = systemClock;
+
+/**
+ * The clock provider code runs on (sleep, Deadline, waitFor, retrying, the
+ * shared pollers, coalescers and rate limits): the system clock, or the fake
+ * one a unit test installed with installClock. It delegates at each call, so
+ * objects made before a test installs a clock follow it too.
+ */
+export const clock: Clock = {
+    now: () => active.now(),
+    setTimer: (ms, fn) => active.setTimer(ms, fn),
+};
+
+/** Makes `c` the clock provider code runs on (unit tests); returns a function that puts the previous one back. */
+export function installClock(c: Clock): () => void {
+    const previous = active;
+    active = c;
+    return () => {
+        active = previous;
+    };
+}
+
 /** Resolves after `ms` on `clock`. */
 export function sleepOn(clock: Clock, ms: number): Promise<void> {
     return new Promise((resolve) => clock.setTimer(ms, resolve));

@@ -18,14 +18,14 @@
  * A request that waits for the budget longer than a second says so in the
  * resource's progress lines.
  */
-import { Clock, sleepOn, systemClock } from "./clock";
+import { Clock, clock as currentClock, sleepOn } from "./clock";
 import { progress } from "./log";
 
 export class TokenBucket {
     private tokens: number;
     private last: number;
 
-    constructor(readonly perSecond: number, readonly burst: number, private readonly clock: Clock = systemClock) {
+    constructor(readonly perSecond: number, readonly burst: number, private readonly clock: Clock = currentClock) {
         this.tokens = burst;
         this.last = clock.now();
     }
@@ -37,7 +37,8 @@ export class TokenBucket {
      */
     reserve(): number {
         const now = this.clock.now();
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+        // max(0, ...): a clock that steps back (a test swapping clocks) never takes tokens away.
+        this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.perSecond);
         this.last = now;
         this.tokens -= 1;
         return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.perSecond) * 1000);
@@ -109,7 +110,7 @@ function limits(): Record<string, Limit> | undefined {
  * Waits for a token of `operation` on `service` in `region`. The AWS clients
  * of common/clients.ts call it before every request they send.
  */
-export async function throttle(service: string, region: string, operation: string, clock: Clock = systemClock): Promise<void> {
+export async function throttle(service: string, region: string, operation: string, clock: Clock = currentClock): Promise<void> {
     const all = limits();
     const limit = all?.[`${service}.${category(operation)}`];
     if (!limit) {

@@ -2,20 +2,29 @@
  * Waiting, written once: poll a status until it reaches a target, with a
  * deadline, a backoff that stays fast near the start and is capped so a state
  * change is noticed within the cap, and progress messages for the user.
+ * All time here is the Clock's (common/clock.ts), so unit tests run it on
+ * fake time.
  */
+import { clock, sleepOn } from "./clock";
 import { AcklessError } from "./errors";
+
+/** The current time in ms, on the Clock: use it (not Date.now()) to measure waits and budgets. */
+export const now = (): number => clock.now();
 
 /** A point in time after which a long operation gives up. */
 export class Deadline {
     readonly at: number;
-    constructor(readonly timeoutMs: number, now: number = Date.now()) {
-        this.at = now + timeoutMs;
+    constructor(
+        readonly timeoutMs: number,
+        start: number = now(),
+    ) {
+        this.at = start + timeoutMs;
     }
     remainingMs(): number {
-        return Math.max(0, this.at - Date.now());
+        return Math.max(0, this.at - now());
     }
     expired(): boolean {
-        return Date.now() >= this.at;
+        return now() >= this.at;
     }
 }
 
@@ -42,11 +51,15 @@ export function pollDefaults(): Required<Omit<PollOptions, "progress">> {
     };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` on the Clock. */
+export const sleep = (ms: number): Promise<void> => sleepOn(clock, ms);
 
 /** Thrown by waitFor when the deadline passes; `step` says where it stopped. */
 export class DeadlineExceeded extends AcklessError {
-    constructor(readonly step: string, message: string) {
+    constructor(
+        readonly step: string,
+        message: string,
+    ) {
         super(message, "DeadlineExceeded");
     }
 }
@@ -64,7 +77,7 @@ export async function waitFor<T>(
     options: PollOptions = {},
 ): Promise<T> {
     const d = { ...pollDefaults(), ...options };
-    const started = Date.now();
+    const started = now();
     let delay = d.minDelayMs;
     let lastProgress = started;
     for (;;) {
@@ -72,16 +85,13 @@ export async function waitFor<T>(
         if (done(value)) {
             return value;
         }
-        const now = Date.now();
-        if (now - lastProgress >= d.progressEveryMs) {
-            lastProgress = now;
-            options.progress?.(`${step}: still ${describe(value)} after ${Math.round((now - started) / 1000)} s`);
+        const t = now();
+        if (t - lastProgress >= d.progressEveryMs) {
+            lastProgress = t;
+            options.progress?.(`${step}: still ${describe(value)} after ${Math.round((t - started) / 1000)} s`);
         }
         if (deadline.expired()) {
-            throw new DeadlineExceeded(
-                step,
-                `${step}: gave up after ${Math.round((now - started) / 1000)} s, still ${describe(value)}`,
-            );
+            throw new DeadlineExceeded(step, `${step}: gave up after ${Math.round((t - started) / 1000)} s, still ${describe(value)}`);
         }
         await sleep(Math.min(delay, Math.max(50, deadline.remainingMs())));
         delay = Math.min(d.maxDelayMs, Math.ceil(delay * 1.5));
@@ -90,13 +100,23 @@ export async function waitFor<T>(
 
 /**
  * Retries `attempt` while `retryable(err)` holds, up to `maxAttempts` and
- * within `deadline`, with a short backoff. Used for 412 (re-read and retry),
- * 409 right after Deployed, and FunctionInUse.
+ * within `deadline`, with a short backoff. With `clipToDeadline`, a backoff
+ * never sleeps past the deadline (at most the time left, or 50 ms), so the
+ * last attempt comes at the deadline rather than a full step after it.
+ * Used for 412 (re-read and retry), 409 right after Deployed, and
+ * FunctionInUse.
  */
 export async function retrying<T>(
     attempt: (n: number) => Promise<T>,
     retryable: (err: unknown) => boolean,
-    opts: { maxAttempts: number; deadline?: Deadline; delayMs?: number; maxDelayMs?: number; onRetry?: (err: unknown, n: number) => void },
+    opts: {
+        maxAttempts: number;
+        deadline?: Deadline;
+        delayMs?: number;
+        maxDelayMs?: number;
+        clipToDeadline?: boolean;
+        onRetry?: (err: unknown, n: number) => void;
+    },
 ): Promise<T> {
     let delay = opts.delayMs ?? 200;
     for (let n = 1; ; n++) {
@@ -107,7 +127,7 @@ export async function retrying<T>(
                 throw err;
             }
             opts.onRetry?.(err, n);
-            await sleep(delay);
+            await sleep(opts.deadline && opts.clipToDeadline ? Math.min(delay, Math.max(50, opts.deadline.remainingMs())) : delay);
             delay = Math.min(opts.maxDelayMs ?? 2000, delay * 2);
         }
     }

@@ -145,7 +145,8 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         const id = a.idOf(observed);
         if (how === "created") {
             const label = `${what} ${id}`;
-            const limit = propagationDeadline(deadline);
+            // R5 has its own budget: a short ready deadline (deployTimeoutMinutes) never cuts it short.
+            const limit = propagationDeadline();
             const visible = a.visibility ? await waitVisibleOn(label, a.visibility(), id, limit) : await waitVisible(label, () => a.find(id), limit);
             if (visible === undefined) {
                 throw new AcklessError(

@@ -2,7 +2,7 @@
  * Unit, table-driven: `ackless adopt-ack`'s reference resolution
  * (provider/adopt-ack/references.ts, read.ts), naming, literals and the
  * generated program's text (plan.ts, program.ts), and its options.
- * End to end (real API server, engine, emulator): test/e2e/adopt-ack.test.ts.
+ * End to end (real API server, engine, emulator): test/e2e/adopt-ack.e2e.test.ts.
  */
 import { expect } from "chai";
 import * as fs from "fs";

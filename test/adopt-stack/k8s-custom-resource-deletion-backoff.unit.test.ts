@@ -11,6 +11,7 @@ import { CustomResources, KubeError } from "../../provider/k8s/kube";
 import { CONFLICT_BACKOFF, DeletionInputs, deleteVerified, removeFinalizerVerified } from "../../provider/k8s/custom-resource-deletion-provider";
 import { Deadline } from "../../provider/common/wait";
 import { rejection } from "./helpers";
+import { FakeClock, useFakeTime } from "../helpers/fake-clock";
 
 const FINALIZER = "finalizers.cloudfront.services.k8s.aws/Distribution";
 const target: DeletionInputs = {
@@ -31,7 +32,7 @@ const object = () => ({
 function fakeClient(status: number, failures = Infinity) {
     const writes: number[] = [];
     const answer = async () => {
-        writes.push(Date.now());
+        writes.push(clock().now());
         if (writes.length <= failures) {
             throw new KubeError(status, "Conflict", `HTTP ${status}`);
         }
@@ -41,16 +42,20 @@ function fakeClient(status: number, failures = Infinity) {
     return { client, writes };
 }
 
+/** The fake clock the describe below runs on (set there). */
+let clock: () => FakeClock;
+
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
 
 describe("k8s.CustomResourceDeletion conflict retries back off (unit, fake API server)", function () {
+    clock = useFakeTime();
     this.timeout(20_000);
 
     for (const status of [409, 422]) {
         it(`removing the finalizer: a ${status} that never stops gets a handful of attempts within a 1 s deadline, each wait longer, then the ${status}`, async () => {
             const { client, writes } = fakeClient(status);
-            const started = Date.now();
+            const started = clock().now();
             const err = await rejection(removeFinalizerVerified(client, target, new Deadline(1000)));
             expect(err).to.be.instanceOf(KubeError).and.have.property("status", status);
             // 0, 100, 300, 700, 1500 ms: five attempts; a tight loop would make thousands.
@@ -58,7 +63,7 @@ describe("k8s.CustomResourceDeletion conflict retries back off (unit, fake API s
             const waits = gaps(writes);
             expect(waits[0]).to.be.at.least(CONFLICT_BACKOFF.delayMs - 5);
             waits.slice(1).forEach((w, i) => expect(w).to.be.at.least(waits[i] * 1.8));
-            expect(Date.now() - started).to.be.below(1000 + CONFLICT_BACKOFF.maxDelayMs + 500);
+            expect(clock().now() - started).to.be.below(1000 + CONFLICT_BACKOFF.maxDelayMs + 500);
         });
     }
 

@@ -11,7 +11,7 @@
  * Run: npx tsc -p tsconfig.json && source .ackless/env.sh && node dist/test/bench/distribution-delete.bench.js [T...]
  */
 import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
-import { deleteDistribution } from "../../provider/cloudfront/distribution/manager";
+import { deleteDistribution } from "../../provider/cloudfront/distribution/ops";
 import { resetClients } from "../../provider/common/clients";
 import { Emulator, startEmulator } from "../helpers/emulator";
 import { newProject } from "../helpers/pulumi";

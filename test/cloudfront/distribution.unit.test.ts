@@ -2,8 +2,8 @@
  * cloudfront.Distribution provider, fault paths with a mocked CloudFront
  * client (aws-sdk-client-mock): 412 races, 409 right after Deployed,
  * NoSuchDistribution mid-way, deadlines, network errors, plus check and diff.
- * Throttling goes through the real SDK client against a local HTTP server, so
- * the SDK's own (adaptive) retries are what is tested.
+ * Throttling (the SDK's own retries, in real time) is in
+ * distribution-throttling.integration.test.ts.
  */
 import {
     CloudFrontClient,
@@ -19,11 +19,13 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import * as http from "http";
-import { AddressInfo } from "net";
-import { MAX_CALLER_REFERENCES, MAX_PRECONDITION_RETRIES, PENDING_CREATE_TAG, provider } from "../../provider/cloudfront/distribution/manager";
+import { provider } from "../../provider/cloudfront/distribution/adapter";
+import { MAX_PRECONDITION_RETRIES } from "../../provider/cloudfront/distribution/sdk";
+import { MAX_KEYS as MAX_CALLER_REFERENCES } from "../../provider/lifecycle/driver";
+import { PENDING_CREATE_TAG } from "../../provider/lifecycle/rules";
 import { resetClients } from "../../provider/common/clients";
 import { setProviderEnv } from "../helpers/env";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -113,6 +115,7 @@ class FakeCloudFront {
 }
 
 describe("cloudfront.Distribution provider (mocked AWS)", function () {
+    useFakeTime();
     let cf: AwsClientStub<CloudFrontClient>;
     let fake: FakeCloudFront;
     const saved = { min: process.env.ACKLESS_POLL_MIN_MS, max: process.env.ACKLESS_POLL_MAX_MS };
@@ -474,7 +477,7 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             createAnswers(used);
             const err = await rejection(provider.create(checked));
             expect(sentReferences().length).to.equal(MAX_CALLER_REFERENCES);
-            expect(err.message).to.include("all belong to other distributions");
+            expect(err.message).to.include("all name other resources"); // the lifecycle driver's wording
             expect(err.message).to.include("CallerReference");
         });
 
@@ -502,10 +505,49 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(d.deleteBeforeReplace).to.equal(false);
         });
 
+        it("a declared CallerReference carries the unfinished-create marker: its retry takes over the interrupted create's distribution, without walking", async () => {
+            const checked = (await provider.check({}, program({ CallerReference: "mine" }))).inputs;
+            fake.callerReference = "mine"; // the distribution the interrupted attempt made, still marked
+            createAnswers({ mine: "D1" });
+            pendingCreateMarker("mine");
+            const out = await provider.create(checked);
+            expect(out.id).to.equal("D1");
+            expect(sentReferences()).to.deep.equal(["mine"]);
+            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags.Items).to.deep.include({ Key: PENDING_CREATE_TAG, Value: "mine" });
+            // Done: the marker is removed, the configuration is as declared.
+            expect(calls(UntagResourceCommand).map((u) => u.TagKeys.Items)).to.deep.include([PENDING_CREATE_TAG]);
+            expect(out.outs.distributionConfig.CallerReference).to.equal("mine");
+        });
+
+        it("a new distribution that reads never show (R5) fails the create naming its CallerReference, and stays marked for the next up", async () => {
+            const restore = setProviderEnv({ ACKLESS_PROPAGATION_TIMEOUT_S: "0.3" });
+            try {
+                const checked = (await provider.check({}, program())).inputs;
+                const ref = checked.distributionConfig.CallerReference;
+                cf.on(CreateDistributionWithTagsCommand).callsFake((input) => {
+                    const config = input.DistributionConfigWithTags.DistributionConfig;
+                    // D3 is never readable: GetDistribution answers NoSuchDistribution for it.
+                    return { ETag: "E1", Distribution: { Id: "D3", ARN: "arn:aws:cloudfront::123456789012:distribution/D3", Status: "InProgress", DomainName: "d3.cloudfront.net", DistributionConfig: config } };
+                });
+                const err = await rejection(provider.create(checked));
+                expect(err.awsCode).to.equal("NotVisibleAfterCreate");
+                expect(err.message).to.include("D3").and.include(`CallerReference ${ref}`).and.include("run pulumi up again");
+                expect(calls(GetDistributionCommand).some((g) => g.Id === "D3")).to.equal(true);
+                // Not deleted, and still marked as an unfinished create.
+                expect(calls(DeleteDistributionCommand)).to.deep.equal([]);
+                expect(calls(UntagResourceCommand)).to.deep.equal([]);
+            } finally {
+                restore();
+            }
+        });
+
         it("adopt-or-create of a missing id creates with the derived reference and walks like any create", async () => {
-            const checked = (await provider.check({}, { ...program(), adopt: { id: "EMISSING", mode: "adopt-or-create" } })).inputs;
+            // An identity no earlier check saw with old inputs (R3 would drop adopt as a replacement's re-check).
+            const fresh = { ...program(), __identity: "proj/dev//fresh" };
+            const checked = (await provider.check({}, { ...fresh, adopt: { id: "EMISSING", mode: "adopt-or-create" } })).inputs;
+            expect(checked.adopt).to.deep.equal({ id: "EMISSING", mode: "adopt-or-create" });
             expect(checked.distributionConfig).to.not.have.property("CallerReference");
-            const ref = (await provider.check({}, program())).inputs.distributionConfig.CallerReference;
+            const ref = (await provider.check({}, fresh)).inputs.distributionConfig.CallerReference;
             fake.callerReference = ref;
             createAnswers({ [ref]: "D1" });
             pendingCreateMarker(ref);
@@ -513,35 +555,6 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(out.id).to.equal("D1");
             expect(sentReferences()).to.deep.equal([ref]);
         });
-    });
-});
-
-describe("cloudfront.Distribution provider: throttling (real SDK client, local HTTP server)", () => {
-    let server: http.Server;
-    let requests: string[] = [];
-    let restoreEnv: () => void = () => undefined;
-
-    before(async () => {
-        server = http.createServer((req, res) => {
-            requests.push(`${req.method} ${req.url}`);
-            const throttle = requests.length <= 2;
-            const code = throttle ? "Throttling" : "NoSuchDistribution";
-            res.writeHead(throttle ? 400 : 404, { "content-type": "text/xml", "x-amzn-requestid": "r" });
-            res.end(`<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
-        });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
-        restoreEnv = setProviderEnv(env);
-    });
-    after(async () => {
-        restoreEnv();
-        await new Promise<void>((r) => server.close(() => r()));
-    });
-
-    it("throttled GetDistribution calls are retried by the SDK (adaptive mode) and the delete completes", async () => {
-        requests = [];
-        await provider.delete("D1", {});
-        expect(requests).to.deep.equal(Array(3).fill("GET /2020-05-31/distribution/D1"));
     });
 });
 

@@ -18,6 +18,7 @@ import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { provider } from "../../provider/cloudfront/function/adapter";
 import { syntaxError } from "../../provider/cloudfront/function/validate";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const ARN = "arn:aws:cloudfront::123456789012:function/fn";
 const CODE = "function handler(event) { return event.request; }";
@@ -38,6 +39,7 @@ const summary = (stage: string, status = "UNASSOCIATED") => ({
 const enc = (s: string): any => new TextEncoder().encode(s);
 
 describe("cloudfront.Function provider (mocked AWS)", function () {
+    useFakeTime();
     // Created in before(), not at describe time: mockClient stubs the class for
     // every instance, and mocha loads all spec files before running any.
     let cf: AwsStub<any, any, any>;

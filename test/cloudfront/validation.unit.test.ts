@@ -6,7 +6,7 @@
  * model cannot express (keys, ARN shapes, origin references).
  */
 import { expect } from "chai";
-import { provider as distribution } from "../../provider/cloudfront/distribution/manager";
+import { provider as distribution } from "../../provider/cloudfront/distribution/adapter";
 import { provider as fn } from "../../provider/cloudfront/function/adapter";
 import { RULE_COUNTS } from "../../provider/cloudfront/model.generated";
 

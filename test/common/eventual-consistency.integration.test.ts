@@ -8,7 +8,7 @@
 import { CloudFrontClient, ListDistributionsCommand, ListFunctionsCommand } from "@aws-sdk/client-cloudfront";
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { provider as distribution } from "../../provider/cloudfront/distribution/manager";
+import { provider as distribution } from "../../provider/cloudfront/distribution/adapter";
 import { provider as fn } from "../../provider/cloudfront/function/adapter";
 import { provider as nat } from "../../provider/ec2/nat-gateway/adapter";
 import { useEmulator } from "../helpers/emulator";

@@ -17,6 +17,7 @@ import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
 import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
+import { useFakeTime } from "../helpers/fake-clock";
 
 const ID = "nat-0123456789abcdef0";
 const SUBNET = "subnet-0123456789abcdef0";
@@ -50,6 +51,7 @@ const described = (...nats: NatGateway[]) => ({ NatGateways: nats });
 const marked = (n: NatGateway, token: string): NatGateway => ({ ...n, Tags: [...(n.Tags ?? []), { Key: "ackless:pending-create", Value: token }] });
 
 describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
+    useFakeTime();
     // Mocks EC2Client.prototype.send: only while this file's tests run, so that
     // other spec files in the same mocha process keep the real client.
     let mock: ReturnType<typeof mockClient>;

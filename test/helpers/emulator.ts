@@ -19,6 +19,8 @@ export interface EmulatorConfig {
    * not the request's, as CloudFront does (default CANONICAL_SET_ORDER_DEFAULT; null: back to the default).
    */
   canonicalSetOrder?: boolean | null;
+  /** A public NAT gateway in a VPC without an internet gateway fails Gateway.NotAttached, as in AWS (default off; null: the default). */
+  natRequireInternetGateway?: boolean | null;
   /** CloudFront KeyValueStore PROVISIONING to READY (default 0: READY on the first read after the create). */
   kvsSeconds?: number;
   /**
@@ -88,7 +90,10 @@ export interface EmulatorOptions extends EmulatorConfig {
 export interface Emulator {
   endpoint: string;
   port: number;
+  /** Clears all state and the call log; transition times and faults stay as they are. */
   reset(): Promise<void>;
+  /** reset(), and every runtime setting (config, faults) back to what the emulator started with. */
+  resetAll(): Promise<void>;
   setConfig(config: EmulatorConfig): Promise<Required<EmulatorConfig>>;
   getConfig(): Promise<Required<EmulatorConfig>>;
   calls(): Promise<EmulatorCall[]>;
@@ -148,6 +153,8 @@ const START_TIMEOUT_MS = 30_000;
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // For measuring how many emulators a run starts: one line per start-up.
+  if (process.env.ACKLESS_EMULATOR_START_LOG) fs.appendFileSync(process.env.ACKLESS_EMULATOR_START_LOG, `${endpoint}\n`);
   const args = ["-m", "emulator", "--port", String(port)];
   if (opts.deploySeconds !== undefined) args.push("--deploy-seconds", String(opts.deploySeconds));
   if (opts.natSeconds !== undefined) args.push("--nat-seconds", String(opts.natSeconds));
@@ -166,9 +173,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     stderr = (stderr + d).slice(-20_000);
   });
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  // A test process that exits (mocha's --exit, a crash) never leaves its emulator behind.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const exitPromise = new Promise<void>((resolve) =>
     child.once("exit", (code, signal) => {
       exited = { code, signal };
+      process.removeListener("exit", killOnExit);
       resolve();
     }),
   );
@@ -207,6 +218,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     async reset() {
       await api(endpoint, "POST", "reset");
     },
+    async resetAll() {
+      await api(endpoint, "POST", "reset", { settings: true });
+    },
     setConfig: (config) => api(endpoint, "POST", "config", config),
     getConfig: () => api(endpoint, "GET", "config"),
     async calls() {
@@ -233,7 +247,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return {
         AWS_ENDPOINT_URL: endpoint,
         // The KeyValueStore data plane's SDK calls {account}.{endpoint host}: a name under localhost, which a client
-        // reaches with an agent that resolves *.localhost to the loopback (test/emulator/cloudfront-kvs-data.test.ts).
+        // reaches with an agent that resolves *.localhost to the loopback (test/emulator/cloudfront-kvs-data.contract.test.ts).
         AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${port}`,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
@@ -251,32 +265,53 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return emulator;
 }
 
+/** The settings of opts, applied to an emulator that was just fully reset. */
+async function apply(emulator: Emulator, opts: EmulatorOptions): Promise<void> {
+  const { faults, ...config } = opts;
+  if (Object.values(config).some((v) => v !== undefined)) await emulator.setConfig(config);
+  if (faults !== undefined) await emulator.setFaults(faults);
+}
+
+let shared: Promise<Emulator> | undefined;
+
 /**
- * Mocha helper: one emulator per describe block (started in before(); before each test it is
- * reset and its transition times and faults set back to opts, default 0 and none; stopped in after()). Returns a getter because the emulator exists only once before() ran.
+ * The one emulator of this test run: started on first use (no start flags), stopped when the run ends
+ * (stopSharedEmulator, a root hook in hooks.ts). Each call resets it fully (state, call log, and every runtime
+ * setting back to the defaults: resetAll), then sets the transition times and faults of opts, as start flags would.
+ * The handle's stop() does nothing: the run owns the process. Tests of the start flags themselves use startEmulator.
+ */
+export async function sharedEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  shared ??= startEmulator().catch((err) => {
+    shared = undefined;
+    throw err;
+  });
+  const emulator = await shared;
+  await emulator.resetAll();
+  await apply(emulator, opts);
+  return { ...emulator, stop: async () => undefined };
+}
+
+/** Stops the run's shared emulator, if one was started (root after-all hook). */
+export async function stopSharedEmulator(): Promise<void> {
+  const started = shared;
+  shared = undefined;
+  await (await started?.catch(() => undefined))?.stop();
+}
+
+/**
+ * Mocha helper: the run's shared emulator for a describe block. Before each test it is fully reset (state, call
+ * log, every runtime setting) and set to opts (transition times default 0, no faults). Returns a getter because the
+ * emulator exists only once before() ran.
  */
 export function useEmulator(opts: EmulatorOptions = {}): () => Emulator {
   let emulator: Emulator | undefined;
   before(async function () {
     this.timeout(START_TIMEOUT_MS + 5_000);
-    emulator = await startEmulator(opts);
+    emulator = await sharedEmulator();
   });
   beforeEach(async () => {
-    await emulator!.reset();
-    await emulator!.setConfig({
-      deploySeconds: opts.deploySeconds ?? 0,
-      natSeconds: opts.natSeconds ?? 0,
-      natEipQuota: 2,
-      notDisabledSeconds: opts.notDisabledSeconds ?? 0,
-      notFoundAfterCreateSeconds: opts.notFoundAfterCreateSeconds ?? 0,
-      canonicalSetOrder: opts.canonicalSetOrder ?? null,
-      kvsSeconds: opts.kvsSeconds ?? 0,
-      functionTimeLimitMs: opts.functionTimeLimitMs ?? FUNCTION_TIME_LIMIT_MS_DEFAULT,
-    });
-    await emulator!.setFaults(opts.faults ?? {});
-  });
-  after(async () => {
-    await emulator?.stop();
+    await emulator!.resetAll();
+    await apply(emulator!, opts);
   });
   return () => {
     if (!emulator) throw new Error("emulator not started: call the getter inside a test or hook");

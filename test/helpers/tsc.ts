@@ -18,6 +18,30 @@ export interface CheckedProject {
     recheck(text: string): string[];
 }
 
+/**
+ * Parsed declaration files (the TypeScript libs, node_modules, ackless's dist), shared by every check in this
+ * process: they are the same for every generated project, and parsing them is much of a check's time.
+ */
+const parsed = new Map<string, ts.SourceFile>();
+
+function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+        if (!fileName.endsWith(".d.ts")) {
+            return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        }
+        const key = `${JSON.stringify(languageVersion)}|${fileName}`;
+        let file = parsed.get(key);
+        if (!file) {
+            file = getSourceFile(fileName, languageVersion, onError, shouldCreate);
+            if (file) parsed.set(key, file);
+        }
+        return file;
+    };
+    return host;
+}
+
 /** Writes `files` to a temp dir, type-checks them, and removes the dir when `use` returns. */
 export function withCheckedProject<T>(files: Record<string, string>, use: (p: CheckedProject) => T): T {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-tsc-"));
@@ -33,13 +57,14 @@ export function withCheckedProject<T>(files: Record<string, string>, use: (p: Ch
             },
         })!;
         const messages = (p: ts.Program) => ts.getPreEmitDiagnostics(p).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-        const program = ts.createProgram(config.fileNames, config.options);
+        const host = cachingHost(config.options);
+        const program = ts.createProgram(config.fileNames, config.options, host);
         return use({
             strict: config.options.strict === true,
             diagnostics: messages(program),
             recheck(text: string) {
                 fs.writeFileSync(path.join(dir, "index.ts"), text);
-                return messages(ts.createProgram(config.fileNames, config.options, undefined, program));
+                return messages(ts.createProgram(config.fileNames, config.options, host, program));
             },
         });
     } finally {

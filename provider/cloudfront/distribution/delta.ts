@@ -1,16 +1,26 @@
 /**
- * cloudfront.Distribution, the configuration as ackless sends, compares and
- * stores it: defaults, normalization, projection on the declared fields,
- * the merge onto the live configuration, and the outputs.
+ * cloudfront.Distribution, pure: the configuration as ackless sends, compares
+ * and stores it (defaults, normalization, projection on the declared fields,
+ * the merge onto the live configuration), the outputs, and diff.
  */
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import { diffFields, FieldRule, isObject, Obj } from "../../common/diff";
+import { progress } from "../../common/log";
+import { sameTags, splitTags, Tags } from "../../common/tags";
 import { Change, changes, describeChanges, mergeOwned, ownedPaths, project, toCanonical, toWire } from "../ownership";
-import { splitTags, Tags } from "../../common/tags";
-import { CLOUDFRONT_HOSTED_ZONE_ID, derivedCallerReference } from "./hooks";
-import type { FoundDistribution } from "./sdk";
+import { derivedCallerReference, sameCallerReference } from "./keys";
+import {
+    CLOUDFRONT_HOSTED_ZONE_ID,
+    DEFAULT_DELETE_TIMEOUT_MINUTES,
+    DEFAULT_DEPLOY_TIMEOUT_MINUTES,
+    DistributionStatus,
+    FoundDistribution,
+} from "./types";
 
-export type Obj = Record<string, any>;
-export const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+/** A positive number of minutes, else the default. */
+export function minutes(value: unknown, dflt: number): number {
+    return typeof value === "number" && value > 0 ? value : dflt;
+}
 
 /**
  * The comparable form of a configuration: no null/undefined values, Dates as
@@ -118,14 +128,75 @@ export function outputsOf(inputs: Obj, d: FoundDistribution, observedTags: Tags,
         hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
         callerReference: d.config.CallerReference ?? "",
     };
-    for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes", "incarnation"]) {
+    for (const k of ["waitForDeployment", "deployTimeoutMinutes", "deleteTimeoutMinutes"]) {
         if (inputs[k] !== undefined && inputs[k] !== null) {
             outs[k] = inputs[k];
         }
     }
-    if (inputs.adopted === true) {
-        outs.adopted = true;
-    }
     return outs;
 }
+
+// ------------------------------------------------------------------- diff
+
+/** What differs: a CallerReference change replaces; every other field, at any depth, updates in place. */
+export function distributionDiff(id: string, olds: Obj, news: Obj) {
+    const oc: Obj = isObject(olds.distributionConfig) ? olds.distributionConfig : {};
+    const nc: Obj = isObject(news.distributionConfig) ? normalizeConfig(news.distributionConfig) : {};
+    const derived = news.__callerReferenceGenerated === true;
+    const sameReference = (a: unknown, b: unknown) => sameCallerReference(a, b, derived);
+    const rules: FieldRule[] = [
+        { name: "distributionConfig.CallerReference", replaces: true, equal: sameReference },
+        { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
+        { name: "waitForDeployment", equal: (a, b) => (a ?? true) === (b ?? true) },
+        { name: "deployTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DEPLOY_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DEPLOY_TIMEOUT_MINUTES) },
+        { name: "deleteTimeoutMinutes", equal: (a, b) => minutes(a, DEFAULT_DELETE_TIMEOUT_MINUTES) === minutes(b, DEFAULT_DELETE_TIMEOUT_MINUTES) },
+    ];
+    const flat = (src: Obj, cfg: Obj) => ({ ...src, "distributionConfig.CallerReference": cfg.CallerReference });
+    const d = diffFields(flat(olds, oc), flat(news, nc), rules);
+    // Every path the update changes, at any depth, resets included (field ownership: ../ownership.ts).
+    const delta = isObject(news.distributionConfig) ? configDelta(oc, news.distributionConfig, previouslyOwned(olds)) : [];
+    if (delta.length > 0) {
+        progress(`CloudFront distribution ${id}: UpdateDistribution of ${describeChanges(delta)}`);
+    }
+    const changed = [...delta.map((c) => `distributionConfig.${c.path}`), ...d.changed];
+    // A replacement that keeps a derived CallerReference (forced: `--replace`,
+    // replaceOnChanges) deletes first: created first, the new distribution
+    // would find the old one holding the reference.
+    const deleteBeforeReplace = derived && nc.CallerReference !== undefined && sameReference(oc.CallerReference, nc.CallerReference);
+    // The engine takes top-level input names.
+    return { ...d, changes: changed.length > 0, changed, delta, replaces: d.replaces!.length > 0 ? ["distributionConfig"] : [], deleteBeforeReplace };
+}
+
+// --------------------------------------------------------- adopt, liveness
+
+/** A declared CallerReference must be the adopted distribution's (it cannot change). */
+export function callerReferenceMismatch(live: DistributionConfig, desired: Obj | undefined): string | undefined {
+    const declared = desired?.CallerReference;
+    if (typeof declared === "string" && declared !== live.CallerReference) {
+        return (
+            `adopt: distributionConfig.CallerReference ${JSON.stringify(declared)} differs from the adopted distribution's ` +
+            `${JSON.stringify(live.CallerReference)}; it cannot change: omit CallerReference (the live one is kept) or declare the live one`
+        );
+    }
+    return undefined;
+}
+
+/**
+ * A distribution on its way out: disabled while the program wants it enabled
+ * (ackless never creates it so; the delete sequence disables first).
+ */
+export function isBeingDeleted(d: { enabled: boolean }, desired: Obj | undefined): boolean {
+    return !d.enabled && desired?.Enabled !== false;
+}
+
+export const describeState = (d: DistributionStatus | undefined) => (d ? `${d.enabled ? "enabled" : "disabled"} and ${d.status}` : "gone");
+
+export const statusOf = (d: FoundDistribution): DistributionStatus => ({
+    id: d.id,
+    arn: d.arn,
+    domainName: d.domainName,
+    status: d.status,
+    enabled: d.enabled,
+    lastModifiedTime: d.lastModifiedTime,
+});
 

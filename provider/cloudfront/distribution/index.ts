@@ -1,8 +1,8 @@
 /**
  * cloudfront.Distribution: a CloudFront distribution managed by a Pulumi
  * dynamic provider. The provider code stored in state only delegates to the
- * installed ackless package (see ../delegate.ts); the AWS calls live in
- * ./manager.ts.
+ * installed ackless package (see ../../delegate.ts); the implementation is
+ * in adapter.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";

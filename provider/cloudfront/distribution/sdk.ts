@@ -1,26 +1,33 @@
 /**
- * cloudfront.Distribution, AWS calls: find by id (one not-found notion:
- * undefined), tags, and the CallerReference holder look-up.
+ * cloudfront.Distribution: every AWS call (tags through ../tags.ts, shared by
+ * every CloudFront kind). Reads answer "does it exist and what is it" with
+ * one not-found notion (NoSuchDistribution: undefined); status reads of many
+ * distributions are coalesced (common/batch.ts). Writes: create with a
+ * CallerReference, update over the live ETag (412 re-reads), delete.
  */
-import { GetDistributionCommand, GetDistributionConfigCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
-import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import {
+    CreateDistributionWithTagsCommand,
+    DeleteDistributionCommand,
+    DistributionConfig,
+    GetDistributionCommand,
+    GetDistributionConfigCommand,
+    ListDistributionsCommand,
+    UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
 import { Coalescer, Poller, shared } from "../../common/batch";
 import { awsScopeKey, cloudfront, currentAwsScope, withAws } from "../../common/clients";
-import { describeAwsError, isAwsError } from "../../common/errors";
+import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { progress } from "../../common/log";
-import { fromKeyValueList, Tags } from "../../common/tags";
+import { Tags, toKeyValueList } from "../../common/tags";
+import { Deadline, retrying } from "../../common/wait";
+import { statusOf } from "./delta";
+import { readTags } from "../tags";
+import type { DistributionStatus, FoundDistribution, ObservedDistribution } from "./types";
 
-/** A distribution as GetDistribution shows it. */
-export interface FoundDistribution {
-    id: string;
-    arn: string;
-    domainName: string;
-    status: string;
-    enabled: boolean;
-    etag: string;
-    lastModifiedTime?: string;
-    config: DistributionConfig;
-}
+/** 412 PreconditionFailed: re-read the ETag and retry this many times. */
+export const MAX_PRECONDITION_RETRIES = 5;
+
+// ------------------------------------------------------------------- reads
 
 /** Does it exist and what is it: undefined when CloudFront says NoSuchDistribution. */
 export async function findDistribution(id: string): Promise<FoundDistribution | undefined> {
@@ -45,26 +52,17 @@ export async function findDistribution(id: string): Promise<FoundDistribution | 
     }
 }
 
-/** What a wait needs to know of a distribution: ListDistributions' summary carries it for many at once. */
-export interface DistributionStatus {
-    id: string;
-    arn: string;
-    domainName: string;
-    status: string;
-    enabled: boolean;
-    lastModifiedTime?: string;
-    /** The whole distribution, with its ETag, when this status was read with GetDistribution. */
-    found?: FoundDistribution;
+/** The distribution and its tags (../tags.ts); undefined when either read says it is gone. */
+export async function findObservedDistribution(id: string): Promise<ObservedDistribution | undefined> {
+    const d = await findDistribution(id);
+    return d && withTags(d);
 }
 
-export const statusOf = (d: FoundDistribution): DistributionStatus => ({
-    id: d.id,
-    arn: d.arn,
-    domainName: d.domainName,
-    status: d.status,
-    enabled: d.enabled,
-    lastModifiedTime: d.lastModifiedTime,
-});
+/** `d` with its tags, undefined when they say it is gone. */
+async function withTags(d: FoundDistribution): Promise<ObservedDistribution | undefined> {
+    const tags = await readTags(d.arn);
+    return tags === undefined ? undefined : { ...d, tags };
+}
 
 /** Below this many ids a batch reads each with GetDistribution; from it on, ListDistributions pages. */
 export const LIST_FROM_IDS = 2;
@@ -131,22 +129,6 @@ export function findDistributionStatus(id: string): Promise<DistributionStatus |
     return distributionReader().get(id);
 }
 
-/** The distribution's tags, or undefined when it is gone. */
-export async function findTags(arn: string): Promise<Tags | undefined> {
-    try {
-        const out = await cloudfront().send(new ListTagsForResourceCommand({ Resource: arn }));
-        return fromKeyValueList(out.Tags?.Items);
-    } catch (err) {
-        if (isAwsError(err, "NoSuchResource", "NoSuchDistribution")) {
-            return undefined;
-        }
-        throw describeAwsError(`reading the tags of ${arn}`, err);
-    }
-}
-
-export const describeState = (d: DistributionStatus | undefined) =>
-    d ? `${d.enabled ? "enabled" : "disabled"} and ${d.status}` : "gone";
-
 /** The distribution id at the end of a DistributionAlreadyExists message ("... Already exists: E123"), if any. */
 export function idInAlreadyExists(err: unknown): string | undefined {
     const message = (err as { message?: string } | undefined)?.message ?? "";
@@ -197,11 +179,11 @@ export class CallerReferenceScan {
 }
 
 /**
- * The live distribution holding `reference` after CreateDistribution said
- * DistributionAlreadyExists, or undefined when it is gone (the reference was
- * used by a distribution since deleted).
+ * The live distribution holding `reference`, with its tags, after
+ * CreateDistribution said DistributionAlreadyExists, or undefined when it is
+ * gone (the reference was used by a distribution since deleted).
  */
-export async function findReferenceHolder(reference: string, err: unknown, scan: CallerReferenceScan): Promise<FoundDistribution | undefined> {
+export async function findReferenceHolder(reference: string, err: unknown, scan: CallerReferenceScan): Promise<ObservedDistribution | undefined> {
     const named = idInAlreadyExists(err);
     if (named) {
         const d = await findDistribution(named);
@@ -209,12 +191,114 @@ export async function findReferenceHolder(reference: string, err: unknown, scan:
             return undefined;
         }
         if (d.config.CallerReference === reference) {
-            return d;
+            return withTags(d);
         }
         // AWS named another distribution than the one holding it: look for ourselves.
     }
     progress(`CloudFront: looking for the distribution holding CallerReference ${reference} (ListDistributions + GetDistributionConfig)`);
     const id = await scan.holderOf(reference);
-    return id ? findDistribution(id) : undefined;
+    return id ? findObservedDistribution(id) : undefined;
 }
 
+
+// ------------------------------------------------------------------ writes
+
+/**
+ * CreateDistributionWithTags with `config` and `tags` (the user's and the
+ * lifecycle's): the new distribution, or `{ used }` when CloudFront answers
+ * DistributionAlreadyExists (the CallerReference was used before), with the
+ * error for findReferenceHolder.
+ */
+export async function createDistributionCall(config: DistributionConfig, tags: Tags): Promise<FoundDistribution | { used: unknown }> {
+    let created;
+    try {
+        created = await cloudfront().send(
+            new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(tags) } } }),
+        );
+    } catch (err) {
+        if (isAwsError(err, "DistributionAlreadyExists")) {
+            return { used: err };
+        }
+        throw describeAwsError("creating CloudFront distribution", err);
+    }
+    const dist = created.Distribution;
+    if (!dist?.Id) {
+        throw new AcklessError("creating CloudFront distribution: AWS returned no distribution Id");
+    }
+    return {
+        id: dist.Id,
+        arn: dist.ARN ?? "",
+        domainName: dist.DomainName ?? "",
+        status: dist.Status ?? "InProgress",
+        enabled: dist.DistributionConfig?.Enabled ?? config.Enabled ?? true,
+        etag: created.ETag ?? "",
+        lastModifiedTime: dist.LastModifiedTime ? new Date(dist.LastModifiedTime).toISOString() : undefined,
+        config: dist.DistributionConfig ?? config,
+    };
+}
+
+/**
+ * GetDistributionConfig for a fresh ETag, `change` the config, and
+ * UpdateDistribution(IfMatch); 412 re-reads and retries. Returns false when
+ * the distribution is gone, "unchanged" when `change` returned false.
+ */
+export async function updateConfig(
+    id: string,
+    what: string,
+    change: (live: DistributionConfig) => DistributionConfig | false,
+    deadline?: Deadline,
+    onUpdated?: (etag: string | undefined) => void,
+): Promise<boolean | "unchanged"> {
+    const cf = cloudfront();
+    return retrying(
+        async () => {
+            let live;
+            try {
+                live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            const next = change(live.DistributionConfig!);
+            if (next === false) {
+                return "unchanged";
+            }
+            try {
+                const out = await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: next }));
+                onUpdated?.(out.ETag);
+            } catch (err) {
+                if (isAwsError(err, "NoSuchDistribution")) {
+                    return false;
+                }
+                throw err;
+            }
+            return true;
+        },
+        (err) => isAwsError(err, "PreconditionFailed"),
+        {
+            maxAttempts: MAX_PRECONDITION_RETRIES + 1,
+            deadline,
+            delayMs: 100,
+            maxDelayMs: 1000,
+            onRetry: (_err, n) => progress(`CloudFront distribution ${id}: ${what}: the ETag changed (412), re-reading (retry ${n})`),
+        },
+    ).catch((err) => {
+        throw err instanceof AcklessError ? err : describeAwsError(`${what} CloudFront distribution ${id}`, err);
+    });
+}
+
+
+/** DeleteDistribution with the ETag of its latest configuration; false when it is already gone. 412 and 409 are the caller's. */
+export async function deleteDistributionCall(id: string, etag: string): Promise<boolean> {
+    try {
+        await cloudfront().send(new DeleteDistributionCommand({ Id: id, IfMatch: etag }));
+        return true;
+    } catch (err) {
+        if (isAwsError(err, "NoSuchDistribution")) {
+            return false;
+        }
+        throw err;
+    }
+}

@@ -7,13 +7,74 @@
  * - what the model cannot say: unique keys in keyed lists (origin and origin
  *   group Ids, PathPatterns, error codes, event types, header names), cache
  *   behaviors targeting a known origin, ARN shapes (ARN_SHAPES);
- * - tags (count, key and value length and characters, from the model).
+ * - tags (count, key and value length and characters, from the model);
+ * - the deadlines and waitForDeployment.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN } from "../../common/diff";
+import { isObject, known, Obj, UNKNOWN } from "../../common/diff";
+import { validateTags } from "../../common/tags";
+import type { CheckContext } from "../../lifecycle/adapter";
 import { KEYS } from "../ownership";
 import { ModelFailure, validateShape, validateTagMap } from "../validate-model";
-import { isObject, Obj } from "./delta";
+import { fillDefaults, normalizeConfig } from "./delta";
+import type { DistributionInputs } from "./types";
+
+/**
+ * All of check(): the configuration with its defaults (the CallerReference
+ * derived once, then kept from the old inputs), and a failure per problem,
+ * naming the field's path and the fix. `adopt` is the driver's.
+ */
+export async function validate(
+    news: Obj,
+    olds: Obj | undefined,
+    ctx: CheckContext,
+): Promise<{ inputs: DistributionInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const inputs = { ...news } as DistributionInputs;
+    const cfg = news.distributionConfig;
+    if (!isObject(cfg)) {
+        if (known(cfg)) {
+            failures.push({ property: "distributionConfig", reason: "distributionConfig: required (Origins, DefaultCacheBehavior, ...)" });
+        }
+    } else {
+        const declared = normalizeConfig(cfg).CallerReference;
+        const previous = olds?.distributionConfig?.CallerReference;
+        inputs.distributionConfig = fillDefaults(cfg, previous, news.__identity);
+        // A reference the program does not declare is ackless's: create
+        // may walk it (<ref>.1, ...) past used ones.
+        if (declared === undefined) {
+            inputs.__callerReferenceGenerated = true;
+        } else {
+            delete inputs.__callerReferenceGenerated;
+        }
+        // An adopted distribution keeps its own CallerReference: none is
+        // generated for an adoption, nor later for a resource that was
+        // adopted (its inputs never held one).
+        const adopting = ctx.adoption !== undefined || ctx.adoptionUnknown;
+        if (declared === undefined && previous === undefined && (ctx.creating ? adopting : true)) {
+            delete inputs.distributionConfig.CallerReference;
+        }
+        validateDistributionConfig(inputs.distributionConfig, failures);
+    }
+    const tagReasons = validateTags("tags", known(news.tags) ? news.tags : undefined);
+    for (const reason of tagReasons) {
+        failures.push({ property: "tags", reason });
+    }
+    if (tagReasons.length === 0 && known(news.tags)) {
+        validateDistributionTags(news.tags, failures);
+    }
+    for (const k of ["deleteTimeoutMinutes", "deployTimeoutMinutes"]) {
+        const v = news[k];
+        if (v !== undefined && v !== null && known(v) && !(typeof v === "number" && Number.isFinite(v) && v > 0)) {
+            failures.push({ property: k, reason: `${k}: must be a positive number of minutes (got ${JSON.stringify(v)})` });
+        }
+    }
+    const w = news.waitForDeployment;
+    if (w !== undefined && w !== null && known(w) && typeof w !== "boolean") {
+        failures.push({ property: "waitForDeployment", reason: "waitForDeployment: must be true or false" });
+    }
+    return { inputs, failures };
+}
 
 /**
  * ARN shapes the model leaves open, by member name (facts from the CloudFront

@@ -1,26 +1,16 @@
 /**
- * cloudfront.Distribution, status waits: until Deployed.
+ * cloudfront.Distribution: the wait until Deployed. Every waiting
+ * distribution of a stack is served by one shared poller (sdk.ts): one batch
+ * of reads per tick (GetDistribution for a few, ListDistributions pages for
+ * many), whatever the number of distributions waiting.
  */
-import { AcklessError } from "../../common/errors";
-import { progress, warn } from "../../common/log";
-import { waitVisibleOn } from "../../lifecycle/rules";
-import { Deadline, DeadlineExceeded } from "../../common/wait";
-import type { Obj } from "./delta";
-import { describeState, distributionPoller, DistributionStatus, findDistribution, FoundDistribution } from "./sdk";
+import { progress } from "../../common/log";
+import type { Deadline } from "../../common/wait";
+import { describeState } from "./delta";
+import { distributionPoller } from "./sdk";
+import type { DistributionStatus, FoundDistribution } from "./types";
 
-export const DEFAULT_DELETE_TIMEOUT_MINUTES = 60;
-export const DEFAULT_DEPLOY_TIMEOUT_MINUTES = 60;
-
-export function minutes(value: unknown, dflt: number): number {
-    return typeof value === "number" && value > 0 ? value : dflt;
-}
-
-/**
- * Waits until Deployed (or gone: undefined), through the shared poller: all
- * distributions waiting in a stack cost one batch of reads per tick
- * (GetDistribution for a few, ListDistributions pages for many).
- * Throws DeadlineExceeded naming `step`.
- */
+/** Waits until Deployed (or gone: undefined). Throws DeadlineExceeded naming `step`. */
 export function waitDistributionDeployed(id: string, step: string, deadline: Deadline): Promise<DistributionStatus | undefined> {
     progress(`CloudFront distribution ${id}: ${step}`);
     return distributionPoller().wait({
@@ -33,31 +23,17 @@ export function waitDistributionDeployed(id: string, step: string, deadline: Dea
     });
 }
 
-/** R5: waits until the new distribution shows in reads (GetDistribution / ListDistributions may not know it at first). */
-export function waitDistributionVisible(id: string, deadline?: Deadline): Promise<DistributionStatus | undefined> {
-    return waitVisibleOn(`CloudFront distribution ${id}`, distributionPoller(), id, deadline);
-}
-
-/** Waits for Deployed after create/update when asked; a timeout warns (the distribution exists) instead of failing. */
-export async function settle(id: string, inputs: Obj, fallback: FoundDistribution, step: string): Promise<FoundDistribution> {
-    if (inputs.waitForDeployment === false) {
-        return fallback;
+/**
+ * Waits until `observed` is Deployed: the distribution as then observed
+ * (`observed` updated with the poller's status; configuration, ETag and tags
+ * do not change when a deployment completes), undefined when it went away.
+ * DeadlineExceeded is the caller's.
+ */
+export async function waitDeployed<D extends FoundDistribution>(observed: D, step: string, deadline: Deadline): Promise<D | undefined> {
+    const d = await waitDistributionDeployed(observed.id, step, deadline);
+    if (!d) {
+        return undefined;
     }
-    const deadline = new Deadline(minutes(inputs.deployTimeoutMinutes, DEFAULT_DEPLOY_TIMEOUT_MINUTES) * 60_000);
-    try {
-        const d = await waitDistributionDeployed(id, step, deadline);
-        if (!d) {
-            throw new AcklessError(`CloudFront distribution ${id} disappeared while ${step}`);
-        }
-        // The status from the shared poller; configuration and ETag do not change when a deployment completes.
-        const { found, ...status } = d;
-        return found ?? { ...fallback, ...status };
-    } catch (err) {
-        if (err instanceof DeadlineExceeded) {
-            warn(`CloudFront distribution ${id}: ${err.message}; it keeps deploying on AWS (status InProgress)`);
-            return (await findDistribution(id)) ?? fallback;
-        }
-        throw err;
-    }
+    const { found, ...status } = d;
+    return { ...observed, ...status, ...(found ?? {}) };
 }
-

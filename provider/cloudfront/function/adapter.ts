@@ -81,8 +81,8 @@ export const adapter: KindAdapter<FunctionInputs, ObservedFunction> = {
     },
 
     settle,
-    // R5 twice at most: for the new function, then for its LIVE stage.
-    createDeadline: () => new Deadline(2 * propagationTimeoutMs()),
+    // The driver's R5 wait has its own budget; settle's wait for the LIVE stage gets the same again.
+    createDeadline: () => new Deadline(propagationTimeoutMs()),
     clearMarker,
     reconcile,
     outputs: (base, fn) => outputsOf(base, fn),

@@ -9,7 +9,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent } from "./delta";
@@ -242,7 +242,7 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
  */
 export async function deleteNamed(name: string, props: Obj | undefined): Promise<void> {
     const deadline = new Deadline(inUseTimeoutMs());
-    const started = Date.now();
+    const started = now();
     const { minDelayMs, maxDelayMs } = pollDefaults();
     try {
         await retrying(
@@ -262,7 +262,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                     if (isAwsError(err, "FunctionInUse") && (n === 1 || n % 10 === 0)) {
                         progress(
                             `deleting CloudFront function ${name}: still associated with a distribution after ` +
-                                `${Math.round((Date.now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
+                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
                         );
                     }
                 },
@@ -278,7 +278,7 @@ export async function deleteNamed(name: string, props: Obj | undefined): Promise
                 // best effort: the error below still names the function
             }
             throw new AcklessError(
-                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((now() - started) / 1000)} s: ` +
                     (users.length > 0
                         ? `still associated with distribution${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
                         : "still associated with a distribution; ") +

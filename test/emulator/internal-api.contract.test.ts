@@ -69,7 +69,7 @@ describe("emulator internal API", function () {
     await createSubnet(ec2);
     await emu().reset();
     expect(await emu().calls()).to.deep.equal([]);
-    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, natEipQuota: 2, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, kvsSeconds: 0, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
+    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, natEipQuota: 2, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 0, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
     const fns = await cf.send(new ListFunctionsCommand({}));
     expect(fns.FunctionList!.Quantity).to.equal(0);
     let err: any;
@@ -81,10 +81,25 @@ describe("emulator internal API", function () {
     await cf.send(new CreateFunctionCommand({ Name: "f", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: code("//") }));
   });
 
+  it("a full reset (settings: true) also puts every runtime setting (config, faults) back to the start values", async () => {
+    const start = { config: await emu().getConfig(), faults: await emu().getFaults() };
+    // Every key the emulator reports, changed: a setting added later is covered without editing this test.
+    const changed = Object.fromEntries(Object.entries(start.config).map(([k, v]) => [k, typeof v === "boolean" ? !v : Number(v) + 7]));
+    expect(await emu().setConfig(changed)).to.deep.equal(changed);
+    await emu().setFaults({ seed: 3, throttle: 0.5, latency: { ListFunctions: 0.1 }, operations: ["ListFunctions"], maxFaults: 2 });
+    await emu().reset();
+    expect(await emu().getConfig(), "a plain reset keeps the settings").to.deep.equal(changed);
+    expect((await emu().getFaults()).throttle).to.equal(0.5);
+    await emu().resetAll();
+    expect(await emu().getConfig()).to.deep.equal(start.config);
+    expect(await emu().getFaults()).to.deep.equal(start.faults);
+    expect(await emu().calls()).to.deep.equal([]);
+  });
+
   it("transition times can be set at start (flags) and read back; env() points SDKs at the emulator", async () => {
     const other = await startEmulator({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30, kvsSeconds: 2 });
     try {
-      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, natEipQuota: 2, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, kvsSeconds: 2, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
+      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, natEipQuota: 2, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 2, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
       expect(other.env()).to.deep.equal({
         AWS_ENDPOINT_URL: other.endpoint,
         AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${other.port}`,
@@ -97,6 +112,10 @@ describe("emulator internal API", function () {
       expect(d.distribution.Status).to.equal("InProgress");
       // --not-found-after-create-seconds is in effect: the new distribution does not read yet.
       await expectAwsError(cf.send(new GetDistributionCommand({ Id: d.id })), "NoSuchDistribution", 404);
+      // A full reset goes back to the flags the emulator started with.
+      await other.setConfig({ deploySeconds: 1, natSeconds: 1, notFoundAfterCreateSeconds: 0 });
+      await other.resetAll();
+      expect(await other.getConfig()).to.deep.include({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30 });
     } finally {
       await other.stop();
     }

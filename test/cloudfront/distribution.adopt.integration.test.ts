@@ -6,7 +6,7 @@
  */
 import { CreateDistributionCommand, CreateOriginAccessControlCommand, GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { provider } from "../../provider/cloudfront/distribution/manager";
+import { provider } from "../../provider/cloudfront/distribution/adapter";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { useEmulator } from "../helpers/emulator";
 import { clients, createDistribution, createPublishedFunction, waitDeployed } from "../emulator/fixtures";

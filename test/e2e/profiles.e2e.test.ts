@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { newProject, TestProject } from "../helpers/pulumi";
 import { createSubnet } from "../emulator/fixtures";
 
@@ -43,7 +43,7 @@ describe("e2e: AWS profiles decide credentials and region", function () {
         new EC2Client({ endpoint: emu.endpoint, region, credentials: { accessKeyId: TEST_RUNNER_KEY, secretAccessKey: "testing" } });
 
     before(async () => {
-        emu = await startEmulator({ natSeconds: 0 });
+        emu = await sharedEmulator({ natSeconds: 0 });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-profiles-"));
         fs.writeFileSync(
             path.join(dir, "config"),

@@ -11,7 +11,8 @@ import { expect } from "chai";
 import * as path from "path";
 import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
+import { startAll } from "../helpers/start";
 import { KubeControlPlane, startKube } from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
@@ -42,7 +43,7 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
     let ingressUid = "";
 
     before(async () => {
-        [emulator, kube] = await Promise.all([startEmulator({ deploySeconds: 0, natSeconds: 0 }), startKube()]);
+        [emulator, kube] = await startAll(sharedEmulator({ deploySeconds: 0, natSeconds: 0 }), startKube());
         // The network exists before the stack, as in the main job.
         const ec2 = new EC2Client({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
         const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));

@@ -14,7 +14,7 @@ import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, DeleteNa
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 // Installed with the AWS SDK (no @aws-sdk/client-s3 here): signs the one S3 GET below.
 import { SignatureV4 } from "@smithy/signature-v4";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { pulumiRoot, repoRoot } from "../helpers/pulumi";
 import { MaskedStream, Masker } from "../../provider/ci/mask";
 
@@ -161,7 +161,7 @@ describe("e2e: ackless preview/apply/drift from a pipeline", function () {
 
     before(async function () {
         this.timeout(60_000);
-        emu = await startEmulator({ natSeconds: 0 });
+        emu = await sharedEmulator({ natSeconds: 0 });
     });
 
     after(async () => {

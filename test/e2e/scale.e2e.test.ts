@@ -9,7 +9,7 @@
 import { CloudFrontClient, ListDistributionsCommand } from "@aws-sdk/client-cloudfront";
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, EmulatorCall, startEmulator } from "../helpers/emulator";
+import { Emulator, EmulatorCall, sharedEmulator } from "../helpers/emulator";
 import { newProject, TestProject } from "../helpers/pulumi";
 import { createSubnet } from "../emulator/fixtures";
 
@@ -62,7 +62,7 @@ describe("e2e: a large stack shares its reads and waits (50 NAT gateways, 10 dis
     const stateIds = async (prefix: string) => (await project.resources()).filter((r) => r.name.startsWith(prefix)).map((r) => r.id).sort();
 
     before(async () => {
-        emu = await startEmulator({ natSeconds: 1, deploySeconds: 1 });
+        emu = await sharedEmulator({ natSeconds: 1, deploySeconds: 1 });
         const creds = { accessKeyId: "testing", secretAccessKey: "testing" };
         ec2 = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials: creds });
         cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: creds });

@@ -12,7 +12,7 @@
 import { CloudFrontClient, ListDistributionsCommand, ListFunctionsCommand } from "@aws-sdk/client-cloudfront";
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, FaultConfig, startEmulator } from "../helpers/emulator";
+import { Emulator, FaultConfig, sharedEmulator } from "../helpers/emulator";
 import { newProject, TestProject } from "../helpers/pulumi";
 import { createSubnet } from "../emulator/fixtures";
 
@@ -49,7 +49,7 @@ describe("e2e: chaos: faults never orphan or duplicate a resource", function () 
     let subnetId: string;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 0, natSeconds: 0 });
+        emu = await sharedEmulator({ deploySeconds: 0, natSeconds: 0 });
         const opts = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         ec2 = new EC2Client(opts);
         cf = new CloudFrontClient(opts);

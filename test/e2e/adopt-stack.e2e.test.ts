@@ -27,7 +27,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runAckless } from "../helpers/cli";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { callsOf, createIamUser, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
@@ -82,7 +82,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
     const cfnTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([k]) => k.startsWith("aws:cloudformation:")));
 
     before(async () => {
-        emu = await startEmulator();
+        emu = await sharedEmulator();
         const opts = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         cfn = new CloudFormationClient(opts);
         ec2 = new EC2Client(opts);

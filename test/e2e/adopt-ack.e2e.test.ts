@@ -34,7 +34,8 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runAckless } from "../helpers/cli";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
+import { startAll } from "../helpers/start";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { bindHandoverRole, createNamespace, createWithStatus, ExecKubeconfig, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
@@ -72,7 +73,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     let user: IamUser;
 
     before(async () => {
-        [kube, emu] = await Promise.all([startKube({ tokens: [HANDOVER] }), startEmulator({ deploySeconds: 0, natSeconds: 0.2 })]);
+        [kube, emu] = await startAll(startKube({ tokens: [HANDOVER] }), sharedEmulator({ deploySeconds: 0, natSeconds: 0.2 }));
         const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
         aws.cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials });
         aws.ec2 = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials });

@@ -261,6 +261,10 @@ describe("emulator contract: fault injection", function () {
       await expectAwsError(ec2.send(new DescribeVpcsCommand({})), "RequestLimitExceeded", 503);
       expect(await timed(() => cf.send(new ListFunctionsCommand({})))).to.be.at.least(190);
       expect((await other.calls()).map((c) => c.fault)).to.deep.equal(["throttle", "latency"]);
+      // A full reset goes back to the --faults the emulator started with.
+      await other.clearFaults();
+      await other.resetAll();
+      expect(await other.getFaults()).to.deep.include({ throttle: 1, operations: ["DescribeVpcs"], latency: { ListFunctions: 0.2 } });
     } finally {
       await other.stop();
     }

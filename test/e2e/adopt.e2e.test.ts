@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 
@@ -54,7 +54,7 @@ describe("e2e: adopt (NAT gateway made by CloudFormation) with the real engine",
     let user: IamUser;
 
     before(async () => {
-        emu = await startEmulator({ natSeconds: 0.2 });
+        emu = await sharedEmulator({ natSeconds: 0.2 });
         aws = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
         const vpc = await aws.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
         const subnet = await aws.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.0.1.0/24" }));

@@ -12,7 +12,7 @@ import {
     UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 
 const ACCESS_KEY = "AKIAACKLESSE2ESECRET";
@@ -44,7 +44,7 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
     let env: Record<string, string>;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 0 });
+        emu = await sharedEmulator({ deploySeconds: 0 });
         env = { ...emu.env(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY };
         cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
     });
@@ -187,7 +187,7 @@ describe("e2e: a destroy killed after the disable is finished by the next destro
     let project: TestProject | undefined;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 0 });
+        emu = await sharedEmulator({ deploySeconds: 0 });
         cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     });
     after(async () => {

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 import { createDistribution, createPublishedFunction, text, waitDeployed } from "../emulator/fixtures";
@@ -115,7 +115,7 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
     let user: IamUser;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 1 });
+        emu = await sharedEmulator({ deploySeconds: 1 });
         cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
 
         const fn = await createPublishedFunction(cf, "legacy-rewrite");

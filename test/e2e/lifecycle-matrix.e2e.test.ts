@@ -34,7 +34,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
 import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 import { createDistribution, createPublishedFunction, createSubnet, waitDeployed } from "../emulator/fixtures";
@@ -66,7 +66,7 @@ describe("e2e: lifecycle matrix: no Pulumi command deletes, orphans or duplicate
     let user: IamUser;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 0, natSeconds: 0 });
+        emu = await sharedEmulator({ deploySeconds: 0, natSeconds: 0 });
         user = await underPolicies(emu, ["apply", "adopt"]);
         const creds = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         ec2 = new EC2Client(creds);

@@ -14,7 +14,7 @@ import {
     NatGateway,
 } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 
 const program = `
@@ -43,7 +43,7 @@ describe("e2e: ec2.NatGateway with the real engine", function () {
     const live = async () => (await gateways()).filter((n) => n.State !== "deleted");
 
     before(async () => {
-        emu = await startEmulator({ natSeconds: 0.5 });
+        emu = await sharedEmulator({ natSeconds: 0.5 });
         aws = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
         const vpc = await aws.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
         const s1 = await aws.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.0.1.0/24" }));

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { changeCounts, newProject, TestProject } from "../helpers/pulumi";
 import { createSubnet } from "../emulator/fixtures";
 
@@ -33,7 +33,7 @@ describe("e2e: a NAT gateway's region: aws:region decides, state remembers", fun
     const env = () => (project!.stack.workspace as any).envVars as Record<string, string>;
 
     before(async () => {
-        emu = await startEmulator({ natSeconds: 0 });
+        emu = await sharedEmulator({ natSeconds: 0 });
     });
     after(async () => {
         await project?.cleanup();

@@ -2,6 +2,8 @@
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   DeleteNatGatewayCommand,
@@ -148,6 +150,27 @@ describe("emulator contract: EC2 NAT gateways", function () {
     });
     // the failed gateway took nothing: 3 are still free
     expect((await create(2)).State).to.equal("available");
+  });
+
+  it("natRequireInternetGateway: a public gateway in a VPC without an internet gateway fails Gateway.NotAttached; a private one does not", async () => {
+    await emu().setConfig({ natRequireInternetGateway: true });
+    const client = ec2();
+    const { vpcId, subnetId } = await createSubnet(client);
+    const eip = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    const bare = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId }));
+    expect(await describeOne(client, bare.NatGateway!.NatGatewayId!)).to.include({
+      State: "failed",
+      FailureCode: "Gateway.NotAttached",
+      FailureMessage: `Network ${vpcId} has no Internet gateway attached`,
+    });
+    const regional = await client.send(new CreateNatGatewayCommand({ AvailabilityMode: "regional", VpcId: vpcId }));
+    expect((await describeOne(client, regional.NatGateway!.NatGatewayId!)).FailureCode).to.equal("Gateway.NotAttached");
+    const priv = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: "private" }));
+    expect((await describeOne(client, priv.NatGateway!.NatGatewayId!)).State).to.equal("available");
+    const igw = await client.send(new CreateInternetGatewayCommand({}));
+    await client.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGateway!.InternetGatewayId, VpcId: vpcId }));
+    const ok = await client.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId }));
+    expect((await describeOne(client, ok.NatGateway!.NatGatewayId!)).State).to.equal("available");
   });
 
   it("unknown id: 400 NatGatewayNotFound on DescribeNatGateways(NatGatewayIds) and DeleteNatGateway", async () => {
