@@ -51,7 +51,12 @@ describe("e2e: soak: seeded random operations keep AWS and Pulumi in agreement",
     });
 
     const reproDir = path.join(repoRoot, "test", "soak", "repros");
-    for (const file of fs.existsSync(reproDir) ? fs.readdirSync(reproDir).filter((f) => f.endsWith(".json")).sort() : []) {
+    for (const file of fs.existsSync(reproDir)
+        ? fs
+              .readdirSync(reproDir)
+              .filter((f) => f.endsWith(".json"))
+              .sort()
+        : []) {
         const repro: Reproduction = JSON.parse(fs.readFileSync(path.join(reproDir, file), "utf8"));
         it(`regression ${file} (${repro.signature}, ${repro.ops.length} operations): replays with no divergence`, async function () {
             if (repro.open) {

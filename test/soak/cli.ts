@@ -42,7 +42,8 @@ export function parseArgs(argv: string[]): Record<string, string> {
         out[k] = v;
     }
     for (const k of Object.keys(out)) {
-        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay", "verbose", "mix"].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
+        if (!["ops", "seed", "kinds", "faults", "shrink-minutes", "out", "replay", "verbose", "mix"].includes(k))
+            throw new Error(`unknown option --${k}\n${USAGE}`);
     }
     return out;
 }

@@ -107,7 +107,15 @@ const nat: SoakKind = {
         await this.editTags(w, id);
     },
     async editTags(w, id) {
-        await w.ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: "soak", Value: "oob" }, { Key: "oob", Value: "1" }] }));
+        await w.ec2.send(
+            new CreateTagsCommand({
+                Resources: [id],
+                Tags: [
+                    { Key: "soak", Value: "oob" },
+                    { Key: "oob", Value: "1" },
+                ],
+            }),
+        );
     },
 };
 
@@ -151,7 +159,17 @@ const fn: SoakKind = {
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new DescribeFunctionCommand({ Name: id })));
         const arn = d.FunctionSummary!.FunctionMetadata!.FunctionARN!;
-        await w.cf.send(new TagResourceCommand({ Resource: arn, Tags: { Items: [{ Key: "soak", Value: "oob" }, { Key: "oob", Value: "1" }] } }));
+        await w.cf.send(
+            new TagResourceCommand({
+                Resource: arn,
+                Tags: {
+                    Items: [
+                        { Key: "soak", Value: "oob" },
+                        { Key: "oob", Value: "1" },
+                    ],
+                },
+            }),
+        );
     },
 };
 
@@ -181,9 +199,19 @@ const dist: SoakKind = {
                     Enabled: true,
                     Origins: {
                         Quantity: 1,
-                        Items: [{ Id: "o", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }],
+                        Items: [
+                            {
+                                Id: "o",
+                                DomainName: "example.com",
+                                CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+                            },
+                        ],
                     },
-                    DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+                    DefaultCacheBehavior: {
+                        TargetOriginId: "o",
+                        ViewerProtocolPolicy: "redirect-to-https",
+                        CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                    },
                 },
             }),
         );
@@ -195,7 +223,9 @@ const dist: SoakKind = {
         const cfg = await settled(() => w.cf.send(new GetDistributionConfigCommand({ Id: id })));
         let etag = cfg.ETag;
         if (cfg.DistributionConfig!.Enabled) {
-            const off = await w.cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Enabled: false } }));
+            const off = await w.cf.send(
+                new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Enabled: false } }),
+            );
             etag = off.ETag;
         }
         await waitDeployed(w.cf, id);
@@ -204,13 +234,25 @@ const dist: SoakKind = {
     async editField(w, id) {
         const cfg = await settled(() => w.cf.send(new GetDistributionConfigCommand({ Id: id })));
         await w.cf.send(
-            new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Comment: "edited outside" } }),
+            new UpdateDistributionCommand({
+                Id: id,
+                IfMatch: cfg.ETag,
+                DistributionConfig: { ...cfg.DistributionConfig!, Comment: "edited outside" },
+            }),
         );
     },
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new GetDistributionCommand({ Id: id })));
         await w.cf.send(
-            new TagResourceCommand({ Resource: d.Distribution!.ARN!, Tags: { Items: [{ Key: "soak", Value: "oob" }, { Key: "oob", Value: "1" }] } }),
+            new TagResourceCommand({
+                Resource: d.Distribution!.ARN!,
+                Tags: {
+                    Items: [
+                        { Key: "soak", Value: "oob" },
+                        { Key: "oob", Value: "1" },
+                    ],
+                },
+            }),
         );
     },
 };

@@ -88,7 +88,10 @@ export function checkInvariants(before: Snapshot, after: Snapshot, effect: OpEff
         if (afterIds.has(b.id) || !(b.retain || retainedInProgram.has(b.name))) continue;
         retained.push(b.id);
         if (b.retain && before.live.has(b.id) && !after.live.has(b.id) && !(effect.deletedOutOfBand ?? []).includes(b.id)) {
-            divergences.push({ invariant: "retained", message: `${label(b.id, before.live)} (${b.name}) had retainOnDelete, left the state, and was deleted` });
+            divergences.push({
+                invariant: "retained",
+                message: `${label(b.id, before.live)} (${b.name}) had retainOnDelete, left the state, and was deleted`,
+            });
         }
     }
 
@@ -131,7 +134,11 @@ export function checkInvariants(before: Snapshot, after: Snapshot, effect: OpEff
     // Targeted commands change only their targets.
     if (effect.targets) {
         const key = (e: StateEntry) => `${e.urn}=${e.id}`;
-        const untouched = (s: Snapshot) => s.state.filter((e) => !effect.targets!.includes(e.urn)).map(key).sort();
+        const untouched = (s: Snapshot) =>
+            s.state
+                .filter((e) => !effect.targets!.includes(e.urn))
+                .map(key)
+                .sort();
         const b = untouched(before);
         const a = untouched(after);
         if (JSON.stringify(a) !== JSON.stringify(b)) {
@@ -169,7 +176,11 @@ function checkExpectation(before: Snapshot, after: Snapshot, exp: Expectation): 
         }
     }
     if (exp.unchanged) {
-        const key = (s: Snapshot) => s.state.map((e) => `${e.urn}=${e.id}`).sort().join(", ");
+        const key = (s: Snapshot) =>
+            s.state
+                .map((e) => `${e.urn}=${e.id}`)
+                .sort()
+                .join(", ");
         if (key(before) !== key(after)) out.push({ invariant: "model", message: `the state changed: [${key(before)}] -> [${key(after)}]` });
     }
     for (const urn of exp.absent ?? []) {

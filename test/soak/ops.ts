@@ -166,12 +166,16 @@ export class Generator {
     private names = 0;
     private handles = 0;
 
-    constructor(private readonly prng: Prng, private readonly opts: GeneratorOptions) {}
+    constructor(
+        private readonly prng: Prng,
+        private readonly opts: GeneratorOptions,
+    ) {}
 
     /** Applies --mix overrides to weights that are not 0 (an operation that cannot apply stays at 0). */
     private override<K extends string>(weights: Record<K, number>): Record<K, number> {
         const out = {} as Record<K, number>;
-        for (const [k, w] of Object.entries(weights) as [K, number][]) out[k] = w > 0 && this.opts.weights?.[k] !== undefined ? this.opts.weights[k] : w;
+        for (const [k, w] of Object.entries(weights) as [K, number][])
+            out[k] = w > 0 && this.opts.weights?.[k] !== undefined ? this.opts.weights[k] : w;
         return out;
     }
 
@@ -190,32 +194,34 @@ export class Generator {
         const adoptable = view.free.filter((f) => this.opts.kinds.includes(f.kind));
         const size = spec.length;
         const f = this.opts.faults;
-        const t = p.weighted(this.override({
-            add: size < maxEntries ? 10 : 0,
-            remove: unprotected.length ? (size >= maxEntries ? 8 : 3) : 0,
-            edit: size ? 8 : 0,
-            forceReplace: replaceEditable.length ? 4 : 0,
-            rename: size ? 3 : 0,
-            protect: size ? 3 : 0,
-            retain: size ? 3 : 0,
-            adopt: adoptable.length && size < maxEntries ? 4 : 0,
-            up: 18,
-            preview: 4,
-            refresh: 4,
-            upRefresh: 5,
-            upReplace: replaceable.length ? 3 : 0,
-            taint: replaceable.length ? 2 : 0,
-            upTarget: size ? 3 : 0,
-            destroyTarget: destroyable.length ? 2 : 0,
-            cancel: 1,
-            kill: 4,
-            oobCreate: view.free.length < maxFree ? 3 : 0,
-            oobDelete: stateNames.length || view.free.length ? 4 : 0,
-            oobEdit: stateNames.length ? 3 : 0,
-            oobTags: stateNames.length ? 3 : 0,
-            faults: f ? (view.faultsOn ? 4 : 2) : 0,
-            consistency: f ? (view.consistencyOn ? 4 : 1) : 0,
-        }))!;
+        const t = p.weighted(
+            this.override({
+                add: size < maxEntries ? 10 : 0,
+                remove: unprotected.length ? (size >= maxEntries ? 8 : 3) : 0,
+                edit: size ? 8 : 0,
+                forceReplace: replaceEditable.length ? 4 : 0,
+                rename: size ? 3 : 0,
+                protect: size ? 3 : 0,
+                retain: size ? 3 : 0,
+                adopt: adoptable.length && size < maxEntries ? 4 : 0,
+                up: 18,
+                preview: 4,
+                refresh: 4,
+                upRefresh: 5,
+                upReplace: replaceable.length ? 3 : 0,
+                taint: replaceable.length ? 2 : 0,
+                upTarget: size ? 3 : 0,
+                destroyTarget: destroyable.length ? 2 : 0,
+                cancel: 1,
+                kill: 4,
+                oobCreate: view.free.length < maxFree ? 3 : 0,
+                oobDelete: stateNames.length || view.free.length ? 4 : 0,
+                oobEdit: stateNames.length ? 3 : 0,
+                oobTags: stateNames.length ? 3 : 0,
+                faults: f ? (view.faultsOn ? 4 : 2) : 0,
+                consistency: f ? (view.consistencyOn ? 4 : 1) : 0,
+            }),
+        )!;
         const fresh = (prefix: string) => `${prefix}${++this.names}`;
         switch (t) {
             case "add": {

@@ -211,7 +211,8 @@ export class Session {
                 if (!e) return skipped(`${op.name} is not in state`);
                 if (e.protect || this.spec.find((x) => x.name === op.name)?.protect) return skipped(`${op.name} is protected`);
                 if (op.t !== "destroyTarget" && !replaceableInPlace(this.spec, op.name)) return skipped(`${op.name} declares a fixed identity`);
-                if (op.t === "destroyTarget" && !destroyableInPlace(this.spec, op.name)) return skipped(`${op.name} is retained with a fixed identity`);
+                if (op.t === "destroyTarget" && !destroyableInPlace(this.spec, op.name))
+                    return skipped(`${op.name} is retained with a fixed identity`);
                 if (op.t === "taint") return this.command("taint", {}, e.urn);
                 return this.command(op.t, { engineMayDelete: true, ...(op.t === "destroyTarget" ? { targets: [e.urn] } : {}) }, e.urn);
             }
@@ -346,7 +347,8 @@ export class Session {
 
     private async runCommand(cmd: string, urn: string | undefined, summary: { changes?: Record<string, number> }): Promise<void> {
         const stack = this.project.stack;
-        const record = (r: { stdout?: string; stderr?: string }) => this.output.push(`$ pulumi ${cmd}${urn ? ` ${urn}` : ""}\n${r.stdout ?? ""}${r.stderr ?? ""}`);
+        const record = (r: { stdout?: string; stderr?: string }) =>
+            this.output.push(`$ pulumi ${cmd}${urn ? ` ${urn}` : ""}\n${r.stdout ?? ""}${r.stderr ?? ""}`);
         try {
             switch (cmd) {
                 case "up":
@@ -400,8 +402,11 @@ export class Session {
 
     private cli(args: string[]): Promise<string> {
         return new Promise((resolve, reject) => {
-            execFile("pulumi", [...args, "--stack", "test", "--non-interactive"], { cwd: this.project.dir, env: this.cliEnv() }, (err, stdout, stderr) =>
-                err ? reject(new Error(`pulumi ${args.join(" ")}: ${stderr || stdout || err.message}`)) : resolve(stdout),
+            execFile(
+                "pulumi",
+                [...args, "--stack", "test", "--non-interactive"],
+                { cwd: this.project.dir, env: this.cliEnv() },
+                (err, stdout, stderr) => (err ? reject(new Error(`pulumi ${args.join(" ")}: ${stderr || stdout || err.message}`)) : resolve(stdout)),
             );
         });
     }
@@ -418,7 +423,13 @@ export class Session {
         const args =
             op.cmd === "destroyTarget"
                 ? ["destroy", "--target", e!.urn, "--yes", "--skip-preview"]
-                : ["up", "--yes", "--skip-preview", ...(op.cmd === "upRefresh" ? ["--refresh"] : []), ...(op.cmd === "upReplace" ? ["--replace", e!.urn] : [])];
+                : [
+                      "up",
+                      "--yes",
+                      "--skip-preview",
+                      ...(op.cmd === "upRefresh" ? ["--refresh"] : []),
+                      ...(op.cmd === "upReplace" ? ["--replace", e!.urn] : []),
+                  ];
         await this.countCalls();
         const child: ChildProcess = spawn("pulumi", [...args, "--stack", "test", "--non-interactive"], {
             cwd: this.project.dir,
@@ -540,20 +551,28 @@ export class Session {
             try {
                 await this.runCommand(cmd, undefined, summary);
             } catch (err) {
-                return { status: "diverged", divergences: [{ invariant: "converge", message: `finale: pulumi ${cmd} failed: ${condense(errorText(err as Error))}` }] };
+                return {
+                    status: "diverged",
+                    divergences: [{ invariant: "converge", message: `finale: pulumi ${cmd} failed: ${condense(errorText(err as Error))}` }],
+                };
             }
             const checked = await this.check({ ...effect, expect: this.expectation(cmd) });
             if (checked.status === "diverged") return { ...checked, note: `after the finale's ${cmd}` };
             if (cmd === "preview" && Object.keys(summary.changes ?? {}).length) {
                 return {
                     status: "diverged",
-                    divergences: [{ invariant: "converge", message: `finale: the preview after up --refresh is not clean: ${JSON.stringify(summary.changes)}` }],
+                    divergences: [
+                        { invariant: "converge", message: `finale: the preview after up --refresh is not clean: ${JSON.stringify(summary.changes)}` },
+                    ],
                 };
             }
         }
         const left = this.last.state;
         if (left.length) {
-            return { status: "diverged", divergences: [{ invariant: "converge", message: `finale: destroy left ${left.map((e) => e.name).join(", ")} in state` }] };
+            return {
+                status: "diverged",
+                divergences: [{ invariant: "converge", message: `finale: destroy left ${left.map((e) => e.name).join(", ")} in state` }],
+            };
         }
         await this.countCalls();
         return ok();

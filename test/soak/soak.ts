@@ -81,7 +81,12 @@ function firstFailure(index: number, opType: string, r: OpResult): Failure | und
 }
 
 /** Runs a fixed list of operations on a fresh stack; stops at the first divergence; the finale runs unless `finale: false`. */
-export async function replay(emu: Emulator, kinds: string[], ops: readonly Op[], opts: { finale?: boolean; log?: (l: string) => void } = {}): Promise<ReplayResult> {
+export async function replay(
+    emu: Emulator,
+    kinds: string[],
+    ops: readonly Op[],
+    opts: { finale?: boolean; log?: (l: string) => void } = {},
+): Promise<ReplayResult> {
     const session = await Session.start({ emu, kinds: kinds.map(kindByKey), log: opts.log });
     try {
         for (let i = 0; i < ops.length; i++) {

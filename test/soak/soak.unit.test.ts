@@ -100,9 +100,15 @@ describe("soak: operation generator", () => {
             let spec: Entry[] = [];
             const ops: Op[] = [];
             for (let i = 0; i < 60; i++) {
-                const op = g.next(view(spec, spec.map((e) => e.name)));
+                const op = g.next(
+                    view(
+                        spec,
+                        spec.map((e) => e.name),
+                    ),
+                );
                 ops.push(op);
-                if (["add", "remove", "edit", "forceReplace", "rename", "protect", "retain"].includes(op.t)) spec = applyEdit(spec, op as any) ?? spec;
+                if (["add", "remove", "edit", "forceReplace", "rename", "protect", "retain"].includes(op.t))
+                    spec = applyEdit(spec, op as any) ?? spec;
             }
             return ops;
         };
@@ -114,14 +120,20 @@ describe("soak: operation generator", () => {
         let spec: Entry[] = [];
         const kinds = new Set<string>();
         for (let i = 0; i < 400; i++) {
-            const v = view(spec, spec.map((e) => e.name), { protectedInState: new Set(spec.filter((e) => e.protect).map((e) => e.name)) });
+            const v = view(
+                spec,
+                spec.map((e) => e.name),
+                { protectedInState: new Set(spec.filter((e) => e.protect).map((e) => e.name)) },
+            );
             const op = g.next(v);
             kinds.add(op.t);
             expect(["faults", "consistency"]).to.not.include(op.t);
             if ("kind" in op) expect(op.kind).to.equal("fn");
             if (op.t === "remove" || op.t === "forceReplace") expect(spec.find((e) => e.name === op.name)?.protect).to.equal(false);
-            if (op.t === "forceReplace") expect(spec.find((e) => e.name === op.name)?.adopt, "never replaces an adoption not made yet").to.equal(undefined);
-            if (op.t === "upReplace" || op.t === "taint" || op.t === "destroyTarget") expect(spec.find((e) => e.name === op.name)?.protect).to.equal(false);
+            if (op.t === "forceReplace")
+                expect(spec.find((e) => e.name === op.name)?.adopt, "never replaces an adoption not made yet").to.equal(undefined);
+            if (op.t === "upReplace" || op.t === "taint" || op.t === "destroyTarget")
+                expect(spec.find((e) => e.name === op.name)?.protect).to.equal(false);
             if (["remove", "edit", "forceReplace", "rename", "protect", "retain", "upTarget"].includes(op.t)) {
                 expect(spec.map((e) => e.name)).to.include((op as any).name);
             }
@@ -152,7 +164,14 @@ describe("soak: operation generator", () => {
     it("adopts only free out-of-band resources of a soaked kind", () => {
         const g = new Generator(new Prng(5), { kinds: ["nat"], faults: false });
         for (let i = 0; i < 300; i++) {
-            const op = g.next(view([], [], { free: [{ handle: "h1", kind: "nat" }, { handle: "h2", kind: "dist" }] }));
+            const op = g.next(
+                view([], [], {
+                    free: [
+                        { handle: "h1", kind: "nat" },
+                        { handle: "h2", kind: "dist" },
+                    ],
+                }),
+            );
             if (op.t === "adopt") expect(op).to.include({ handle: "h1", kind: "nat" });
         }
     });
@@ -181,9 +200,9 @@ describe("soak: invariants", () => {
         expect(stillInState.map((d) => d.invariant)).to.deep.equal(["deleted"]);
         expect(stillInState[0].message).to.contain("still in state as b");
         expect(checkInvariants(before, snap([a.id], [a, b]), { deletedOutOfBand: [b.id] }, new Set()).divergences).to.deep.equal([]);
-        expect(checkInvariants(snap(["nat-x"], []), snap([], []), { engineMayDelete: true }, new Set(["nat-x"])).divergences.map((d) => d.invariant)).to.deep.equal([
-            "deleted",
-        ]);
+        expect(
+            checkInvariants(snap(["nat-x"], []), snap([], []), { engineMayDelete: true }, new Set(["nat-x"])).divergences.map((d) => d.invariant),
+        ).to.deep.equal(["deleted"]);
     });
 
     it("retained: one that leaves the state with retainOnDelete stays live and becomes unmanaged", () => {
@@ -198,7 +217,9 @@ describe("soak: invariants", () => {
 
     it("duplicate: one id in state twice, unless one is an old entry pending delete", () => {
         const twin = entry("twin", { id: a.id });
-        expect(checkInvariants(snap([a.id], [a]), snap([a.id], [a, twin]), {}, new Set()).divergences.map((d) => d.invariant)).to.deep.equal(["duplicate"]);
+        expect(checkInvariants(snap([a.id], [a]), snap([a.id], [a, twin]), {}, new Set()).divergences.map((d) => d.invariant)).to.deep.equal([
+            "duplicate",
+        ]);
         expect(checkInvariants(snap([a.id], [a]), snap([a.id], [a, { ...twin, pendingDelete: true }]), {}, new Set()).divergences).to.deep.equal([]);
     });
 
@@ -274,14 +295,28 @@ describe("soak: program, arguments and closing line", () => {
         const line = summaryLine({
             ops: [{ t: "up" }, { t: "preview" }],
             failure: undefined,
-            figures: { ops: 2, byType: { up: 1, preview: 1 }, skipped: 0, refused: 0, awsCalls: 17, faults: 3, faultRetries: 1, kills: 0, wallMs: 12_345 },
+            figures: {
+                ops: 2,
+                byType: { up: 1, preview: 1 },
+                skipped: 0,
+                refused: 0,
+                awsCalls: 17,
+                faults: 3,
+                faultRetries: 1,
+                kills: 0,
+                wallMs: 12_345,
+            },
         });
         expect(line).to.match(/^2 operations, 0 divergences \| by type: up 1, preview 1 \|/);
         expect(line).to.contain("AWS calls 17, faults injected 3");
         expect(line).to.contain("wall time 12.3 s");
         expect(line).to.not.contain("stopped");
-        expect(summaryLine({ ops: [], figures: { ops: 0, byType: {}, skipped: 0, refused: 0, awsCalls: 0, faults: 0, faultRetries: 0, kills: 0, wallMs: 0 }, stopped: true })).to.match(
-            /^0 operations, 0 divergences .*stopped early: no finale$/,
-        );
+        expect(
+            summaryLine({
+                ops: [],
+                figures: { ops: 0, byType: {}, skipped: 0, refused: 0, awsCalls: 0, faults: 0, faultRetries: 0, kills: 0, wallMs: 0 },
+                stopped: true,
+            }),
+        ).to.match(/^0 operations, 0 divergences .*stopped early: no finale$/);
     });
 });
