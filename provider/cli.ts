@@ -44,7 +44,7 @@ function distance(a: string, b: string): number {
 /** What an unknown command probably meant, and where the list is. */
 export function suggestion(name: string): string {
     const close = [...Object.keys(commands), "help", "--version"].filter((c) => distance(name, c) <= Math.max(1, Math.floor(c.length / 4)));
-    return (close.length > 0 ? `Did you mean ${close.map((c) => `"ackless ${c}"`).join(" or ")}? ` : "") + "Run \"ackless help\" for every command.\n";
+    return (close.length > 0 ? `Did you mean ${close.map((c) => `"ackless ${c}"`).join(" or ")}? ` : "") + 'Run "ackless help" for every command.\n';
 }
 
 /** The installed package's version (dist/provider/cli.js -> package.json). */

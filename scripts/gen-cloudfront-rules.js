@@ -66,16 +66,23 @@ const enumValues = (typeName) => {
 const modelPath = process.argv[2] || process.env.CLOUDFRONT_SMITHY_MODEL;
 const smithy = modelPath ? JSON.parse(fs.readFileSync(modelPath, "utf8")).shapes : undefined;
 const NS = "com.amazonaws.cloudfront#";
-const stripHtml = (s) => s.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+const stripHtml = (s) =>
+    s
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
 
 /**
  * Facts the models state nowhere in a form a script can read, each with its
  * public source (the CloudFront API reference and developer guide).
  */
 const SUPPLEMENT = {
-    "FunctionConfig.Comment": { maxLen: 128, from: "CloudFront API reference, FunctionConfig: \"The comment cannot be longer than 128 characters\"" },
+    "FunctionConfig.Comment": { maxLen: 128, from: 'CloudFront API reference, FunctionConfig: "The comment cannot be longer than 128 characters"' },
     "KeyValueStoreAssociations.Items": { maxLen: 1, from: "CloudFront developer guide, quotas: one key value store per function" },
-    "FunctionAssociations.Items": { maxLen: 2, from: "CloudFront developer guide, quotas: a cache behavior takes one viewer-request and one viewer-response function" },
+    "FunctionAssociations.Items": {
+        maxLen: 2,
+        from: "CloudFront developer guide, quotas: a cache behavior takes one viewer-request and one viewer-response function",
+    },
     "Tags.Items": { maxLen: 50, from: "CloudFront developer guide, quotas: tags that can be added to a distribution: 50" },
 };
 
@@ -192,7 +199,7 @@ function walk(s) {
         const typeName = memberTypes[name]?.[member];
         const values = typeName ? enumValues(typeName) : undefined;
         const target = rule.t === "list" ? rule.i : rule;
-        if (values && (target.t === "string")) {
+        if (values && target.t === "string") {
             target.enum = values;
             target.enumName = typeName;
         }
@@ -273,4 +280,6 @@ export const SHAPES: Record<string, ShapeRule> = ${JSON.stringify(shapes, null, 
 `;
 const out = path.join(root, "provider", "cloudfront", "model.generated.ts");
 fs.writeFileSync(out, header + body);
-process.stdout.write(`wrote ${path.relative(root, out)}: ${total} rules (${JSON.stringify(counts)})${smithy ? "" : "; no Smithy model given, constraints left out"}\n`);
+process.stdout.write(
+    `wrote ${path.relative(root, out)}: ${total} rules (${JSON.stringify(counts)})${smithy ? "" : "; no Smithy model given, constraints left out"}\n`,
+);

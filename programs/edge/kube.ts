@@ -28,7 +28,12 @@ export interface KubeLifecycle {
  */
 export function meta(
     lifecycle: KubeLifecycle,
-    fields: { name?: string; namespace?: k8s.types.input.meta.v1.ObjectMeta["namespace"]; labels?: Record<string, string>; annotations?: Record<string, string> },
+    fields: {
+        name?: string;
+        namespace?: k8s.types.input.meta.v1.ObjectMeta["namespace"];
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    },
 ): k8s.types.input.meta.v1.ObjectMeta {
     return {
         ...fields,

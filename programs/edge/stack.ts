@@ -78,53 +78,69 @@ export function edge(args: EdgeArgs): Edge {
     const ingressClass = k8s.networking.v1.IngressClass.get("ingress-class", args.ingressClass, inCluster);
 
     const appLabels = { ...labels, component: "web" };
-    const deployment = new k8s.apps.v1.Deployment("web", {
-        metadata: meta(lc, { namespace: ns, labels: appLabels }),
-        spec: {
-            replicas: args.replicas,
-            selector: { matchLabels: appLabels },
-            template: {
-                metadata: { labels: appLabels },
-                spec: {
-                    containers: [{
-                        name: "web",
-                        image: args.appImage,
-                        ports: [{ name: "http", containerPort: 80 }],
-                        readinessProbe: { httpGet: { path: "/", port: "http" } },
-                    }],
+    const deployment = new k8s.apps.v1.Deployment(
+        "web",
+        {
+            metadata: meta(lc, { namespace: ns, labels: appLabels }),
+            spec: {
+                replicas: args.replicas,
+                selector: { matchLabels: appLabels },
+                template: {
+                    metadata: { labels: appLabels },
+                    spec: {
+                        containers: [
+                            {
+                                name: "web",
+                                image: args.appImage,
+                                ports: [{ name: "http", containerPort: 80 }],
+                                readinessProbe: { httpGet: { path: "/", port: "http" } },
+                            },
+                        ],
+                    },
                 },
             },
         },
-    }, inCluster);
+        inCluster,
+    );
 
-    const service = new k8s.core.v1.Service("web", {
-        metadata: meta(lc, { namespace: ns, labels: appLabels }),
-        spec: { selector: appLabels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
-    }, inCluster);
+    const service = new k8s.core.v1.Service(
+        "web",
+        {
+            metadata: meta(lc, { namespace: ns, labels: appLabels }),
+            spec: { selector: appLabels, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+        },
+        inCluster,
+    );
 
     const listenPorts = args.certificateArn ? [{ HTTP: 80 }, { HTTPS: 443 }] : [{ HTTP: 80 }];
-    const ingress = new k8s.networking.v1.Ingress("web", {
-        metadata: meta(lc, {
-            namespace: ns,
-            labels: appLabels,
-            annotations: {
-                "alb.ingress.kubernetes.io/scheme": "internet-facing",
-                // Register pod IPs directly in the target group (no NodePort hop).
-                "alb.ingress.kubernetes.io/target-type": "ip",
-                "alb.ingress.kubernetes.io/listen-ports": JSON.stringify(listenPorts),
-                "alb.ingress.kubernetes.io/healthcheck-path": "/",
-                ...(args.certificateArn ? { "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn } : {}),
-            },
-        }),
-        spec: {
-            ingressClassName: ingressClass.metadata.name,
-            rules: [{
-                http: {
-                    paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }],
+    const ingress = new k8s.networking.v1.Ingress(
+        "web",
+        {
+            metadata: meta(lc, {
+                namespace: ns,
+                labels: appLabels,
+                annotations: {
+                    "alb.ingress.kubernetes.io/scheme": "internet-facing",
+                    // Register pod IPs directly in the target group (no NodePort hop).
+                    "alb.ingress.kubernetes.io/target-type": "ip",
+                    "alb.ingress.kubernetes.io/listen-ports": JSON.stringify(listenPorts),
+                    "alb.ingress.kubernetes.io/healthcheck-path": "/",
+                    ...(args.certificateArn ? { "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn } : {}),
                 },
-            }],
+            }),
+            spec: {
+                ingressClassName: ingressClass.metadata.name,
+                rules: [
+                    {
+                        http: {
+                            paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }],
+                        },
+                    },
+                ],
+            },
         },
-    }, inCluster);
+        inCluster,
+    );
 
     // The controller writes the ALB's DNS name into the Ingress status. When
     // Pulumi waits for readiness it is there after `up`; otherwise it appears
@@ -156,15 +172,17 @@ export function edge(args: EdgeArgs): Edge {
         distributionConfig: {
             Comment: `edge (${args.environment})`,
             Origins: {
-                Items: [{
-                    Id: "alb",
-                    DomainName: originDomainName,
-                    CustomOriginConfig: {
-                        HTTPPort: 80,
-                        HTTPSPort: 443,
-                        OriginProtocolPolicy: args.certificateArn ? "https-only" : "http-only",
+                Items: [
+                    {
+                        Id: "alb",
+                        DomainName: originDomainName,
+                        CustomOriginConfig: {
+                            HTTPPort: 80,
+                            HTTPSPort: 443,
+                            OriginProtocolPolicy: args.certificateArn ? "https-only" : "http-only",
+                        },
                     },
-                }],
+                ],
             },
             DefaultCacheBehavior: {
                 TargetOriginId: "alb",

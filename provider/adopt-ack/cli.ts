@@ -82,7 +82,10 @@ export function parseOptions(argv: string[]): Options {
     if (positionals.length > 0) {
         throw new AcklessError(`unexpected argument ${positionals.join(" ")} (namespaces go with --namespace)`);
     }
-    const namespaces = (values.namespace ?? []).flatMap((n) => n.split(",")).map((n) => n.trim()).filter((n) => n !== "");
+    const namespaces = (values.namespace ?? [])
+        .flatMap((n) => n.split(","))
+        .map((n) => n.trim())
+        .filter((n) => n !== "");
     if (values["all-namespaces"] && namespaces.length > 0) {
         throw new AcklessError("--all-namespaces and --namespace exclude each other");
     }

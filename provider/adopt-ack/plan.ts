@@ -62,9 +62,11 @@ const CLASS: Record<string, AcklessClass> = Object.fromEntries(KINDS.filter((k) 
 const ORDER = KINDS.map((k) => k.ackKind);
 
 const RESERVED = new Set(
-    ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
+    (
+        "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
         "instanceof let new null return super switch this throw true try typeof var void while with yield await static implements interface " +
-        "package private protected public arguments eval undefined pulumi config cluster cloudfront ec2 k8s").split(" "),
+        "package private protected public arguments eval undefined pulumi config cluster cloudfront ec2 k8s"
+    ).split(" "),
 );
 
 function camel(name: string): string {
@@ -129,8 +131,12 @@ function tagsNote(cr: AckObject, tags: Record<string, string> | undefined, dropp
     }
     const one = ackKeys.length === 1;
     return dropped
-        ? [`ACK's own tag${one ? "" : "s"} (${ackKeys.join(", ")}) ${one ? "is" : "are"} left out: the first \`pulumi up\` removes ${one ? "it" : "them"} from AWS.`]
-        : [`${ackKeys.join(", ")} ${one ? "is ACK's own tag" : "are ACK's own tags"}, kept as ${one ? "it is" : "they are"}; remove ${one ? "it" : "them"} here to remove ${one ? "it" : "them"} from AWS.`];
+        ? [
+              `ACK's own tag${one ? "" : "s"} (${ackKeys.join(", ")}) ${one ? "is" : "are"} left out: the first \`pulumi up\` removes ${one ? "it" : "them"} from AWS.`,
+          ]
+        : [
+              `${ackKeys.join(", ")} ${one ? "is ACK's own tag" : "are ACK's own tags"}, kept as ${one ? "it is" : "they are"}; remove ${one ? "it" : "them"} here to remove ${one ? "it" : "them"} from AWS.`,
+          ];
 }
 
 /** Links each distribution's function associations to the handed-over function with that ARN. */
@@ -167,7 +173,9 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
                     : undefined,
                 publish: new Code(
                     String(publish),
-                    publish ? `ACK published it (${ACK.autoPublish}: "true")` : `ACK never published it (no ${ACK.autoPublish}: "true"); true publishes on every change`,
+                    publish
+                        ? `ACK published it (${ACK.autoPublish}: "true")`
+                        : `ACK never published it (no ${ACK.autoPublish}: "true"); true publishes on every change`,
                 ),
                 tags,
             };
@@ -177,7 +185,12 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
             const callerReference = str(cr.status?.callerReference);
             return {
                 distributionConfig: linkFunctions(
-                    { ...(callerReference ? { CallerReference: new Code(JSON.stringify(callerReference), "the distribution's own (it never changes)") } : {}), ...config },
+                    {
+                        ...(callerReference
+                            ? { CallerReference: new Code(JSON.stringify(callerReference), "the distribution's own (it never changes)") }
+                            : {}),
+                        ...config,
+                    },
                     functionsByArn,
                 ),
                 tags,
@@ -227,14 +240,19 @@ export function plan(resources: { kind: AckKind; cr: AckObject }[], seen: Seen, 
             const key = `${h.variable}${res.found.ref.input.charAt(0).toUpperCase()}${res.found.ref.input.slice(1)}`;
             const why = res.outcome === "config" ? res.why : "";
             config.push({ key, what: `the ${res.found.ref.target.kind}'s id (${res.found.ref.input})`, why, usedBy: crRef(r.kind, r.cr) });
-            h.notes.push(`${res.found.field}: ${why}.`, `  Set the id it stands for before \`pulumi up\`: pulumi config set ${key} <${res.found.ref.input}>`);
+            h.notes.push(
+                `${res.found.field}: ${why}.`,
+                `  Set the id it stands for before \`pulumi up\`: pulumi config set ${key} <${res.found.ref.input}>`,
+            );
             return new Code(`config.require(${JSON.stringify(key)})`, `${res.found.field}, see above`);
         };
         const spec = resolvedSpec(r.cr.spec, h.resolutions, toConfig);
         h.inputs = inputsOf(h, spec, opts, functionsByArn);
         const meta = r.cr.status?.ackResourceMetadata ?? {};
         if (str(meta.ownerAccountID)) {
-            h.notes.push(`ACK managed it in AWS account ${meta.ownerAccountID}${str(meta.region) ? ` (${meta.region})` : ""}: run \`pulumi up\` with credentials for that account.`);
+            h.notes.push(
+                `ACK managed it in AWS account ${meta.ownerAccountID}${str(meta.region) ? ` (${meta.region})` : ""}: run \`pulumi up\` with credentials for that account.`,
+            );
         }
         h.notes.push(...tagsNote(r.cr, h.inputs.tags as Record<string, string> | undefined, !!opts.dropAckTags));
         const arn = str(r.cr.status?.ackResourceMetadata?.arn);

@@ -93,7 +93,9 @@ export function readme(plan: Plan, source: Source, projectName: string): string 
         `Written by \`ackless adopt-ack\` from the ACK custom resources of ${scope(source)} (context \`${source.context}\`).\n` +
         `One \`pulumi up\` hands them over to Pulumi; from then on this program is yours to edit.\n\n` +
         `| custom resource | declared as | AWS id |\n| --- | --- | --- |\n${rows.join("\n")}\n\n` +
-        (plan.config.length ? `References to custom resources that were not read are stack config:\n\n${plan.config.map((c) => `- \`${c.key}\`: ${c.what}, for ${c.usedBy}: ${c.why}`).join("\n")}\n\n` : "") +
+        (plan.config.length
+            ? `References to custom resources that were not read are stack config:\n\n${plan.config.map((c) => `- \`${c.key}\`: ${c.what}, for ${c.usedBy}: ${c.why}`).join("\n")}\n\n`
+            : "") +
         (plan.leftOut.length ? `Left out (still managed by ACK):\n\n${plan.leftOut.map((l) => `- ${l.ref}: ${l.reason}`).join("\n")}\n\n` : "") +
         `## Hand over\n\n` +
         "```sh\n" +

@@ -49,7 +49,12 @@ export const REFERENCES: ReferenceKind[] = [
         refPath: ["distributionConfig", "viewerCertificate", "acmCertificateRef"],
         idField: "acmCertificateARN",
         input: "acmCertificateArn",
-        target: { apiVersion: "acm.services.k8s.aws/v1alpha1", kind: "Certificate", plural: "certificates", statusPath: ["ackResourceMetadata", "arn"] },
+        target: {
+            apiVersion: "acm.services.k8s.aws/v1alpha1",
+            kind: "Certificate",
+            plural: "certificates",
+            statusPath: ["ackResourceMetadata", "arn"],
+        },
     },
 ];
 
@@ -96,8 +101,7 @@ export interface Seen {
 }
 
 export type Resolution =
-    | { found: FoundReference; outcome: "resolved"; value: string; source: string }
-    | { found: FoundReference; outcome: "config"; why: string };
+    { found: FoundReference; outcome: "resolved"; value: string; source: string } | { found: FoundReference; outcome: "config"; why: string };
 
 /** `Subnet web/private-a`. */
 export const describeReferenced = (f: FoundReference) => `${f.ref.target.kind} ${f.namespace}/${f.name}`;

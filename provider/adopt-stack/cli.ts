@@ -75,7 +75,9 @@ export function parseOptions(argv: string[]): Options {
     });
     const help = values.help === true;
     if (!help && positionals.length !== 1) {
-        throw new AcklessError(positionals.length === 0 ? "give the stack name: ackless adopt-stack <stack-name>" : `one stack at a time, got ${positionals.join(" ")}`);
+        throw new AcklessError(
+            positionals.length === 0 ? "give the stack name: ackless adopt-stack <stack-name>" : `one stack at a time, got ${positionals.join(" ")}`,
+        );
     }
     const timeoutMinutes = values["timeout-minutes"] === undefined ? 30 : Number(values["timeout-minutes"]);
     if (!(timeoutMinutes > 0)) {

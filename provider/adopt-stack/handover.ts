@@ -48,7 +48,10 @@ export async function planHandOver(stack: Stack, region: string): Promise<Plan> 
         const base = { logicalId: r.LogicalResourceId ?? "?", type: r.ResourceType ?? "?", physicalId: r.PhysicalResourceId ?? "" };
         if (base.type === NESTED_STACK) {
             const nested = stackNameOf(base.physicalId || base.logicalId);
-            leftOut.push({ ...base, reason: `a nested stack: its own resources are not listed here; hand them over with \`ackless adopt-stack ${nested}\`` });
+            leftOut.push({
+                ...base,
+                reason: `a nested stack: its own resources are not listed here; hand them over with \`ackless adopt-stack ${nested}\``,
+            });
             continue;
         }
         if (!MANAGED_TYPES[base.type]) {
@@ -87,17 +90,23 @@ function publicIpOf(adopted: Adopted[], ref: ConfigRef): string | undefined {
 }
 
 export function summaryText(plan: Plan, outDir: string | undefined): string {
-    const lines = [`ackless adopt-stack: stack "${plan.stackName}" (${plan.region}): ${plan.adopted.length} to take over, ${plan.leftOut.length} left out`];
+    const lines = [
+        `ackless adopt-stack: stack "${plan.stackName}" (${plan.region}): ${plan.adopted.length} to take over, ${plan.leftOut.length} left out`,
+    ];
     for (const a of plan.adopted) {
         const tags = Object.keys(a.read.tags).length;
-        lines.push(`  + adopt   ${a.logicalId} (${a.read.kind}) ${a.read.id}: ${tags} user tag(s), ${a.read.systemTagKeys.length} aws: tag(s) left alone`);
+        lines.push(
+            `  + adopt   ${a.logicalId} (${a.read.kind}) ${a.read.id}: ${tags} user tag(s), ${a.read.systemTagKeys.length} aws: tag(s) left alone`,
+        );
     }
     for (const l of plan.leftOut) {
         lines.push(`  - left    ${l.logicalId} (${l.type}) ${l.physicalId}: ${l.reason}`);
     }
     if (outDir) {
         lines.push(`Program written to ${outDir} (Pulumi.yaml, package.json, tsconfig.json, index.ts: TypeScript, strict).`);
-        lines.push(`Next: cd ${outDir} && npm install && pulumi stack init && pulumi up; then \`ackless adopt-stack ${plan.stackName} --retire-stack\` to make CloudFormation let go.`);
+        lines.push(
+            `Next: cd ${outDir} && npm install && pulumi stack init && pulumi up; then \`ackless adopt-stack ${plan.stackName} --retire-stack\` to make CloudFormation let go.`,
+        );
     }
     return `${lines.join("\n")}\n`;
 }

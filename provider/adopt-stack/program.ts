@@ -142,7 +142,12 @@ export function programText(stackName: string, region: string, adopted: Adopted[
     return { text: `${header}\n${blocks.join("\n")}`, configRefs };
 }
 
-export function programFiles(stackName: string, region: string, adopted: Adopted[], now = new Date()): { files: ProgramFiles; configRefs: ConfigRef[] } {
+export function programFiles(
+    stackName: string,
+    region: string,
+    adopted: Adopted[],
+    now = new Date(),
+): { files: ProgramFiles; configRefs: ConfigRef[] } {
     const { text, configRefs } = programText(stackName, region, adopted, now);
     return {
         configRefs,

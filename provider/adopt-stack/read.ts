@@ -83,7 +83,9 @@ export async function readNatGateway(id: string): Promise<NatGatewayRead> {
         throw new CannotAdopt(`NAT gateway ${id} is ${nat?.State ?? "gone"}`);
     }
     if (nat.State === "failed") {
-        throw new CannotAdopt(`NAT gateway ${id} is failed (${nat.FailureCode ?? ""}: ${nat.FailureMessage ?? ""}); recreate it rather than adopting it`);
+        throw new CannotAdopt(
+            `NAT gateway ${id} is failed (${nat.FailureCode ?? ""}: ${nat.FailureMessage ?? ""}); recreate it rather than adopting it`,
+        );
     }
     const primary = (nat.NatGatewayAddresses ?? []).find((a) => a.IsPrimary) ?? nat.NatGatewayAddresses?.[0];
     const all = fromKeyValueList(nat.Tags);

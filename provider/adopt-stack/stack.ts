@@ -257,7 +257,9 @@ async function applyPolicies(stack: Stack, body: string, deadline: Deadline, say
         if (cs.ExecutionStatus !== "AVAILABLE") {
             throw new AcklessError(`the change set for stack "${name}" cannot be executed (${cs.ExecutionStatus}); nothing was changed`);
         }
-        say(`setting DeletionPolicy and UpdateReplacePolicy: Retain on stack "${name}" (change set with ${cs.Changes?.length ?? 0} policy-only change(s))`);
+        say(
+            `setting DeletionPolicy and UpdateReplacePolicy: Retain on stack "${name}" (change set with ${cs.Changes?.length ?? 0} policy-only change(s))`,
+        );
         await call("cloudformation:ExecuteChangeSet", `executing the change set for stack "${name}"`, () =>
             cloudformation().send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId })),
         );

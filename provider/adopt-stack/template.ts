@@ -130,7 +130,11 @@ const FLOW_INDICATORS = ",[]{}";
 /** A reader of JSON (json = true) or of a YAML flow collection, recording where each node is. */
 class FlowReader {
     pos: number;
-    constructor(readonly text: string, readonly json: boolean, start = 0) {
+    constructor(
+        readonly text: string,
+        readonly json: boolean,
+        start = 0,
+    ) {
         this.pos = start;
     }
 
@@ -402,7 +406,10 @@ function entryEnd(lines: Line[], i: number, end: number, indent: number): number
 
 /** Edits giving one block-mapping resource (its key line at `i`, its body up to `end`) both policies. */
 function blockResourceEdits(lines: Line[], i: number, end: number, id: string, eol: string, edits: TextEdit[]): boolean {
-    const body = lines.slice(i + 1, end).map((l, n) => ({ l, n: i + 1 + n })).filter(({ l }) => isContent(l));
+    const body = lines
+        .slice(i + 1, end)
+        .map((l, n) => ({ l, n: i + 1 + n }))
+        .filter(({ l }) => isContent(l));
     if (body.length === 0) {
         throw new CannotEdit(`resource ${id} has no body`);
     }

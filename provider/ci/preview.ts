@@ -80,7 +80,11 @@ export class ChangeCollector {
         // Dynamic providers report only whether and what forces replacement
         // (no detailedDiff), so the changed fields are also found by comparing
         // the stored inputs with the new ones.
-        const fields = new Set<string>([...(m.diffs ?? []), ...(m.keys ?? []), ...(m.old?.inputs && m.new?.inputs ? changedKeys(m.old.inputs, m.new.inputs) : [])]);
+        const fields = new Set<string>([
+            ...(m.diffs ?? []),
+            ...(m.keys ?? []),
+            ...(m.old?.inputs && m.new?.inputs ? changedKeys(m.old.inputs, m.new.inputs) : []),
+        ]);
         for (const p of Object.keys(m.detailedDiff ?? {})) {
             fields.add(p.split(/[.[]/)[0]);
         }

@@ -72,7 +72,8 @@ function mapMembers(value: Obj, shape: ShapeRule | undefined, f: (v: any, shape:
 }
 
 /** Whether `out` (with shape `shape`, or no known shape) is a list wrapper. */
-const wrapperLike = (shape: ShapeRule | undefined, out: Obj) => isWrapper(shape) || (shape === undefined && ("Quantity" in out || Array.isArray(out.Items)));
+const wrapperLike = (shape: ShapeRule | undefined, out: Obj) =>
+    isWrapper(shape) || (shape === undefined && ("Quantity" in out || Array.isArray(out.Items)));
 
 /** Canonical form: no null/undefined, Dates as ISO strings, every wrapper with `Items` (default []) and no `Quantity`. */
 export function toCanonical(value: any, shape: ShapeRule | undefined = SHAPES.DistributionConfig): any {
@@ -234,7 +235,15 @@ export function mergeOwned(live: Obj, declared: Obj, previous: string[]): Obj {
     return mergeNode(live, declared, "", SHAPES.DistributionConfig, now, before);
 }
 
-function mergeNode(live: unknown, declared: Obj, path: string, shape: ShapeRule | undefined, now: Set<string>, before: Set<string>, holder?: string): Obj {
+function mergeNode(
+    live: unknown,
+    declared: Obj,
+    path: string,
+    shape: ShapeRule | undefined,
+    now: Set<string>,
+    before: Set<string>,
+    holder?: string,
+): Obj {
     const out: Obj = isObject(live) ? { ...live } : {};
     // Reset what was owned before and is not declared now.
     for (const k of Object.keys(out)) {
@@ -295,7 +304,15 @@ function resetField(value: unknown, path: string, shape: ShapeRule | undefined, 
     return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function mergeKeyed(live: unknown, declared: any[], path: string, key: string, shape: ShapeRule | undefined, now: Set<string>, before: Set<string>): any[] {
+function mergeKeyed(
+    live: unknown,
+    declared: any[],
+    path: string,
+    key: string,
+    shape: ShapeRule | undefined,
+    now: Set<string>,
+    before: Set<string>,
+): any[] {
     const liveItems: Obj[] = Array.isArray(live) ? live.filter(isObject) : [];
     const byKey = new Map(liveItems.map((it) => [stableJson(it[key]), it]));
     const declaredKeys = new Set(declared.map((it) => stableJson(it?.[key])));
@@ -377,7 +394,15 @@ function compareNode(observed: unknown, declared: Obj, path: string, shape: Shap
     }
 }
 
-function compareKeyed(observed: any[], declared: any[], path: string, key: string, ordered: boolean, shape: ShapeRule | undefined, out: Change[]): void {
+function compareKeyed(
+    observed: any[],
+    declared: any[],
+    path: string,
+    key: string,
+    ordered: boolean,
+    shape: ShapeRule | undefined,
+    out: Change[],
+): void {
     const byKey = new Map(observed.filter(isObject).map((it) => [stableJson(it[key]), it]));
     for (const it of declared) {
         if (!isObject(it) || it[key] === UNKNOWN) {

@@ -47,7 +47,14 @@ export function closest(given: string, names: string[]): string | undefined {
     return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
-const describe = (v: unknown) => (typeof v === "string" ? `the string ${JSON.stringify(v)}` : Array.isArray(v) ? "a list" : v === null ? "null" : `${typeof v} ${JSON.stringify(v)}`);
+const describe = (v: unknown) =>
+    typeof v === "string"
+        ? `the string ${JSON.stringify(v)}`
+        : Array.isArray(v)
+          ? "a list"
+          : v === null
+            ? "null"
+            : `${typeof v} ${JSON.stringify(v)}`;
 
 /** Validates `value` as an instance of structure `shapeName`, reporting under `path`. */
 export function validateShape(value: unknown, shapeName: string, path: string, out: ModelFailure[], skip: Set<string> = new Set()): void {
@@ -103,7 +110,10 @@ function member(v: unknown, rule: MemberRule, p: string, out: ModelFailure[], sk
                 out.push({ path: p, reason: `${p}: needs at least ${rule.minLen} item${rule.minLen > 1 ? "s" : ""}, got ${v.length}` });
             }
             if (rule.maxLen !== undefined && v.length > rule.maxLen) {
-                out.push({ path: p, reason: `${p}: takes at most ${rule.maxLen} item${rule.maxLen > 1 ? "s" : ""}, got ${v.length}${rule.from ? ` (${rule.from})` : ""}` });
+                out.push({
+                    path: p,
+                    reason: `${p}: takes at most ${rule.maxLen} item${rule.maxLen > 1 ? "s" : ""}, got ${v.length}${rule.from ? ` (${rule.from})` : ""}`,
+                });
             }
             v.forEach((item, i) => {
                 if (item !== UNKNOWN) {
@@ -113,7 +123,10 @@ function member(v: unknown, rule: MemberRule, p: string, out: ModelFailure[], sk
             return;
         case "boolean":
             if (typeof v !== "boolean") {
-                out.push({ path: p, reason: `${p}: must be true or false, got ${describe(v)}${typeof v === "string" ? " (write it without quotes)" : ""}` });
+                out.push({
+                    path: p,
+                    reason: `${p}: must be true or false, got ${describe(v)}${typeof v === "string" ? " (write it without quotes)" : ""}`,
+                });
             }
             return;
         case "number":
@@ -122,7 +135,10 @@ function member(v: unknown, rule: MemberRule, p: string, out: ModelFailure[], sk
                 return;
             }
             if ((rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
-                out.push({ path: p, reason: `${p}: must be from ${rule.min ?? "-∞"} to ${rule.max ?? "∞"}, got ${v}${rule.from ? ` (${rule.from})` : ""}` });
+                out.push({
+                    path: p,
+                    reason: `${p}: must be from ${rule.min ?? "-∞"} to ${rule.max ?? "∞"}, got ${v}${rule.from ? ` (${rule.from})` : ""}`,
+                });
             }
             return;
         case "timestamp":
@@ -150,7 +166,10 @@ function string(v: unknown, rule: MemberRule, p: string, out: ModelFailure[]): v
         out.push({ path: p, reason: `${p}: must be at least ${rule.minLen} character${rule.minLen > 1 ? "s" : ""} long` });
     }
     if (rule.maxLen !== undefined && v.length > rule.maxLen) {
-        out.push({ path: p, reason: `${p}: is ${v.length} characters long; CloudFront takes at most ${rule.maxLen}${rule.from ? ` (${rule.from})` : ""}` });
+        out.push({
+            path: p,
+            reason: `${p}: is ${v.length} characters long; CloudFront takes at most ${rule.maxLen}${rule.from ? ` (${rule.from})` : ""}`,
+        });
     }
     if (rule.pattern && !new RegExp(rule.pattern, "u").test(v)) {
         out.push({ path: p, reason: `${p}: ${JSON.stringify(v)} does not match ${rule.pattern}` });

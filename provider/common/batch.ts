@@ -68,7 +68,10 @@ export class Coalescer<V> {
     private lastBatchSize = 0;
     private readonly clock: Clock;
 
-    constructor(private readonly source: BatchSource<V>, opts: CoalescerOptions = {}) {
+    constructor(
+        private readonly source: BatchSource<V>,
+        opts: CoalescerOptions = {},
+    ) {
         this.windowMs = opts.windowMs ?? envMs("ACKLESS_BATCH_WINDOW_MS", 25);
         this.busyWindowMs = Math.max(this.windowMs, opts.busyWindowMs ?? envMs("ACKLESS_BATCH_BUSY_WINDOW_MS", 100));
         this.clock = opts.clock ?? currentClock;
@@ -184,7 +187,10 @@ export class Poller<V> {
     private readonly opts: Required<Omit<PollerOptions, "clock">>;
     private readonly clock: Clock;
 
-    constructor(private readonly reader: Coalescer<V>, opts: PollerOptions = {}) {
+    constructor(
+        private readonly reader: Coalescer<V>,
+        opts: PollerOptions = {},
+    ) {
         const d = pollDefaults();
         this.opts = {
             minDelayMs: opts.minDelayMs ?? d.minDelayMs,

@@ -135,7 +135,9 @@ function cached<T>(service: string, make: () => T): T {
 
 /** CloudFront is global; its API lives in us-east-1. */
 export function cloudfront(): CloudFrontClient {
-    return cached("cloudfront", () => budgeted(new CloudFrontClient({ region: "us-east-1", profile: profile(), ...retry() }), "cloudfront", "us-east-1"));
+    return cached("cloudfront", () =>
+        budgeted(new CloudFrontClient({ region: "us-east-1", profile: profile(), ...retry() }), "cloudfront", "us-east-1"),
+    );
 }
 
 export function ec2(): EC2Client {
@@ -173,7 +175,8 @@ export function awsScoped<P extends ProviderMethods>(p: P, regional: boolean): P
         region: regional ? sources.map((x) => x?.region).find((r) => typeof r === "string" && r) : undefined,
         profile: sources.map((x) => x?.__profile).find((r) => typeof r === "string" && r),
     });
-    const keepProfile = (outs: any, profile: string | undefined) => (profile && outs && typeof outs === "object" ? { ...outs, __profile: profile } : outs);
+    const keepProfile = (outs: any, profile: string | undefined) =>
+        profile && outs && typeof outs === "object" ? { ...outs, __profile: profile } : outs;
     return {
         ...p,
         check: (olds, news) => withAws({ profile: where(news).profile }, () => p.check(olds, news)),
@@ -196,4 +199,3 @@ export function awsScoped<P extends ProviderMethods>(p: P, regional: boolean): P
         delete: (id, props) => withAws(where(props), () => p.delete(id, props)),
     };
 }
-

@@ -27,9 +27,7 @@ export function compact<T extends object>(o: T): T {
 /** JSON with sorted keys, so equal values compare equal. */
 export function stableJson(value: unknown): string {
     return JSON.stringify(value, (_k, v) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-            : v,
+        v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
     );
 }
 

@@ -32,8 +32,18 @@ export function isAwsError(err: unknown, ...codes: string[]): boolean {
 }
 
 const networkCodes = new Set([
-    "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "EHOSTUNREACH", "ENETUNREACH",
-    "TimeoutError", "RequestTimeout", "NetworkingError", "AbortError",
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EPIPE",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "TimeoutError",
+    "RequestTimeout",
+    "NetworkingError",
+    "AbortError",
 ]);
 
 /** Errors of the connection, not of AWS: the request may never have arrived. */
@@ -85,7 +95,11 @@ function isExpiredSso(code: string | undefined, message: string): boolean {
 
 /** An Error that keeps the AWS code visible to the user. */
 export class AcklessError extends Error {
-    constructor(message: string, readonly awsCode?: string, readonly cause?: unknown) {
+    constructor(
+        message: string,
+        readonly awsCode?: string,
+        readonly cause?: unknown,
+    ) {
         super(message);
         this.name = "AcklessError";
     }
@@ -123,9 +137,5 @@ export function describeAwsError(what: string, err: unknown): AcklessError {
         return new AcklessError(`${what}: failed before AWS answered (${code ?? "Error"}: ${message})`, code, err);
     }
     const plain = code ? (DENIED_CODES.has(code) ? explainDenied(message) : explanations[code]) : undefined;
-    return new AcklessError(
-        `${what}: AWS ${code ?? "error"} (HTTP ${status}): ${message}${plain ? `; ${plain}` : ""}`,
-        code,
-        err,
-    );
+    return new AcklessError(`${what}: AWS ${code ?? "error"} (HTTP ${status}): ${message}${plain ? `; ${plain}` : ""}`, code, err);
 }

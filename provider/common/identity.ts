@@ -20,7 +20,6 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "./diff";
 
-
 /**
  * The identity a public resource class passes as `__identity`:
  * `<project>/<stack>/<parent URN>/<name>`. Stable for the resource across

@@ -25,7 +25,11 @@ export class TokenBucket {
     private tokens: number;
     private last: number;
 
-    constructor(readonly perSecond: number, readonly burst: number, private readonly clock: Clock = currentClock) {
+    constructor(
+        readonly perSecond: number,
+        readonly burst: number,
+        private readonly clock: Clock = currentClock,
+    ) {
         this.tokens = burst;
         this.last = clock.now();
     }
@@ -77,7 +81,10 @@ export function parseLimits(text: string | undefined): Record<string, Limit> | u
         return undefined;
     }
     const out = { ...DEFAULT_LIMITS };
-    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of text
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^([a-z0-9]+\.(read|write))=([0-9.]+)\/([0-9]+)$/.exec(part);
         if (!m || !(Number(m[3]) > 0) || !(Number(m[4]) >= 1)) {
             throw new Error(

@@ -124,9 +124,6 @@ export function reconciledTags(observed: Tags | undefined, desired: Tags | undef
 export function describeTagChanges(observed: Tags | undefined, desired: Tags | undefined): string | undefined {
     const have = userTags(observed);
     const { set, remove } = tagChanges(observed, desired);
-    const parts = [
-        ...Object.entries(set).map(([k, v]) => (k in have ? `~${k}=${v}` : `+${k}=${v}`)),
-        ...remove.map((k) => `-${k}`),
-    ];
+    const parts = [...Object.entries(set).map(([k, v]) => (k in have ? `~${k}=${v}` : `+${k}=${v}`)), ...remove.map((k) => `-${k}`)];
     return parts.length > 0 ? `tags: ${parts.join(", ")}` : undefined;
 }

@@ -26,7 +26,9 @@ export interface KubeControlPlane {
 export function kubeBinDir(): string {
     const dir = process.env.ACKLESS_KUBE_BIN;
     if (!dir || !fs.existsSync(path.join(dir, "kube-apiserver"))) {
-        throw new Error("ACKLESS_KUBE_BIN is not set or lacks kube-apiserver: run `npm test` or `npm run main`, which bootstrap etcd and kube-apiserver (or `source .ackless/env.sh` after `npm run bootstrap`)");
+        throw new Error(
+            "ACKLESS_KUBE_BIN is not set or lacks kube-apiserver: run `npm test` or `npm run main`, which bootstrap etcd and kube-apiserver (or `source .ackless/env.sh` after `npm run bootstrap`)",
+        );
     }
     return dir;
 }
@@ -48,9 +50,41 @@ function openssl(dir: string, ...args: string[]) {
 
 function makeCerts(dir: string) {
     fs.writeFileSync(path.join(dir, "san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n");
-    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ackless-test-ca", "-keyout", "ca.key", "-out", "ca.crt");
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=ackless-test-ca",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+    );
     openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=kube-apiserver", "-keyout", "server.key", "-out", "server.csr");
-    openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "san.cnf", "-out", "server.crt");
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.cnf",
+        "-out",
+        "server.crt",
+    );
     openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=admin/O=system:masters", "-keyout", "admin.key", "-out", "admin.csr");
     openssl(dir, "x509", "-req", "-in", "admin.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", "admin.crt");
     openssl(dir, "genrsa", "-out", "sa.key", "2048");
@@ -91,34 +125,42 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeControlP
     }
     const [etcdPort, apiPort] = [await freePort(), await freePort()];
     const logs: Record<string, string> = { etcd: "", apiserver: "" };
-    const etcd = spawn(path.join(bin, "etcd"), [
-        `--data-dir=${path.join(dir, "etcd")}`,
-        `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
-        `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-        "--listen-peer-urls=http://127.0.0.1:0",
-        "--unsafe-no-fsync=true",
-        "--log-level=error",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    const etcd = spawn(
+        path.join(bin, "etcd"),
+        [
+            `--data-dir=${path.join(dir, "etcd")}`,
+            `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+            `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+            "--listen-peer-urls=http://127.0.0.1:0",
+            "--unsafe-no-fsync=true",
+            "--log-level=error",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
     etcd.stderr!.on("data", (d) => (logs.etcd = (logs.etcd + d).slice(-4000)));
-    const apiserver = spawn(path.join(bin, "kube-apiserver"), [
-        `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-        `--cert-dir=${dir}`,
-        `--tls-cert-file=${path.join(dir, "server.crt")}`,
-        `--tls-private-key-file=${path.join(dir, "server.key")}`,
-        `--client-ca-file=${path.join(dir, "ca.crt")}`,
-        `--secure-port=${apiPort}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true",
-        "--disable-admission-plugins=ServiceAccount",
-        "--authorization-mode=RBAC",
-        "--service-account-issuer=https://kubernetes.default.svc",
-        `--service-account-key-file=${path.join(dir, "sa.pub")}`,
-        `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-        ...tokenArgs,
-        "--v=0",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    const apiserver = spawn(
+        path.join(bin, "kube-apiserver"),
+        [
+            `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+            `--cert-dir=${dir}`,
+            `--tls-cert-file=${path.join(dir, "server.crt")}`,
+            `--tls-private-key-file=${path.join(dir, "server.key")}`,
+            `--client-ca-file=${path.join(dir, "ca.crt")}`,
+            `--secure-port=${apiPort}`,
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            "--service-cluster-ip-range=10.0.0.0/24",
+            "--allow-privileged=true",
+            "--disable-admission-plugins=ServiceAccount",
+            "--authorization-mode=RBAC",
+            "--service-account-issuer=https://kubernetes.default.svc",
+            `--service-account-key-file=${path.join(dir, "sa.pub")}`,
+            `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+            ...tokenArgs,
+            "--v=0",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
     apiserver.stderr!.on("data", (d) => (logs.apiserver = (logs.apiserver + d).slice(-4000)));
 
     const server = `https://127.0.0.1:${apiPort}`;
@@ -175,4 +217,3 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeControlP
     }
     return { kubeconfig, kubeconfigText, server, client, stop };
 }
-

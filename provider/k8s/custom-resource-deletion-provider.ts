@@ -23,7 +23,20 @@ import { ACK } from "./ack";
 import { CustomResources, KubeError } from "./kube";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded, pollDefaults, retrying, waitFor } from "../common/wait";
-import { checkTarget, defined, clientFor, describeTarget, findObject, isConflict, ObjectTarget, refOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
+import {
+    checkTarget,
+    defined,
+    clientFor,
+    describeTarget,
+    findObject,
+    isConflict,
+    ObjectTarget,
+    refOf,
+    pointer,
+    TARGET_FIELDS,
+    targetId,
+    targetOf,
+} from "./target";
 
 const RETAIN = "retain";
 
@@ -66,7 +79,11 @@ export const CONFLICT_BACKOFF = { delayMs: 100, maxDelayMs: 3000 };
  * The last wait can end at most one cap (3 s) after the deadline.
  */
 function onConflict<T>(deadline: Deadline, retryable: (err: unknown) => boolean, attempt: () => Promise<T>): Promise<T> {
-    return retrying(() => attempt(), (err) => retryable(err) && !deadline.expired(), { maxAttempts: Infinity, deadline, ...CONFLICT_BACKOFF });
+    return retrying(
+        () => attempt(),
+        (err) => retryable(err) && !deadline.expired(),
+        { maxAttempts: Infinity, deadline, ...CONFLICT_BACKOFF },
+    );
 }
 
 const isStatus = (err: unknown, status: number) => err instanceof KubeError && err.status === status;
@@ -74,33 +91,37 @@ const isStatus = (err: unknown, status: number) => err instanceof KubeError && e
 /** Step 1: DELETE the object exactly as verified. Returns the object as it was verified, or undefined when already gone. */
 export async function deleteVerified(client: CustomResources, t: DeletionInputs, deadline: Deadline): Promise<any | undefined> {
     // 409: the preconditions failed (changed since we read it): read and verify again.
-    return onConflict(deadline, (err) => isStatus(err, 409), async () => {
-        const obj = await findObject(client, t);
-        if (!obj) {
-            return undefined;
-        }
-        if (policyOf(obj) !== RETAIN) {
-            throw refuse(t, obj);
-        }
-        if (obj.metadata?.deletionTimestamp) {
-            return obj; // already being deleted (a previous run), and retained
-        }
-        try {
-            await client.delete(refOf(t), {
-                apiVersion: "v1",
-                kind: "DeleteOptions",
-                propagationPolicy: "Background",
-                preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
-            });
-        } catch (err) {
-            if (isStatus(err, 404)) {
+    return onConflict(
+        deadline,
+        (err) => isStatus(err, 409),
+        async () => {
+            const obj = await findObject(client, t);
+            if (!obj) {
                 return undefined;
             }
-            throw err;
-        }
-        progress(`${describeTarget(t)}: deleted (${ACK.deletionPolicy}: ${RETAIN} verified)`);
-        return obj;
-    });
+            if (policyOf(obj) !== RETAIN) {
+                throw refuse(t, obj);
+            }
+            if (obj.metadata?.deletionTimestamp) {
+                return obj; // already being deleted (a previous run), and retained
+            }
+            try {
+                await client.delete(refOf(t), {
+                    apiVersion: "v1",
+                    kind: "DeleteOptions",
+                    propagationPolicy: "Background",
+                    preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+                });
+            } catch (err) {
+                if (isStatus(err, 404)) {
+                    return undefined;
+                }
+                throw err;
+            }
+            progress(`${describeTarget(t)}: deleted (${ACK.deletionPolicy}: ${RETAIN} verified)`);
+            return obj;
+        },
+    );
 }
 
 /** Step 3: remove `finalizer`, in one request that also tests the retain annotation. True when removed. */
@@ -202,13 +223,14 @@ export async function deleteCustomResource(t: DeletionInputs): Promise<RemovedBy
     return removedBy;
 }
 
-export const provider: Required<
-    Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
-> = {
+export const provider: Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> = {
     async check(_olds: any, news: any) {
         const failures = checkTarget(news);
         if (typeof news.finalizer !== "string" || news.finalizer === "") {
-            failures.push({ property: "finalizer", reason: "finalizer is required: the ACK controller's finalizer, finalizers.<service>.services.k8s.aws/<Kind>" });
+            failures.push({
+                property: "finalizer",
+                reason: "finalizer is required: the ACK controller's finalizer, finalizers.<service>.services.k8s.aws/<Kind>",
+            });
         }
         for (const f of ["controllerGraceSeconds", "timeoutSeconds"]) {
             const v = news[f];
@@ -251,4 +273,3 @@ export const provider: Required<
         }
     },
 };
-

@@ -158,7 +158,14 @@ export function loadKubeConfig(source: KubeconfigSource = {}): k8s.KubeConfig {
     }
     if (source.context) {
         if (!kc.getContextObject(source.context)) {
-            throw new Error(`kubeconfig: no context named "${source.context}" (contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+            throw new Error(
+                `kubeconfig: no context named "${source.context}" (contexts: ${
+                    kc
+                        .getContexts()
+                        .map((c) => c.name)
+                        .join(", ") || "none"
+                })`,
+            );
         }
         kc.setCurrentContext(source.context);
     }
@@ -166,7 +173,12 @@ export function loadKubeConfig(source: KubeconfigSource = {}): k8s.KubeConfig {
     if (!ctx) {
         throw new Error(
             `kubeconfig: ${kc.getCurrentContext() ? `current-context "${kc.getCurrentContext()}" is not one of its contexts` : "it has no current-context"} ` +
-                `(contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"}): pass a context`,
+                `(contexts: ${
+                    kc
+                        .getContexts()
+                        .map((c) => c.name)
+                        .join(", ") || "none"
+                }): pass a context`,
         );
     }
     if (!kc.getCurrentCluster()?.server) {
@@ -177,7 +189,11 @@ export function loadKubeConfig(source: KubeconfigSource = {}): k8s.KubeConfig {
 
 /** A failed Kubernetes call (status 0: no HTTP answer, e.g. the credentials could not be had). */
 export class KubeError extends Error {
-    constructor(readonly status: number, readonly reason: string, message: string) {
+    constructor(
+        readonly status: number,
+        readonly reason: string,
+        message: string,
+    ) {
         super(message);
         this.name = "KubeError";
     }
@@ -264,7 +280,11 @@ function groupVersion(apiVersion: string): { group: string; version: string } {
 /** `distributions.cloudfront.services.k8s.aws "ns/name"`, as messages name a resource. */
 export function describeRef(ref: CollectionRef & { name?: string }): string {
     const { group } = groupVersion(ref.apiVersion);
-    const where = ref.name ? ` "${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}"` : ref.namespace ? ` in namespace "${ref.namespace}"` : " in all namespaces";
+    const where = ref.name
+        ? ` "${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}"`
+        : ref.namespace
+          ? ` in namespace "${ref.namespace}"`
+          : " in all namespaces";
     return `${ref.plural}.${group}${where}`;
 }
 
@@ -339,7 +359,9 @@ export class CustomResources {
                 const q = { ...p, namespace: ref.namespace, body };
                 return status ? this.api.patchNamespacedCustomObjectStatus(q, options) : this.api.patchNamespacedCustomObject(q, options);
             }
-            return status ? this.api.patchClusterCustomObjectStatus({ ...p, body }, options) : this.api.patchClusterCustomObject({ ...p, body }, options);
+            return status
+                ? this.api.patchClusterCustomObjectStatus({ ...p, body }, options)
+                : this.api.patchClusterCustomObject({ ...p, body }, options);
         });
     }
 

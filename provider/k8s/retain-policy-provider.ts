@@ -15,7 +15,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACK } from "./ack";
 import { CustomResources } from "./kube";
 import { progress } from "../common/log";
-import { checkTarget, defined, clientFor, describeTarget, findObject, ObjectTarget, refOf, pointer, TARGET_FIELDS, targetId, targetOf } from "./target";
+import {
+    checkTarget,
+    defined,
+    clientFor,
+    describeTarget,
+    findObject,
+    ObjectTarget,
+    refOf,
+    pointer,
+    TARGET_FIELDS,
+    targetId,
+    targetOf,
+} from "./target";
 
 export const RETAIN = "retain";
 
@@ -49,9 +61,7 @@ export async function setRetain(client: CustomResources, t: ObjectTarget): Promi
 
 const pick = (inputs: any): Inputs => targetOf(inputs);
 
-export const provider: Required<
-    Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
-> = {
+export const provider: Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> = {
     async check(_olds: any, news: any) {
         const failures = checkTarget(news);
         return failures.length ? { inputs: news, failures } : { inputs: news };

@@ -32,7 +32,6 @@ export interface AdoptArgs {
 
 export const ADOPT_MODES: readonly AdoptMode[] = ["adopt", "adopt-or-create"];
 
-
 /** A checked, fully known adopt input. */
 export interface Adoption {
     id: string;
@@ -70,7 +69,10 @@ export function checkAdopt(
     let unknown = false;
     const extra = Object.keys(v).filter((k) => k !== "id" && k !== "mode");
     if (extra.length > 0) {
-        failures.push({ property: "adopt", reason: `adopt: unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")}; only id and mode are accepted` });
+        failures.push({
+            property: "adopt",
+            reason: `adopt: unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")}; only id and mode are accepted`,
+        });
     }
     if (v.id === UNKNOWN) {
         unknown = true;

@@ -83,7 +83,12 @@ export function newIncarnation(): string {
  * deleted, i.e. a newer incarnation (a replacement that ended on the same id,
  * a re-adoption) owns it, possibly made by an earlier, interrupted run.
  */
-export function ownedByNewerIncarnation(what: string, id: string, props: Record<string, any> | undefined, liveTags: Record<string, string> | undefined): boolean {
+export function ownedByNewerIncarnation(
+    what: string,
+    id: string,
+    props: Record<string, any> | undefined,
+    liveTags: Record<string, string> | undefined,
+): boolean {
     const live = liveTags?.[INCARNATION_TAG];
     const mine = props?.[INCARNATION_OUTPUT];
     if (!live || !mine || live === mine) {
@@ -251,7 +256,14 @@ export async function waitVisibleOn<V>(what: string, poller: Poller<V>, id: stri
 export async function waitVisible<T>(what: string, find: () => Promise<T | undefined>, deadline?: Deadline): Promise<T | undefined> {
     const limit = propagationDeadline(deadline);
     try {
-        return await waitFor(`${what}: waiting for it to become visible`, find, (v) => v !== undefined, () => "not found yet", limit, { progress });
+        return await waitFor(
+            `${what}: waiting for it to become visible`,
+            find,
+            (v) => v !== undefined,
+            () => "not found yet",
+            limit,
+            { progress },
+        );
     } catch (err) {
         if (err instanceof DeadlineExceeded) {
             return undefined;

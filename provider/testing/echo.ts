@@ -18,7 +18,14 @@ export class Echo extends pulumi.dynamic.Resource {
     /** `process.version` of the dynamic-provider host that last created or updated it. */
     declare readonly hostNode: pulumi.Output<string>;
     constructor(name: string, args: EchoArgs, opts?: pulumi.CustomResourceOptions) {
-        super(delegatingProvider("ackless:test:Echo"), name, { path: args.path, content: args.content, hostNode: undefined }, opts, "ackless", "Echo");
+        super(
+            delegatingProvider("ackless:test:Echo"),
+            name,
+            { path: args.path, content: args.content, hostNode: undefined },
+            opts,
+            "ackless",
+            "Echo",
+        );
     }
 }
 

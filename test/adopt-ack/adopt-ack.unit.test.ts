@@ -37,13 +37,48 @@ describe("adopt-ack: reference resolution", () => {
     });
     const key = (plural: string, ns: string, name: string) => objectKey(EC2, plural, ns, name);
     const cases: { name: string; spec: any; seen: Seen; expect: string }[] = [
-        { name: "resolved through the Subnet's status", spec: { subnetRef: { from: { name: "private-a" } } }, seen: seen([[key("subnets", "web", "private-a"), subnet({ subnetID: "subnet-1" })]]), expect: "resolved subnet-1 (spec.subnetRef: Subnet web/private-a, status.subnetID)" },
-        { name: "referenced custom resource missing", spec: { subnetRef: { from: { name: "private-a" } } }, seen: seen([[key("subnets", "web", "private-a"), undefined]]), expect: "config: Subnet web/private-a does not exist in the cluster" },
-        { name: "referenced custom resource without status", spec: { subnetRef: { from: { name: "private-a" } } }, seen: seen([[key("subnets", "web", "private-a"), subnet(undefined)]]), expect: "config: Subnet web/private-a has no status.subnetID (its controller never synced it)" },
-        { name: "another namespace, not read", spec: { allocationRef: { from: { name: "ip", namespace: "net" } } }, seen: seen([]), expect: 'config: ElasticIPAddress net/ip is in namespace "net", which was not read (run adopt-ack with --all-namespaces or --namespace net to resolve it)' },
-        { name: "another namespace, read (all namespaces)", spec: { allocationRef: { from: { name: "ip", namespace: "net" } } }, seen: seen([[key("elasticipaddresses", "net", "ip"), { metadata: { name: "ip" }, status: { allocationID: "eipalloc-9" } }]], () => true), expect: "resolved eipalloc-9 (spec.allocationRef: ElasticIPAddress net/ip, status.allocationID)" },
-        { name: "reference without a name", spec: { subnetRef: { from: {} } }, seen: seen([]), expect: "config: spec.subnetRef.from.name is empty: the reference names no Subnet" },
-        { name: "the object could not be read", spec: { subnetRef: { from: { name: "private-a" } } }, seen: seen([[key("subnets", "web", "private-a"), new Error("HTTP 403: forbidden")]]), expect: "config: Subnet web/private-a could not be read: HTTP 403: forbidden" },
+        {
+            name: "resolved through the Subnet's status",
+            spec: { subnetRef: { from: { name: "private-a" } } },
+            seen: seen([[key("subnets", "web", "private-a"), subnet({ subnetID: "subnet-1" })]]),
+            expect: "resolved subnet-1 (spec.subnetRef: Subnet web/private-a, status.subnetID)",
+        },
+        {
+            name: "referenced custom resource missing",
+            spec: { subnetRef: { from: { name: "private-a" } } },
+            seen: seen([[key("subnets", "web", "private-a"), undefined]]),
+            expect: "config: Subnet web/private-a does not exist in the cluster",
+        },
+        {
+            name: "referenced custom resource without status",
+            spec: { subnetRef: { from: { name: "private-a" } } },
+            seen: seen([[key("subnets", "web", "private-a"), subnet(undefined)]]),
+            expect: "config: Subnet web/private-a has no status.subnetID (its controller never synced it)",
+        },
+        {
+            name: "another namespace, not read",
+            spec: { allocationRef: { from: { name: "ip", namespace: "net" } } },
+            seen: seen([]),
+            expect: 'config: ElasticIPAddress net/ip is in namespace "net", which was not read (run adopt-ack with --all-namespaces or --namespace net to resolve it)',
+        },
+        {
+            name: "another namespace, read (all namespaces)",
+            spec: { allocationRef: { from: { name: "ip", namespace: "net" } } },
+            seen: seen([[key("elasticipaddresses", "net", "ip"), { metadata: { name: "ip" }, status: { allocationID: "eipalloc-9" } }]], () => true),
+            expect: "resolved eipalloc-9 (spec.allocationRef: ElasticIPAddress net/ip, status.allocationID)",
+        },
+        {
+            name: "reference without a name",
+            spec: { subnetRef: { from: {} } },
+            seen: seen([]),
+            expect: "config: spec.subnetRef.from.name is empty: the reference names no Subnet",
+        },
+        {
+            name: "the object could not be read",
+            spec: { subnetRef: { from: { name: "private-a" } } },
+            seen: seen([[key("subnets", "web", "private-a"), new Error("HTTP 403: forbidden")]]),
+            expect: "config: Subnet web/private-a could not be read: HTTP 403: forbidden",
+        },
     ];
     for (const c of cases) {
         it(c.name, () => {
@@ -56,13 +91,24 @@ describe("adopt-ack: reference resolution", () => {
 
     it("finds every reference ACK defines on the three kinds, and nothing else", () => {
         const table: [string, AckObject, string[]][] = [
-            ["NATGateway", nat({ subnetRef: { from: { name: "s" } }, allocationRef: { from: { name: "a" } }, subnetID: "" }), ["spec.subnetRef -> Subnet web/s", "spec.allocationRef -> ElasticIPAddress web/a"]],
+            [
+                "NATGateway",
+                nat({ subnetRef: { from: { name: "s" } }, allocationRef: { from: { name: "a" } }, subnetID: "" }),
+                ["spec.subnetRef -> Subnet web/s", "spec.allocationRef -> ElasticIPAddress web/a"],
+            ],
             ["NATGateway", nat({ subnetID: "subnet-1", allocationID: "eipalloc-1" }), []],
-            ["Distribution", cr("site", { distributionConfig: { viewerCertificate: { acmCertificateRef: { from: { name: "cert", namespace: "certs" } } } } }, {}), ["spec.distributionConfig.viewerCertificate.acmCertificateRef -> Certificate certs/cert"]],
+            [
+                "Distribution",
+                cr("site", { distributionConfig: { viewerCertificate: { acmCertificateRef: { from: { name: "cert", namespace: "certs" } } } } }, {}),
+                ["spec.distributionConfig.viewerCertificate.acmCertificateRef -> Certificate certs/cert"],
+            ],
             ["Function", cr("fn", { name: "fn", functionCode: "eA==" }, {}), []],
         ];
         for (const [kind, obj, want] of table) {
-            expect(referencesOf(kind as any, obj).map((f) => `${f.field} -> ${f.ref.target.kind} ${f.namespace}/${f.name}`), kind).to.deep.equal(want);
+            expect(
+                referencesOf(kind as any, obj).map((f) => `${f.field} -> ${f.ref.target.kind} ${f.namespace}/${f.name}`),
+                kind,
+            ).to.deep.equal(want);
         }
     });
 
@@ -97,19 +143,39 @@ describe("adopt-ack: reference resolution", () => {
 });
 
 describe("adopt-ack: the generated program", () => {
-    const fn = cr("rewrite", { name: "rewrite", functionCode: Buffer.from(CODE).toString("base64"), functionConfig: { runtime: "cloudfront-js-2.0", comment: "rw" } }, { ackResourceMetadata: { arn: FN_ARN } }, {
-        annotations: { "cloudfront.services.k8s.aws/auto-publish": "true" },
-    });
+    const fn = cr(
+        "rewrite",
+        { name: "rewrite", functionCode: Buffer.from(CODE).toString("base64"), functionConfig: { runtime: "cloudfront-js-2.0", comment: "rw" } },
+        { ackResourceMetadata: { arn: FN_ARN } },
+        {
+            annotations: { "cloudfront.services.k8s.aws/auto-publish": "true" },
+        },
+    );
     const dist = cr(
         "site",
         {
             distributionConfig: {
                 enabled: true,
-                origins: { items: [{ id: "o", domainName: "origin.example.com", customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only" } }] },
-                defaultCacheBehavior: { targetOriginID: "o", viewerProtocolPolicy: "redirect-to-https", functionAssociations: { quantity: 1, items: [{ eventType: "viewer-request", functionARN: FN_ARN }] } },
+                origins: {
+                    items: [
+                        {
+                            id: "o",
+                            domainName: "origin.example.com",
+                            customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only" },
+                        },
+                    ],
+                },
+                defaultCacheBehavior: {
+                    targetOriginID: "o",
+                    viewerProtocolPolicy: "redirect-to-https",
+                    functionAssociations: { quantity: 1, items: [{ eventType: "viewer-request", functionARN: FN_ARN }] },
+                },
                 viewerCertificate: { acmCertificateRef: { from: { name: "cert" } }, sslSupportMethod: "sni-only" },
             },
-            tags: [{ key: "team", value: "web" }, { key: "services.k8s.aws/namespace", value: "web" }],
+            tags: [
+                { key: "team", value: "web" },
+                { key: "services.k8s.aws/namespace", value: "web" },
+            ],
         },
         { id: "E2ABC", callerReference: "ack-ref" },
     );
@@ -118,9 +184,21 @@ describe("adopt-ack: the generated program", () => {
         { subnetRef: { from: { name: "private-a" } }, allocationID: "eipalloc-1", connectivityType: "public" },
         { natGatewayID: "nat-1", ackResourceMetadata: { ownerAccountID: "123456789012", region: "eu-west-1" } },
     );
-    const seen: Seen = { inScope: () => true, objects: new Map([[objectKey(EC2, "subnets", "web", "private-a"), { metadata: { name: "private-a" }, status: { subnetID: "subnet-1" } }]]) };
+    const seen: Seen = {
+        inScope: () => true,
+        objects: new Map([[objectKey(EC2, "subnets", "web", "private-a"), { metadata: { name: "private-a" }, status: { subnetID: "subnet-1" } }]]),
+    };
     const generate = (resources: [string, AckObject][], opts = {}) =>
-        programFiles(plan(resources.map(([k, c]) => ({ kind: ackKind(k), cr: c })), seen, opts), { kubeconfig: "/k/config", context: "prod", namespaces: ["web"] }, "handover", new Date("2026-11-26T00:00:00Z"));
+        programFiles(
+            plan(
+                resources.map(([k, c]) => ({ kind: ackKind(k), cr: c })),
+                seen,
+                opts,
+            ),
+            { kubeconfig: "/k/config", context: "prod", namespaces: ["web"] },
+            "handover",
+            new Date("2026-11-26T00:00:00Z"),
+        );
 
     const cases: { name: string; resources: [string, AckObject][]; opts?: any; contains: string[]; lacks?: string[] }[] = [
         {
@@ -128,7 +206,7 @@ describe("adopt-ack: the generated program", () => {
             resources: [["Function", fn]],
             contains: [
                 'const rewriteRetain = new k8s.RetainPolicy("retain/Function/web/rewrite", { ...cluster, ...rewriteCr });',
-                "const rewrite = new cloudfront.Function(\n    \"rewrite\",\n    {\n        adopt: { id: \"rewrite\" },\n        name: \"rewrite\",",
+                'const rewrite = new cloudfront.Function(\n    "rewrite",\n    {\n        adopt: { id: "rewrite" },\n        name: "rewrite",',
                 "        code: `function handler(event) {\n    return event.request;\n}\n`,",
                 '        publish: true, // ACK published it (cloudfront.services.k8s.aws/auto-publish: "true")',
                 "    { dependsOn: [rewriteRetain], retainOnDelete: true },",
@@ -139,7 +217,10 @@ describe("adopt-ack: the generated program", () => {
         },
         {
             name: "Distribution: CloudFront API shape, function linked by ARN, certificate reference as config, ACK tags noted",
-            resources: [["Function", fn], ["Distribution", dist]],
+            resources: [
+                ["Function", fn],
+                ["Distribution", dist],
+            ],
             contains: [
                 '            CallerReference: "ack-ref", // the distribution\'s own (it never changes)',
                 "                HTTPSPort: 443,",
@@ -156,8 +237,12 @@ describe("adopt-ack: the generated program", () => {
             name: "Distribution without its function: the ARN stays a literal; --drop-ack-tags leaves ACK's tags out",
             resources: [["Distribution", dist]],
             opts: { dropAckTags: true },
-            contains: [`FunctionARN: "${FN_ARN}",`, '        tags: { team: "web" },', "// ACK's own tag (services.k8s.aws/namespace) is left out: the first `pulumi up` removes it from AWS."],
-            lacks: ["rewrite.arn", "services.k8s.aws/namespace\": "],
+            contains: [
+                `FunctionARN: "${FN_ARN}",`,
+                '        tags: { team: "web" },',
+                "// ACK's own tag (services.k8s.aws/namespace) is left out: the first `pulumi up` removes it from AWS.",
+            ],
+            lacks: ["rewrite.arn", 'services.k8s.aws/namespace": '],
         },
         {
             name: "NATGateway: reference resolved with its source, literal id kept, region from ACK's metadata",
@@ -167,7 +252,7 @@ describe("adopt-ack: the generated program", () => {
                 'allocationId: "eipalloc-1",\n',
                 'region: "eu-west-1", // the region ACK managed it in',
                 "// ACK managed it in AWS account 123456789012 (eu-west-1): run `pulumi up` with credentials for that account.",
-                'const egress = new ec2.NatGateway(',
+                "const egress = new ec2.NatGateway(",
                 'finalizer: "finalizers.ec2.services.k8s.aws/NATGateway"',
                 "export const egressId = egress.id;",
             ],
@@ -175,7 +260,10 @@ describe("adopt-ack: the generated program", () => {
         },
         {
             name: "left-out custom resources are listed with their reason",
-            resources: [["NATGateway", natCr], ["NATGateway", cr("pending", { subnetID: "s" }, { natGatewayID: undefined })]],
+            resources: [
+                ["NATGateway", natCr],
+                ["NATGateway", cr("pending", { subnetID: "s" }, { natGatewayID: undefined })],
+            ],
             contains: ["// Left out (still managed by ACK):\n//   NATGateway web/pending: status.natGatewayID is empty"],
         },
     ];
@@ -193,8 +281,12 @@ describe("adopt-ack: the generated program", () => {
 
     it("says when to drop adopt and retainOnDelete, and writes a strict TypeScript project", () => {
         const files = generate([["NATGateway", natCr]]);
-        expect(files["index.ts"]).to.contain("After the first successful `pulumi up`:\n//   - drop `adopt`").and.contain("//   - drop `retainOnDelete: true` once this stack should delete");
-        expect(files["index.ts"]).to.contain('pulumi config set --secret kubeconfig "$(kubectl config view --raw --flatten --minify --context prod)"');
+        expect(files["index.ts"])
+            .to.contain("After the first successful `pulumi up`:\n//   - drop `adopt`")
+            .and.contain("//   - drop `retainOnDelete: true` once this stack should delete");
+        expect(files["index.ts"]).to.contain(
+            'pulumi config set --secret kubeconfig "$(kubectl config view --raw --flatten --minify --context prod)"',
+        );
         expect(JSON.parse(files["tsconfig.json"]).compilerOptions.strict).to.equal(true);
         expect(JSON.parse(files["package.json"]).dependencies).to.have.keys("ackless", "@pulumi/pulumi");
         expect(files["Pulumi.yaml"]).to.contain("typescript: true").and.contain("main: index.ts");
@@ -216,15 +308,32 @@ describe("adopt-ack: the generated program", () => {
                     webACLID: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/w/1",
                     logging: { enabled: true, bucket: "logs.s3.amazonaws.com", includeCookies: false, prefix: "shop/" },
                     restrictions: { geoRestriction: { restrictionType: "whitelist", items: ["DE", "FR"] } },
-                    customErrorResponses: { items: [{ errorCode: 404, responseCode: "200", responsePagePath: "/index.html", errorCachingMinTTL: 10 }] },
+                    customErrorResponses: {
+                        items: [{ errorCode: 404, responseCode: "200", responsePagePath: "/index.html", errorCachingMinTTL: 10 }],
+                    },
                     origins: {
                         items: [
-                            { id: "s3", domainName: "b.s3.amazonaws.com", originPath: "/site", s3OriginConfig: { originAccessIdentity: "" }, originAccessControlID: "E2OAC", connectionAttempts: 3, connectionTimeout: 10 },
+                            {
+                                id: "s3",
+                                domainName: "b.s3.amazonaws.com",
+                                originPath: "/site",
+                                s3OriginConfig: { originAccessIdentity: "" },
+                                originAccessControlID: "E2OAC",
+                                connectionAttempts: 3,
+                                connectionTimeout: 10,
+                            },
                             {
                                 id: "api",
                                 domainName: "api.example.com",
                                 customHeaders: { items: [{ headerName: "X-Origin", headerValue: "cf" }] },
-                                customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only", originReadTimeout: 30, originKeepaliveTimeout: 5, originSSLProtocols: { items: ["TLSv1.2"] } },
+                                customOriginConfig: {
+                                    httpPort: 80,
+                                    httpSPort: 443,
+                                    originProtocolPolicy: "https-only",
+                                    originReadTimeout: 30,
+                                    originKeepaliveTimeout: 5,
+                                    originSSLProtocols: { items: ["TLSv1.2"] },
+                                },
                                 originShield: { enabled: true, originShieldRegion: "us-east-1" },
                             },
                         ],
@@ -245,7 +354,15 @@ describe("adopt-ack: the generated program", () => {
                         compress: true,
                         allowedMethods: { items: ["GET", "HEAD"], cachedMethods: { items: ["GET", "HEAD"] } },
                         functionAssociations: { items: [{ eventType: "viewer-request", functionARN: FN_ARN }] },
-                        lambdaFunctionAssociations: { items: [{ eventType: "origin-request", lambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:f:1", includeBody: false }] },
+                        lambdaFunctionAssociations: {
+                            items: [
+                                {
+                                    eventType: "origin-request",
+                                    lambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:f:1",
+                                    includeBody: false,
+                                },
+                            ],
+                        },
                     },
                     cacheBehaviors: {
                         items: [
@@ -253,7 +370,11 @@ describe("adopt-ack: the generated program", () => {
                                 pathPattern: "/api/*",
                                 targetOriginID: "api",
                                 viewerProtocolPolicy: "https-only",
-                                forwardedValues: { queryString: true, cookies: { forward: "whitelist", whitelistedNames: { items: ["session"] } }, headers: { items: ["Authorization"] } },
+                                forwardedValues: {
+                                    queryString: true,
+                                    cookies: { forward: "whitelist", whitelistedNames: { items: ["session"] } },
+                                    headers: { items: ["Authorization"] },
+                                },
                                 minTTL: 0,
                                 defaultTTL: 0,
                                 maxTTL: 0,
@@ -261,26 +382,53 @@ describe("adopt-ack: the generated program", () => {
                             },
                         ],
                     },
-                    viewerCertificate: { acmCertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+                    viewerCertificate: {
+                        acmCertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/c",
+                        sslSupportMethod: "sni-only",
+                        minimumProtocolVersion: "TLSv1.2_2021",
+                    },
                 },
             },
             { id: "E3SHOP", callerReference: "shop-ref" },
         );
-        const files = generate([["Function", fn], ["Distribution", rich]]);
+        const files = generate([
+            ["Function", fn],
+            ["Distribution", rich],
+        ]);
         withCheckedProject({ ...files }, (p) => {
             expect(p.strict).to.equal(true);
             expect(p.diagnostics).to.deep.equal([]);
             // Control: a wrong type in a nested input fails the same check.
-            expect(p.recheck(files["index.ts"].replace("ErrorCachingMinTTL: 10", 'ErrorCachingMinTTL: "10"')).join("\n")).to.match(/Type 'string' is not assignable to type/);
+            expect(p.recheck(files["index.ts"].replace("ErrorCachingMinTTL: 10", 'ErrorCachingMinTTL: "10"')).join("\n")).to.match(
+                /Type 'string' is not assignable to type/,
+            );
         });
     });
 
     it("names: camelCase variables, qualified by kind and then namespace on collisions, reserved words avoided", () => {
         const table: [{ kind: string; namespace: string; name: string }[], string[]][] = [
             [[{ kind: "Distribution", namespace: "a", name: "my-site" }], ["mySite my-site"]],
-            [[{ kind: "Distribution", namespace: "a", name: "web" }, { kind: "Function", namespace: "a", name: "web" }], ["webDistribution web", "webFunction web"]],
-            [[{ kind: "NATGateway", namespace: "a", name: "egress" }, { kind: "NATGateway", namespace: "b", name: "egress" }], ["aEgress a/egress", "bEgress b/egress"]],
-            [[{ kind: "Function", namespace: "a", name: "delete" }, { kind: "Function", namespace: "a", name: "9lives" }], ["deleteFunction delete", "r9lives 9lives"]],
+            [
+                [
+                    { kind: "Distribution", namespace: "a", name: "web" },
+                    { kind: "Function", namespace: "a", name: "web" },
+                ],
+                ["webDistribution web", "webFunction web"],
+            ],
+            [
+                [
+                    { kind: "NATGateway", namespace: "a", name: "egress" },
+                    { kind: "NATGateway", namespace: "b", name: "egress" },
+                ],
+                ["aEgress a/egress", "bEgress b/egress"],
+            ],
+            [
+                [
+                    { kind: "Function", namespace: "a", name: "delete" },
+                    { kind: "Function", namespace: "a", name: "9lives" },
+                ],
+                ["deleteFunction delete", "r9lives 9lives"],
+            ],
         ];
         for (const [items, want] of table) {
             expect(names(items).map((n) => `${n.variable} ${n.resourceName}`)).to.deep.equal(want);
@@ -339,7 +487,10 @@ describe("adopt-ack: options and kubeconfig, as kubectl", () => {
                 fs.writeFileSync(path.join(dir, name), text);
                 return path.join(dir, name);
             };
-            const a = file("a", "apiVersion: v1\nkind: Config\ncurrent-context: one\ncontexts:\n- name: one\n  context: {cluster: c1, user: u1, namespace: web}\n");
+            const a = file(
+                "a",
+                "apiVersion: v1\nkind: Config\ncurrent-context: one\ncontexts:\n- name: one\n  context: {cluster: c1, user: u1, namespace: web}\n",
+            );
             const b = file(
                 "b",
                 "apiVersion: v1\nkind: Config\ncurrent-context: two\nclusters:\n- name: c1\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: u1\n  user: {token: t}\ncontexts:\n- name: two\n  context: {cluster: c1, user: u1}\n",

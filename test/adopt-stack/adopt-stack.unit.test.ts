@@ -47,7 +47,13 @@ const STACK_ID = "arn:aws:cloudformation:us-east-1:111122223333:stack/net/0a1b2c
 const CHANGE_SET_ID = "arn:aws:cloudformation:us-east-1:111122223333:changeSet/ackless-retire-1/5e6f";
 
 function resource(logicalId: string, type: string, physicalId = `${logicalId.toLowerCase()}-1`): StackResourceSummary {
-    return { LogicalResourceId: logicalId, ResourceType: type, PhysicalResourceId: physicalId, ResourceStatus: "CREATE_COMPLETE", LastUpdatedTimestamp: new Date() };
+    return {
+        LogicalResourceId: logicalId,
+        ResourceType: type,
+        PhysicalResourceId: physicalId,
+        ResourceStatus: "CREATE_COMPLETE",
+        LastUpdatedTimestamp: new Date(),
+    };
 }
 
 /** A policy-only change, as AWS reports one (Modify, no replacement, scope DeletionPolicy/UpdateReplacePolicy). */
@@ -63,7 +69,11 @@ function policyChange(logicalId: string): Change {
             Scope: ["DeletionPolicy", "UpdateReplacePolicy"],
             Details: [
                 { Target: { Attribute: "DeletionPolicy", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" },
-                { Target: { Attribute: "UpdateReplacePolicy", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" },
+                {
+                    Target: { Attribute: "UpdateReplacePolicy", RequiresRecreation: "Never" },
+                    Evaluation: "Static",
+                    ChangeSource: "DirectModification",
+                },
             ],
         },
     };
@@ -76,7 +86,6 @@ function awsError(name: string, message = `${name} message`, status = 400): Erro
 function stack(status: string, extra: Partial<Stack> = {}): Stack {
     return { StackName: "net", StackId: STACK_ID, StackStatus: status as Stack["StackStatus"], CreationTime: new Date(), ...extra };
 }
-
 
 /** Runs the command in-process, capturing stdout and stderr. */
 async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -214,7 +223,9 @@ describe("adopt-stack (unit)", () => {
 
         it("a nested stack is left out saying which adopt-stack to run", async () => {
             cfn.on(ListStackResourcesCommand).resolves({
-                StackResourceSummaries: [resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e")],
+                StackResourceSummaries: [
+                    resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e"),
+                ],
             });
             const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
             expect(plan.leftOut[0].reason).to.contain("nested stack").and.contain("ackless adopt-stack net-Child-1ABC");
@@ -227,7 +238,9 @@ describe("adopt-stack (unit)", () => {
 
         /** A stack that retires cleanly unless a test overrides a step. */
         function happyPath(changes: Change[] = [policyChange("Vpc"), policyChange("Nat")]) {
-            cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC"), resource("Nat", "AWS::EC2::NatGateway")] });
+            cfn.on(ListStackResourcesCommand).resolves({
+                StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC"), resource("Nat", "AWS::EC2::NatGateway")],
+            });
             cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: JSON.stringify(template) });
             cfn.on(GetTemplateCommand, { TemplateStage: "Processed" }).resolves({ TemplateBody: retained });
             cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
@@ -246,7 +259,9 @@ describe("adopt-stack (unit)", () => {
 
         it("a policy-only change set is executed (never UpdateStack), then the stack is deleted", async () => {
             happyPath();
-            const r = await retireStack(stack("CREATE_COMPLETE", { Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.0.0.0/16" }] }), { timeoutMs: 10_000 });
+            const r = await retireStack(stack("CREATE_COMPLETE", { Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.0.0.0/16" }] }), {
+                timeoutMs: 10_000,
+            });
             expect(r.retained).to.deep.equal(["Vpc", "Nat"]);
             const create = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input;
             expect(create).to.include({ StackName: STACK_ID, ChangeSetType: "UPDATE" });
@@ -261,12 +276,95 @@ describe("adopt-stack (unit)", () => {
         });
 
         const unsafe: [string, Change][] = [
-            ["a replacement", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Nat", PhysicalResourceId: "nat-1", ResourceType: "AWS::EC2::NatGateway", Replacement: "True", PolicyAction: "ReplaceAndDelete", Scope: ["Properties"], Details: [{ Target: { Attribute: "Properties", Name: "SubnetId", RequiresRecreation: "Always" }, Evaluation: "Static", ChangeSource: "ParameterReference", CausingEntity: "Subnet" }] } }],
-            ["a conditional replacement", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC", Replacement: "Conditional", Scope: ["Properties"], Details: [{ Target: { Attribute: "Properties", Name: "CidrBlock", RequiresRecreation: "Conditionally" }, Evaluation: "Dynamic", ChangeSource: "DirectModification" }] } }],
-            ["an in-place property modification", { Type: "Resource", ResourceChange: { Action: "Modify", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC", Replacement: "False", Scope: ["Properties", "DeletionPolicy"], Details: [{ Target: { Attribute: "Properties", Name: "Tags", RequiresRecreation: "Never" }, Evaluation: "Static", ChangeSource: "DirectModification" }] } }],
-            ["a removal", { Type: "Resource", ResourceChange: { Action: "Remove", LogicalResourceId: "Old", PhysicalResourceId: "q-1", ResourceType: "AWS::SQS::Queue", PolicyAction: "Delete", Scope: [], Details: [] } }],
-            ["an addition", { Type: "Resource", ResourceChange: { Action: "Add", LogicalResourceId: "New", ResourceType: "AWS::SQS::Queue", Scope: [], Details: [] } }],
-            ["a dynamic change", { Type: "Resource", ResourceChange: { Action: "Dynamic", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC" } }],
+            [
+                "a replacement",
+                {
+                    Type: "Resource",
+                    ResourceChange: {
+                        Action: "Modify",
+                        LogicalResourceId: "Nat",
+                        PhysicalResourceId: "nat-1",
+                        ResourceType: "AWS::EC2::NatGateway",
+                        Replacement: "True",
+                        PolicyAction: "ReplaceAndDelete",
+                        Scope: ["Properties"],
+                        Details: [
+                            {
+                                Target: { Attribute: "Properties", Name: "SubnetId", RequiresRecreation: "Always" },
+                                Evaluation: "Static",
+                                ChangeSource: "ParameterReference",
+                                CausingEntity: "Subnet",
+                            },
+                        ],
+                    },
+                },
+            ],
+            [
+                "a conditional replacement",
+                {
+                    Type: "Resource",
+                    ResourceChange: {
+                        Action: "Modify",
+                        LogicalResourceId: "Vpc",
+                        ResourceType: "AWS::EC2::VPC",
+                        Replacement: "Conditional",
+                        Scope: ["Properties"],
+                        Details: [
+                            {
+                                Target: { Attribute: "Properties", Name: "CidrBlock", RequiresRecreation: "Conditionally" },
+                                Evaluation: "Dynamic",
+                                ChangeSource: "DirectModification",
+                            },
+                        ],
+                    },
+                },
+            ],
+            [
+                "an in-place property modification",
+                {
+                    Type: "Resource",
+                    ResourceChange: {
+                        Action: "Modify",
+                        LogicalResourceId: "Vpc",
+                        ResourceType: "AWS::EC2::VPC",
+                        Replacement: "False",
+                        Scope: ["Properties", "DeletionPolicy"],
+                        Details: [
+                            {
+                                Target: { Attribute: "Properties", Name: "Tags", RequiresRecreation: "Never" },
+                                Evaluation: "Static",
+                                ChangeSource: "DirectModification",
+                            },
+                        ],
+                    },
+                },
+            ],
+            [
+                "a removal",
+                {
+                    Type: "Resource",
+                    ResourceChange: {
+                        Action: "Remove",
+                        LogicalResourceId: "Old",
+                        PhysicalResourceId: "q-1",
+                        ResourceType: "AWS::SQS::Queue",
+                        PolicyAction: "Delete",
+                        Scope: [],
+                        Details: [],
+                    },
+                },
+            ],
+            [
+                "an addition",
+                {
+                    Type: "Resource",
+                    ResourceChange: { Action: "Add", LogicalResourceId: "New", ResourceType: "AWS::SQS::Queue", Scope: [], Details: [] },
+                },
+            ],
+            [
+                "a dynamic change",
+                { Type: "Resource", ResourceChange: { Action: "Dynamic", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC" } },
+            ],
         ];
         for (const [what, change] of unsafe) {
             it(`refuses a change set with ${what}, listing it; deletes the change set; executes, updates and deletes nothing`, async () => {
@@ -274,7 +372,9 @@ describe("adopt-stack (unit)", () => {
                 const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
                 const rc = change.ResourceChange!;
                 expect(e.message).to.contain("would also change 1 resource(s)").and.contain("nothing was changed");
-                expect(e.message).to.contain(`${rc.Action} ${rc.LogicalResourceId} (${rc.ResourceType})`).and.contain(`replacement ${rc.Replacement ?? "n/a"}`);
+                expect(e.message)
+                    .to.contain(`${rc.Action} ${rc.LogicalResourceId} (${rc.ResourceType})`)
+                    .and.contain(`replacement ${rc.Replacement ?? "n/a"}`);
                 expect(e.message).not.to.contain("Modify Vpc (AWS::EC2::VPC) vpc-1: replacement False, scope DeletionPolicy/UpdateReplacePolicy");
                 expect(cfn.commandCalls(DeleteChangeSetCommand).map((c) => c.args[0].input.ChangeSetName)).to.deep.equal([CHANGE_SET_ID]);
                 expect(cfn.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
@@ -285,7 +385,11 @@ describe("adopt-stack (unit)", () => {
 
         it("a change set that failed for another reason is deleted and nothing else happens", async () => {
             happyPath();
-            cfn.on(DescribeChangeSetCommand).resolves({ Status: "FAILED", ExecutionStatus: "UNAVAILABLE", StatusReason: "Template format error: bad" });
+            cfn.on(DescribeChangeSetCommand).resolves({
+                Status: "FAILED",
+                ExecutionStatus: "UNAVAILABLE",
+                StatusReason: "Template format error: bad",
+            });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
             expect(e.message).to.contain("Template format error: bad").and.contain("nothing was changed");
             expect(cfn.commandCalls(DeleteChangeSetCommand)).to.have.length(1);
@@ -295,8 +399,17 @@ describe("adopt-stack (unit)", () => {
 
         it("Changes are read over every page of DescribeChangeSet", async () => {
             happyPath();
-            cfn.on(DescribeChangeSetCommand, { NextToken: undefined }).resolves({ Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: [policyChange("Vpc")], NextToken: "p2" });
-            cfn.on(DescribeChangeSetCommand, { NextToken: "p2" }).resolves({ Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: [unsafe[3][1]] });
+            cfn.on(DescribeChangeSetCommand, { NextToken: undefined }).resolves({
+                Status: "CREATE_COMPLETE",
+                ExecutionStatus: "AVAILABLE",
+                Changes: [policyChange("Vpc")],
+                NextToken: "p2",
+            });
+            cfn.on(DescribeChangeSetCommand, { NextToken: "p2" }).resolves({
+                Status: "CREATE_COMPLETE",
+                ExecutionStatus: "AVAILABLE",
+                Changes: [unsafe[3][1]],
+            });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
             expect(e.message).to.contain("Remove Old (AWS::SQS::Queue)");
         });
@@ -304,10 +417,16 @@ describe("adopt-stack (unit)", () => {
         it("refuses a stack with a nested stack before reading or changing anything, saying what to do", async () => {
             happyPath();
             cfn.on(ListStackResourcesCommand).resolves({
-                StackResourceSummaries: [resource("Vpc", "AWS::EC2::VPC"), resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e")],
+                StackResourceSummaries: [
+                    resource("Vpc", "AWS::EC2::VPC"),
+                    resource("Child", "AWS::CloudFormation::Stack", "arn:aws:cloudformation:us-east-1:111122223333:stack/net-Child-1ABC/9f8e"),
+                ],
             });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
-            expect(e.message).to.contain("nested stack(s) Child (net-Child-1ABC)").and.contain("`ackless adopt-stack net-Child-1ABC`").and.contain("nothing was changed");
+            expect(e.message)
+                .to.contain("nested stack(s) Child (net-Child-1ABC)")
+                .and.contain("`ackless adopt-stack net-Child-1ABC`")
+                .and.contain("nothing was changed");
             expect(cfn.commandCalls(GetTemplateCommand)).to.have.length(0);
             expect(cfn.commandCalls(CreateChangeSetCommand)).to.have.length(0);
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
@@ -317,7 +436,10 @@ describe("adopt-stack (unit)", () => {
             happyPath();
             cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack("UPDATE_ROLLBACK_COMPLETE", { StackStatusReason: "denied" })] });
             const e = await rejection(retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 }));
-            expect(e.message).to.contain("did not take the Retain policies").and.contain("UPDATE_ROLLBACK_COMPLETE").and.contain("nothing was deleted");
+            expect(e.message)
+                .to.contain("did not take the Retain policies")
+                .and.contain("UPDATE_ROLLBACK_COMPLETE")
+                .and.contain("nothing was deleted");
             expect(cfn.commandCalls(DeleteStackCommand)).to.have.length(0);
         });
 
@@ -336,7 +458,8 @@ describe("adopt-stack (unit)", () => {
 
         it("sends a YAML template back as YAML with its scalars untouched", async () => {
             happyPath();
-            const yamlBody = "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n      Version: 1.10\n";
+            const yamlBody =
+                "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n      Version: 1.10\n";
             cfn.on(GetTemplateCommand, { TemplateStage: "Original" }).resolves({ TemplateBody: yamlBody });
             await retireStack(stack("CREATE_COMPLETE"), { timeoutMs: 10_000 });
             const sent = cfn.commandCalls(CreateChangeSetCommand)[0].args[0].input.TemplateBody!;
@@ -352,8 +475,17 @@ describe("adopt-stack (unit)", () => {
             Comment: "site",
             Enabled: true,
             Aliases: { Quantity: 0 },
-            Origins: { Quantity: 1, Items: [{ Id: "o1", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
-            DefaultCacheBehavior: { TargetOriginId: "o1", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+            Origins: {
+                Quantity: 1,
+                Items: [
+                    { Id: "o1", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
+                ],
+            },
+            DefaultCacheBehavior: {
+                TargetOriginId: "o1",
+                ViewerProtocolPolicy: "redirect-to-https",
+                CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
         };
 
         beforeEach(() => {
@@ -367,7 +499,12 @@ describe("adopt-stack (unit)", () => {
             });
             cf.on(GetDistributionConfigCommand).resolves({ DistributionConfig: distConfig as any, ETag: "E1" });
             cf.on(ListTagsForResourceCommand, { Resource: "arn:aws:cloudfront::111122223333:distribution/E123" }).resolves({
-                Tags: { Items: [{ Key: "env", Value: "prod" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] },
+                Tags: {
+                    Items: [
+                        { Key: "env", Value: "prod" },
+                        { Key: "aws:cloudformation:stack-name", Value: "net" },
+                    ],
+                },
             });
             cf.on(ListTagsForResourceCommand, { Resource: "arn:aws:cloudfront::111122223333:function/rewrite" }).resolves({ Tags: { Items: [] } });
             cf.on(DescribeFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({
@@ -377,7 +514,9 @@ describe("adopt-stack (unit)", () => {
                     FunctionMetadata: { FunctionARN: "arn:aws:cloudfront::111122223333:function/rewrite", LastModifiedTime: new Date() },
                 },
             });
-            cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionCode: Buffer.from("function handler(e) { return e.request; }") as any });
+            cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({
+                FunctionCode: Buffer.from("function handler(e) { return e.request; }") as any,
+            });
             cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", "no LIVE", 404));
             ec2.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound", "The Nat Gateway nat-gone was not found"));
         });
@@ -402,8 +541,16 @@ describe("adopt-stack (unit)", () => {
             const requireFake = (m: string) =>
                 m === "ackless"
                     ? { cloudfront: { Distribution: fake("Distribution"), Function: fake("Function") }, ec2: { NatGateway: fake("NatGateway") } }
-                    : { Config: class { get() { return undefined; } } };
-            const js = ts.transpileModule(plan.files["index.ts"], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+                    : {
+                          Config: class {
+                              get() {
+                                  return undefined;
+                              }
+                          },
+                      };
+            const js = ts.transpileModule(plan.files["index.ts"], {
+                compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+            }).outputText;
             vm.runInNewContext(js, { require: requireFake, exports: exportsObj });
             const [dist, fn] = declared;
             expect(dist).to.deep.include({ cls: "Distribution", name: "Site", opts: { retainOnDelete: true } });
@@ -413,11 +560,21 @@ describe("adopt-stack (unit)", () => {
             expect(dist.args.distributionConfig.CallerReference).to.equal("cfn-ref-1");
             expect(dist.args.distributionConfig.Origins.Items[0].DomainName).to.equal("example.com");
             expect(fn.cls).to.equal("Function");
-            expect(fn.args).to.deep.include({ adopt: { id: "rewrite" }, name: "rewrite", runtime: "cloudfront-js-2.0", comment: "c", publish: false, tags: {} });
+            expect(fn.args).to.deep.include({
+                adopt: { id: "rewrite" },
+                name: "rewrite",
+                runtime: "cloudfront-js-2.0",
+                comment: "c",
+                publish: false,
+                tags: {},
+            });
             expect(fn.args.code).to.equal("function handler(e) { return e.request; }");
             expect(Object.keys(exportsObj)).to.deep.equal(["siteId", "functionResourceId"]);
             expect(JSON.parse(plan.files["package.json"]).dependencies).to.have.property("ackless");
-            expect(plan.files["Pulumi.yaml"]).to.match(/^name: net\n/).and.contain("main: index.ts").and.contain("typescript: true");
+            expect(plan.files["Pulumi.yaml"])
+                .to.match(/^name: net\n/)
+                .and.contain("main: index.ts")
+                .and.contain("typescript: true");
             expect(JSON.parse(plan.files["tsconfig.json"]).compilerOptions.strict).to.equal(true);
             expect(JSON.parse(plan.files["package.json"]).devDependencies).to.have.property("typescript");
             // Only what the program uses is imported: no NAT gateway and no config here.

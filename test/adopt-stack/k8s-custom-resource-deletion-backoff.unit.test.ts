@@ -47,7 +47,6 @@ let clock: () => FakeClock;
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
-
 describe("k8s.CustomResourceDeletion conflict retries back off (unit, fake API server)", function () {
     clock = useFakeTime();
     this.timeout(20_000);

@@ -102,12 +102,17 @@ describe("adopt-stack --retire-stack against the emulator", function () {
             });
         expect((await put("10.9.0.0/16")).status).to.equal(200);
         const template = `Parameters:\n  Cidr:\n    Type: AWS::SSM::Parameter::Value<String>\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Ref Cidr\n`;
-        await cfn.send(new CreateStackCommand({ StackName: "ssm-net", TemplateBody: template, Parameters: [{ ParameterKey: "Cidr", ParameterValue: key }] }));
+        await cfn.send(
+            new CreateStackCommand({ StackName: "ssm-net", TemplateBody: template, Parameters: [{ ParameterKey: "Cidr", ParameterValue: key }] }),
+        );
         expect((await put("10.8.0.0/16")).status).to.equal(200);
         const stack = (await findStack("ssm-net"))!;
         let error: Error | undefined;
         await retireStack(stack, { timeoutMs: 30_000 }).catch((e) => (error = e));
-        expect(error?.message).to.contain("would also change 1 resource(s)").and.contain("Modify Vpc (AWS::EC2::VPC)").and.contain("Properties.CidrBlock");
+        expect(error?.message)
+            .to.contain("would also change 1 resource(s)")
+            .and.contain("Modify Vpc (AWS::EC2::VPC)")
+            .and.contain("Properties.CidrBlock");
         const after = (await cfn.send(new DescribeStacksCommand({ StackName: "ssm-net" }))).Stacks![0];
         expect(after.StackStatus).to.equal("CREATE_COMPLETE");
         expect((await cfn.send(new GetTemplateCommand({ StackName: "ssm-net" }))).TemplateBody).to.equal(template);

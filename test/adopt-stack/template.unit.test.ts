@@ -104,7 +104,7 @@ describe("adopt-stack templates (unit)", () => {
             "!GetAtt Vpc.CidrBlock",
             "!GetAtt [Vpc, CidrBlock]",
             '!Sub "${AWS::StackName}-q"',
-            "!Sub [\"${A}-x\", { A: !Ref Vpc }]",
+            '!Sub ["${A}-x", { A: !Ref Vpc }]',
             "!Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 2, 8]]",
             "!Select [0, !GetAZs '']",
             "!Join ['', [a, !Ref Vpc]]",
@@ -126,7 +126,10 @@ describe("adopt-stack templates (unit)", () => {
         }
 
         it("replaces a DeletionPolicy written with a tag by Retain", () => {
-            const original = yamlWith(["Value: 1"]).replace("    Type: AWS::SQS::Queue\n", "    Type: AWS::SQS::Queue\n    DeletionPolicy: !If [IsProd, Retain, Delete]\n");
+            const original = yamlWith(["Value: 1"]).replace(
+                "    Type: AWS::SQS::Queue\n",
+                "    Type: AWS::SQS::Queue\n    DeletionPolicy: !If [IsProd, Retain, Delete]\n",
+            );
             const { body } = retainEverything(original);
             expect(body).to.contain("    DeletionPolicy: Retain\n").and.not.contain("!If");
         });
@@ -174,14 +177,20 @@ describe("adopt-stack templates (unit)", () => {
 
     describe("flow-style resources and JSON", () => {
         it("edits a YAML flow mapping resource in place", () => {
-            const original = yamlWith(["Value: 1.10"]) + '  Topic: { Type: "AWS::SNS::Topic", Properties: { TopicName: !Sub "${AWS::StackName}-t" } }\n';
+            const original =
+                yamlWith(["Value: 1.10"]) + '  Topic: { Type: "AWS::SNS::Topic", Properties: { TopicName: !Sub "${AWS::StackName}-t" } }\n';
             const { body, retained } = retainEverything(original);
             expect(retained).to.deep.equal(["Queue", "Topic"]);
-            expect(body).to.contain('  Topic: { DeletionPolicy: Retain, UpdateReplacePolicy: Retain, Type: "AWS::SNS::Topic", Properties: { TopicName: !Sub "${AWS::StackName}-t" } }\n');
+            expect(body).to.contain(
+                '  Topic: { DeletionPolicy: Retain, UpdateReplacePolicy: Retain, Type: "AWS::SNS::Topic", Properties: { TopicName: !Sub "${AWS::StackName}-t" } }\n',
+            );
         });
 
         const jsonCases: [string, string][] = [
-            ["pretty, 2 spaces", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": { "DelaySeconds": 1.10, "Big": 12345678901234567890, "E": 1e3, "S": "\\u00e9" }\n    }\n  }\n}\n'],
+            [
+                "pretty, 2 spaces",
+                '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": { "DelaySeconds": 1.10, "Big": 12345678901234567890, "E": 1e3, "S": "\\u00e9" }\n    }\n  }\n}\n',
+            ],
             ["tabs", '{\n\t"Resources": {\n\t\t"Q": {\n\t\t\t"Type": "AWS::SQS::Queue",\n\t\t\t"Properties": {"N": 1.10}\n\t\t}\n\t}\n}'],
             ["minified", '{"Resources":{"Q":{"Type":"AWS::SQS::Queue","Properties":{"N":1.10}}}}'],
         ];
@@ -197,7 +206,9 @@ describe("adopt-stack templates (unit)", () => {
 
         it("JSON: an existing DeletionPolicy value is replaced in place", () => {
             const original = '{"Resources": {"Q": {"Type": "X", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Retain"}}}';
-            expect(retainEverything(original).body).to.equal('{"Resources": {"Q": {"Type": "X", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}}}');
+            expect(retainEverything(original).body).to.equal(
+                '{"Resources": {"Q": {"Type": "X", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}}}',
+            );
         });
     });
 

@@ -66,7 +66,11 @@ async function destroyRun(emu: Emulator, name: string, enabled: boolean, deployS
 async function providerRun(emu: Emulator, deploySeconds: number): Promise<number> {
     Object.assign(process.env, emu.env(), { ACKLESS_POLL_MIN_MS: "250", ACKLESS_POLL_MAX_MS: "2000" });
     resetClients();
-    const cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const cf = new CloudFrontClient({
+        endpoint: emu.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     await emu.setConfig({ deploySeconds: 0 });
     const created = await cf.send(
         new CreateDistributionCommand({
@@ -74,8 +78,21 @@ async function providerRun(emu: Emulator, deploySeconds: number): Promise<number
                 CallerReference: `bench-${Date.now()}`,
                 Comment: "",
                 Enabled: true,
-                Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
-                DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+                Origins: {
+                    Quantity: 1,
+                    Items: [
+                        {
+                            Id: "web",
+                            DomainName: "example.com",
+                            CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+                        },
+                    ],
+                },
+                DefaultCacheBehavior: {
+                    TargetOriginId: "web",
+                    ViewerProtocolPolicy: "redirect-to-https",
+                    CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                },
             },
         }),
     );
@@ -86,15 +103,22 @@ async function providerRun(emu: Emulator, deploySeconds: number): Promise<number
 }
 
 async function main() {
-    const ts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+    const ts = process.argv
+        .slice(2)
+        .map(Number)
+        .filter((n) => n > 0);
     const Ts = ts.length ? ts : [5, 30];
     const emu = await startEmulator();
     try {
         await destroyRun(emu, "bench-warmup", false, 0);
         const floor = await destroyRun(emu, "bench-floor", false, 0);
-        console.log(`engine floor (destroy of a disabled, Deployed distribution): ${floor.seconds.toFixed(2)} s; calls ${JSON.stringify(floor.calls)}`);
+        console.log(
+            `engine floor (destroy of a disabled, Deployed distribution): ${floor.seconds.toFixed(2)} s; calls ${JSON.stringify(floor.calls)}`,
+        );
         console.log("");
-        console.log("| T (s) | destroy wall (s) | wall - T (s) | wall - T - floor (s) | provider only: delete - T (s) | calls (actual / minimum) | __provider bytes |");
+        console.log(
+            "| T (s) | destroy wall (s) | wall - T (s) | wall - T - floor (s) | provider only: delete - T (s) | calls (actual / minimum) | __provider bytes |",
+        );
         console.log("|---|---|---|---|---|---|---|");
         for (const T of Ts) {
             const r = await destroyRun(emu, `bench-${T}`, true, T);

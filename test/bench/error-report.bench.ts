@@ -69,7 +69,8 @@ async function main(): Promise<void> {
     const clean = results.clean.ms;
     console.log(`pulumi preview, median of ${ROUNDS}, program on Node.js ${nodeVersion}:`);
     for (const [name, r] of Object.entries(results)) {
-        const extra = name === "clean" ? "" : `  (+${secs(r.ms - clean)} s over clean; ${r.ms - clean <= 1000 ? "within" : "NOT within"} 1 s)  ${r.error}`;
+        const extra =
+            name === "clean" ? "" : `  (+${secs(r.ms - clean)} s over clean; ${r.ms - clean <= 1000 ? "within" : "NOT within"} 1 s)  ${r.error}`;
         console.log(`  ${name.padEnd(16)} ${secs(r.ms).padStart(6)} s${extra}`);
     }
 }

@@ -10,7 +10,14 @@
  *   the recovery's own cost: recovery - no-op - the emulator's pending ->
  *   available time (target: at most 2 s).
  */
-import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+    AllocateAddressCommand,
+    CreateSubnetCommand,
+    CreateVpcCommand,
+    DeleteNatGatewayCommand,
+    DescribeNatGatewaysCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
 import { startEmulator } from "../helpers/emulator";
 import { newProject } from "../helpers/pulumi";
 
@@ -78,10 +85,16 @@ async function main(): Promise<void> {
         const paired = recover.map((r, i) => r - noop[i] - NAT_SECONDS * 1000);
         const own = median(paired);
         console.log("ec2.NatGateway refresh benchmark");
-        console.log(`  AWS calls per refresh of one gateway: ${calls.length} (${Object.entries(byOp).map(([k, v]) => `${k} x${v}`).join(", ")})`);
+        console.log(
+            `  AWS calls per refresh of one gateway: ${calls.length} (${Object.entries(byOp)
+                .map(([k, v]) => `${k} x${v}`)
+                .join(", ")})`,
+        );
         console.log(`  emulator pending -> available time: ${NAT_SECONDS} s; rounds: ${ROUNDS}`);
         console.log(`  pulumi up --refresh, nothing to do: median ${secs(median(noop))} s (${noop.map(secs).join(", ")})`);
-        console.log(`  pulumi up --refresh recovering a deleted gateway: median ${secs(median(recover))} s (${recover.map(secs).join(", ")}); EC2 calls ${recoverCalls.join(", ")}`);
+        console.log(
+            `  pulumi up --refresh recovering a deleted gateway: median ${secs(median(recover))} s (${recover.map(secs).join(", ")}); EC2 calls ${recoverCalls.join(", ")}`,
+        );
         console.log(`  recovery minus transition time: ${secs(median(recover) - NAT_SECONDS * 1000)} s`);
         console.log(
             `  recovery's own cost (recovery - same round's no-op up --refresh - transition): median ${secs(own)} s ` +

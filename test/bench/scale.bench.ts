@@ -106,7 +106,9 @@ async function run(n: number): Promise<void> {
             rows.push(`| ${n} + ${Math.floor(n / 5)} | ${name} | ${s.nat} | ${s.dist} | ${s.total} | ${secs(ms)} s | ${secs(floorMs)} s |`);
             console.log(`  N=${n} ${name}: ${s.byOp}`);
         }
-        console.log(`\n| gateways + distributions | step | NAT status reads | distribution status reads | all AWS calls | wall time | engine floor (Echo) |`);
+        console.log(
+            `\n| gateways + distributions | step | NAT status reads | distribution status reads | all AWS calls | wall time | engine floor (Echo) |`,
+        );
         console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
         for (const r of rows) console.log(r);
         console.log("");

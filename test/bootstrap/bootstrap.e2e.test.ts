@@ -53,7 +53,10 @@ describe("bootstrap: the Pulumi toolchain step", function () {
         expect(out).to.include("go env GOPROXY");
     });
 
-    for (const [label, v] of [["the SDK's own version", version], ["a newer version", "v3.999.0"]]) {
+    for (const [label, v] of [
+        ["the SDK's own version", version],
+        ["a newer version", "v3.999.0"],
+    ]) {
         it(`a pulumi of ${label} on PATH, with its language host, is used instead of building`, () => {
             const bin = tmp();
             fakePulumi(bin, v);

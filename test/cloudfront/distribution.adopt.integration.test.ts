@@ -4,7 +4,14 @@
  * is adopted and reconciled without touching its system tags; a missing id
  * fails (mode adopt) or is created (adopt-or-create).
  */
-import { CreateDistributionCommand, CreateOriginAccessControlCommand, GetDistributionConfigCommand, ListTagsForResourceCommand, TagResourceCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import {
+    CreateDistributionCommand,
+    CreateOriginAccessControlCommand,
+    GetDistributionConfigCommand,
+    ListTagsForResourceCommand,
+    TagResourceCommand,
+    UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
 import { expect } from "chai";
 import { provider } from "../../provider/cloudfront/distribution/adapter";
 import { fromKeyValueList } from "../../provider/common/tags";
@@ -18,7 +25,9 @@ const SYSTEM = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:
 const declared = (extra: Record<string, unknown> = {}) => ({
     Comment: "managed by pulumi",
     Origins: {
-        Items: [{ Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }],
+        Items: [
+            { Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
+        ],
     },
     DefaultCacheBehavior: {
         TargetOriginId: "origin",
@@ -69,7 +78,17 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
     async function outsider() {
         const d = await createDistribution(cf());
         await waitDeployed(cf(), d.id);
-        await cf().send(new TagResourceCommand({ Resource: d.arn, Tags: { Items: [{ Key: "team", Value: "old" }, { Key: "keep", Value: "x" }] } }));
+        await cf().send(
+            new TagResourceCommand({
+                Resource: d.arn,
+                Tags: {
+                    Items: [
+                        { Key: "team", Value: "old" },
+                        { Key: "keep", Value: "x" },
+                    ],
+                },
+            }),
+        );
         await emu().seedTags({ arn: d.arn }, SYSTEM);
         const live = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
         return { ...d, callerReference: live.DistributionConfig!.CallerReference! };
@@ -109,7 +128,11 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         // Someone set a top-level field the program will not declare.
         const before = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
         await cf().send(
-            new UpdateDistributionCommand({ Id: d.id, IfMatch: before.ETag, DistributionConfig: { ...before.DistributionConfig!, DefaultRootObject: "index.html" } }),
+            new UpdateDistributionCommand({
+                Id: d.id,
+                IfMatch: before.ETag,
+                DistributionConfig: { ...before.DistributionConfig!, DefaultRootObject: "index.html" },
+            }),
         );
         await waitDeployed(cf(), d.id);
 
@@ -135,7 +158,12 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         const other = (await createPublishedFunction(cf())).arn;
         const oac = await cf().send(
             new CreateOriginAccessControlCommand({
-                OriginAccessControlConfig: { Name: `oac-${Date.now()}`, SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3" },
+                OriginAccessControlConfig: {
+                    Name: `oac-${Date.now()}`,
+                    SigningProtocol: "sigv4",
+                    SigningBehavior: "always",
+                    OriginAccessControlOriginType: "s3",
+                },
             }),
         );
         const oacId = oac.OriginAccessControl!.Id!;
@@ -149,7 +177,11 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
                     Origins: {
                         Quantity: 2,
                         Items: [
-                            { Id: "origin", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
+                            {
+                                Id: "origin",
+                                DomainName: "example.com",
+                                CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+                            },
                             { ...s3, OriginAccessControlId: oacId },
                         ],
                     },
@@ -185,12 +217,16 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
                 Origins: { Items: [...declared().Origins.Items, s3] },
                 DefaultCacheBehavior: { ...declared().DefaultCacheBehavior, ViewerProtocolPolicy: viewer },
             });
-        const { result: checked, log } = await captureLog(() => provider.check({}, { distributionConfig: program("redirect-to-https"), adopt: { id } }));
+        const { result: checked, log } = await captureLog(() =>
+            provider.check({}, { distributionConfig: program("redirect-to-https"), adopt: { id } }),
+        );
         expect(checked.failures).to.deep.equal([]);
         expect(log).to.include("UpdateDistribution of distributionConfig.Comment, distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy");
         const adopted = await provider.create(checked.inputs);
         expect((await undeclaredSurvived()).ViewerProtocolPolicy).to.equal("redirect-to-https");
-        expect(adopted.outs.__owned).to.include("DefaultCacheBehavior.ViewerProtocolPolicy").and.not.include("DefaultCacheBehavior.ResponseHeadersPolicyId");
+        expect(adopted.outs.__owned)
+            .to.include("DefaultCacheBehavior.ViewerProtocolPolicy")
+            .and.not.include("DefaultCacheBehavior.ResponseHeadersPolicyId");
         let read = await provider.read(id, adopted.outs);
         expect((await provider.diff(id, read.props!, checked.inputs)).changes).to.equal(false);
 
@@ -222,13 +258,25 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         expect((await provider.diff(id, read.props!, same)).changes).to.equal(false);
         const cur2 = await cf().send(new GetDistributionConfigCommand({ Id: id }));
         await cf().send(
-            new UpdateDistributionCommand({ Id: id, IfMatch: cur2.ETag, DistributionConfig: { ...cur2.DistributionConfig!, DefaultCacheBehavior: { ...cur2.DistributionConfig!.DefaultCacheBehavior!, ViewerProtocolPolicy: "allow-all" } } }),
+            new UpdateDistributionCommand({
+                Id: id,
+                IfMatch: cur2.ETag,
+                DistributionConfig: {
+                    ...cur2.DistributionConfig!,
+                    DefaultCacheBehavior: { ...cur2.DistributionConfig!.DefaultCacheBehavior!, ViewerProtocolPolicy: "allow-all" },
+                },
+            }),
         );
         read = await provider.read(id, read.props!);
-        expect(((await provider.diff(id, read.props!, same)) as any).changed).to.deep.equal(["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"]);
+        expect(((await provider.diff(id, read.props!, same)) as any).changed).to.deep.equal([
+            "distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy",
+        ]);
         // Restoring it keeps both associations (the second was never declared).
         await provider.update(id, read.props!, same);
-        expect((await live()).DefaultCacheBehavior!.FunctionAssociations!.Items!.map((a) => a.EventType).sort()).to.deep.equal(["viewer-request", "viewer-response"]);
+        expect((await live()).DefaultCacheBehavior!.FunctionAssociations!.Items!.map((a) => a.EventType).sort()).to.deep.equal([
+            "viewer-request",
+            "viewer-response",
+        ]);
     });
 
     it("adopts a distribution made outside Pulumi: config and user tags reconciled, aws: tags untouched; then managed like any other", async () => {
@@ -288,7 +336,11 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
     it("adopting a distribution that already matches sends no UpdateDistribution and no tag call", async () => {
         const d = await outsider();
         const live = await cf().send(new GetDistributionConfigCommand({ Id: d.id }));
-        const news = { distributionConfig: declared({ Comment: live.DistributionConfig!.Comment }), tags: { team: "old", keep: "x" }, adopt: { id: d.id } };
+        const news = {
+            distributionConfig: declared({ Comment: live.DistributionConfig!.Comment }),
+            tags: { team: "old", keep: "x" },
+            adopt: { id: d.id },
+        };
         const { result: checked, log } = await captureLog(() => provider.check({}, news));
         expect(log).to.include(`will adopt ${d.id}: no changes`);
         await emu().resetCalls();
@@ -307,7 +359,9 @@ describe("cloudfront.Distribution adopt (integration, emulator)", function () {
         expect(r.failures!.map((f) => f.property)).to.deep.equal(["distributionConfig"]);
         expect(r.failures![0].reason).to.include("distributionConfig.CallerReference").and.include(d.callerReference);
         const bad = await provider.check({}, { distributionConfig: declared(), adopt: { mode: "adopt" } });
-        expect(bad.failures!.map((f) => f.reason)).to.deep.equal(["adopt.id is required: a CloudFront distribution id (E...) of the existing resource to take over"]);
+        expect(bad.failures!.map((f) => f.reason)).to.deep.equal([
+            "adopt.id is required: a CloudFront distribution id (E...) of the existing resource to take over",
+        ]);
         const tag = await provider.check({}, { distributionConfig: declared(), tags: { "aws:cloudformation:stack-name": "x" }, adopt: { id: d.id } });
         expect(tag.failures!.map((f) => f.property)).to.deep.equal(["tags"]);
         expect(tag.failures![0].reason).to.include('"aws:cloudformation:stack-name"');

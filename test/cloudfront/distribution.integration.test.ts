@@ -20,9 +20,7 @@ import { setProviderEnv } from "../helpers/env";
 
 const userConfig = (extra: Record<string, unknown> = {}) => ({
     Origins: {
-        Items: [
-            { Id: "web", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } },
-        ],
+        Items: [{ Id: "web", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }],
     },
     DefaultCacheBehavior: {
         TargetOriginId: "web",
@@ -40,7 +38,11 @@ describe("cloudfront.Distribution provider against the emulator", function () {
     before(() => {
         const env = { ...emu().env(), ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" };
         restoreEnv = setProviderEnv(env);
-        cf = new CloudFrontClient({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        cf = new CloudFrontClient({
+            endpoint: emu().endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
     });
     after(() => {
         restoreEnv();
@@ -115,7 +117,13 @@ describe("cloudfront.Distribution provider against the emulator", function () {
         expect((await provider.diff(id, read1.props, ins)).changes).to.equal(false);
 
         const live = await cf.send(new GetDistributionConfigCommand({ Id: id }));
-        await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: live.ETag, DistributionConfig: { ...live.DistributionConfig!, Comment: "edited by hand" } }));
+        await cf.send(
+            new UpdateDistributionCommand({
+                Id: id,
+                IfMatch: live.ETag,
+                DistributionConfig: { ...live.DistributionConfig!, Comment: "edited by hand" },
+            }),
+        );
         const read2 = await provider.read(id, read1.props);
         expect(read2.props!.distributionConfig.Comment).to.equal("edited by hand");
         const d = (await provider.diff(id, read2.props, ins)) as any;
@@ -189,7 +197,12 @@ describe("cloudfront.Distribution provider against the emulator", function () {
             // The first attempt was killed while the distribution was still deploying: it never
             // got to remove its unfinished-create marker.
             expect(await liveTags(first.id)).to.not.have.property(PENDING_CREATE_TAG);
-            await cf.send(new TagResourceCommand({ Resource: (first.outs as any).arn, Tags: { Items: [{ Key: PENDING_CREATE_TAG, Value: first.ins.distributionConfig.CallerReference }] } }));
+            await cf.send(
+                new TagResourceCommand({
+                    Resource: (first.outs as any).arn,
+                    Tags: { Items: [{ Key: PENDING_CREATE_TAG, Value: first.ins.distributionConfig.CallerReference }] },
+                }),
+            );
             await emu().setDistributionStatus(first.id, "InProgress", 0.5);
             // The retry: Pulumi stored nothing, so check runs again without old inputs.
             const again = await inputs(program);

@@ -141,7 +141,14 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
         cf.on(GetDistributionConfigCommand).callsFake((input) => (input.Id === fake.id ? fake.getConfig() : Promise.reject(noSuch())));
         cf.on(UpdateDistributionCommand).callsFake((input) => fake.update(input));
         cf.on(DeleteDistributionCommand).callsFake((input) => fake.delete(input));
-        cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "aws:cloudformation:stack-name", Value: "legacy" }, { Key: "team", Value: "web" }] } });
+        cf.on(ListTagsForResourceCommand).resolves({
+            Tags: {
+                Items: [
+                    { Key: "aws:cloudformation:stack-name", Value: "legacy" },
+                    { Key: "team", Value: "web" },
+                ],
+            },
+        });
         cf.on(TagResourceCommand).resolves({});
         cf.on(UntagResourceCommand).resolves({});
     });
@@ -264,7 +271,12 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
 
     describe("update", () => {
         const olds = {
-            distributionConfig: { CallerReference: "ref-1", Comment: "", Enabled: true, Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com" }] } },
+            distributionConfig: {
+                CallerReference: "ref-1",
+                Comment: "",
+                Enabled: true,
+                Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "example.com" }] },
+            },
             tags: { team: "web" },
         };
 
@@ -299,9 +311,22 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
                 fake.changed();
                 fake.inProgressReads = Number.MAX_SAFE_INTEGER;
                 fake.changed();
-                return { ETag: fake.etag, Distribution: { ...fake.getDistribution().Distribution, DistributionConfig: input.DistributionConfigWithTags.DistributionConfig } };
+                return {
+                    ETag: fake.etag,
+                    Distribution: { ...fake.getDistribution().Distribution, DistributionConfig: input.DistributionConfigWithTags.DistributionConfig },
+                };
             });
-            const checked = await provider.check({}, { distributionConfig: { Origins: { Items: [{ Id: "web", DomainName: "example.com" }] }, DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" } }, tags: { team: "web" }, deployTimeoutMinutes: 0.001 });
+            const checked = await provider.check(
+                {},
+                {
+                    distributionConfig: {
+                        Origins: { Items: [{ Id: "web", DomainName: "example.com" }] },
+                        DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" },
+                    },
+                    tags: { team: "web" },
+                    deployTimeoutMinutes: 0.001,
+                },
+            );
             const out = await provider.create(checked.inputs);
             expect(out.id).to.equal("D1");
             expect(out.outs.status).to.equal("InProgress");
@@ -316,7 +341,6 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             });
         });
     });
-
 
     describe("create retried after an interrupted create (CallerReference)", () => {
         const identity = "proj/dev//site";
@@ -354,14 +378,24 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
         }
         /** The holder's tags: an unfinished create's marker with `ref`, as an interrupted create leaves them. */
         const pendingCreateMarker = (ref: string) =>
-            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "team", Value: "web" }, { Key: PENDING_CREATE_TAG, Value: ref }] } });
-        const sentReferences = () => calls(CreateDistributionWithTagsCommand).map((c) => c.DistributionConfigWithTags.DistributionConfig.CallerReference);
+            cf.on(ListTagsForResourceCommand).resolves({
+                Tags: {
+                    Items: [
+                        { Key: "team", Value: "web" },
+                        { Key: PENDING_CREATE_TAG, Value: ref },
+                    ],
+                },
+            });
+        const sentReferences = () =>
+            calls(CreateDistributionWithTagsCommand).map((c) => c.DistributionConfigWithTags.DistributionConfig.CallerReference);
 
         it("derives the CallerReference from the resource's identity: the same on every attempt, another for another resource", async () => {
             const a = (await provider.check({}, program())).inputs.distributionConfig.CallerReference;
             expect(a).to.match(/^ackless-[0-9a-f]{40}$/);
             expect((await provider.check({}, program({ Comment: "changed" }))).inputs.distributionConfig.CallerReference).to.equal(a);
-            expect((await provider.check({}, { ...program(), __identity: "proj/dev//other" })).inputs.distributionConfig.CallerReference).to.not.equal(a);
+            expect(
+                (await provider.check({}, { ...program(), __identity: "proj/dev//other" })).inputs.distributionConfig.CallerReference,
+            ).to.not.equal(a);
             expect((await provider.check({}, { ...program(), __identity: UNKNOWN })).inputs.distributionConfig.CallerReference).to.equal(UNKNOWN);
         });
 
@@ -426,7 +460,9 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
                     : { DistributionList: { Items: [{ Id: "D7" }], IsTruncated: true, NextMarker: "page2" } },
             );
             cf.on(GetDistributionConfigCommand).callsFake((input) =>
-                input.Id === "D1" ? fake.getConfig() : { ETag: "X", DistributionConfig: { ...fake.config(), CallerReference: `someone-else-${input.Id}` } },
+                input.Id === "D1"
+                    ? fake.getConfig()
+                    : { ETag: "X", DistributionConfig: { ...fake.config(), CallerReference: `someone-else-${input.Id}` } },
             );
             const out = await provider.create(checked);
             expect(out.id).to.equal("D1");
@@ -513,7 +549,10 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             const out = await provider.create(checked);
             expect(out.id).to.equal("D1");
             expect(sentReferences()).to.deep.equal(["mine"]);
-            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags.Items).to.deep.include({ Key: PENDING_CREATE_TAG, Value: "mine" });
+            expect(calls(CreateDistributionWithTagsCommand)[0].DistributionConfigWithTags.Tags.Items).to.deep.include({
+                Key: PENDING_CREATE_TAG,
+                Value: "mine",
+            });
             // Done: the marker is removed, the configuration is as declared.
             expect(calls(UntagResourceCommand).map((u) => u.TagKeys.Items)).to.deep.include([PENDING_CREATE_TAG]);
             expect(out.outs.distributionConfig.CallerReference).to.equal("mine");
@@ -527,7 +566,16 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
                 cf.on(CreateDistributionWithTagsCommand).callsFake((input) => {
                     const config = input.DistributionConfigWithTags.DistributionConfig;
                     // D3 is never readable: GetDistribution answers NoSuchDistribution for it.
-                    return { ETag: "E1", Distribution: { Id: "D3", ARN: "arn:aws:cloudfront::123456789012:distribution/D3", Status: "InProgress", DomainName: "d3.cloudfront.net", DistributionConfig: config } };
+                    return {
+                        ETag: "E1",
+                        Distribution: {
+                            Id: "D3",
+                            ARN: "arn:aws:cloudfront::123456789012:distribution/D3",
+                            Status: "InProgress",
+                            DomainName: "d3.cloudfront.net",
+                            DistributionConfig: config,
+                        },
+                    };
                 });
                 const err = await rejection(provider.create(checked));
                 expect(err.awsCode).to.equal("NotVisibleAfterCreate");
@@ -567,7 +615,15 @@ describe("cloudfront.Distribution check and diff", () => {
     const reasons = async (news: any) => (await provider.check({}, news)).failures!.map((f) => f.reason);
 
     it("fills CallerReference (kept across updates), Comment, Enabled and every Quantity", async () => {
-        const first = await provider.check({}, { distributionConfig: config({ Aliases: { Items: [] }, CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" }] } }) });
+        const first = await provider.check(
+            {},
+            {
+                distributionConfig: config({
+                    Aliases: { Items: [] },
+                    CacheBehaviors: { Items: [{ PathPattern: "/a/*", TargetOriginId: "web", ViewerProtocolPolicy: "allow-all" }] },
+                }),
+            },
+        );
         const c = first.inputs.distributionConfig;
         expect(c.CallerReference).to.match(/^ackless-[0-9a-f-]{36}$/); // no __identity: random
         expect(c.Comment).to.equal("");
@@ -584,7 +640,9 @@ describe("cloudfront.Distribution check and diff", () => {
         expect(await reasons({ distributionConfig: config({ Origins: { Items: [] } }) })).to.deep.equal([
             "distributionConfig.Origins.Items: a distribution needs at least one origin ({Id, DomainName, ...}); none was given",
         ]);
-        expect((await reasons({ distributionConfig: { DefaultCacheBehavior: { TargetOriginId: "x" } } }))[0]).to.include("distributionConfig.Origins.Items");
+        expect((await reasons({ distributionConfig: { DefaultCacheBehavior: { TargetOriginId: "x" } } }))[0]).to.include(
+            "distributionConfig.Origins.Items",
+        );
         expect(await reasons({})).to.deep.equal(["distributionConfig: required (Origins, DefaultCacheBehavior, ...)"]);
     });
 
@@ -611,12 +669,23 @@ describe("cloudfront.Distribution check and diff", () => {
             Members: { Items: [{ OriginId: "web" }, { OriginId: "web" }] },
         };
         expect(
-            await reasons({ distributionConfig: config({ OriginGroups: { Items: [group] }, DefaultCacheBehavior: { TargetOriginId: "group", ViewerProtocolPolicy: "allow-all" } }) }),
+            await reasons({
+                distributionConfig: config({
+                    OriginGroups: { Items: [group] },
+                    DefaultCacheBehavior: { TargetOriginId: "group", ViewerProtocolPolicy: "allow-all" },
+                }),
+            }),
         ).to.deep.equal([]);
     });
 
     it("rejects aws: tag keys (any case), non-positive deadlines, and a bad adopt mode", async () => {
-        const r = await reasons({ distributionConfig: config(), tags: { "AWS:owner": "x", ok: "y" }, deleteTimeoutMinutes: 0, deployTimeoutMinutes: -5, adopt: { id: "E123", mode: "take" } });
+        const r = await reasons({
+            distributionConfig: config(),
+            tags: { "AWS:owner": "x", ok: "y" },
+            deleteTimeoutMinutes: 0,
+            deployTimeoutMinutes: -5,
+            adopt: { id: "E123", mode: "take" },
+        });
         expect(r[0]).to.include('tags: the key "AWS:owner" starts with "aws:"');
         expect(r).to.include("deleteTimeoutMinutes: must be a positive number of minutes (got 0)");
         expect(r).to.include("deployTimeoutMinutes: must be a positive number of minutes (got -5)");
@@ -637,7 +706,11 @@ describe("cloudfront.Distribution check and diff", () => {
         expect(r.changed).to.deep.equal(["distributionConfig.CallerReference"]);
         const u = (await provider.diff("D1", olds, { ...olds, distributionConfig: { ...olds.distributionConfig, Enabled: false } })) as any;
         expect(u).to.deep.include({ changes: true, replaces: [], changed: ["distributionConfig.Enabled"] });
-        const none = await provider.diff("D1", { ...olds, systemTags: { "aws:x": "1" }, deleteTimeoutMinutes: 60 }, { ...olds, waitForDeployment: true });
+        const none = await provider.diff(
+            "D1",
+            { ...olds, systemTags: { "aws:x": "1" }, deleteTimeoutMinutes: 60 },
+            { ...olds, waitForDeployment: true },
+        );
         expect(none.changes).to.equal(false);
         const t = (await provider.diff("D1", olds, { ...olds, deleteTimeoutMinutes: 5 })) as any;
         expect(t.changed).to.deep.equal(["deleteTimeoutMinutes"]);

@@ -45,7 +45,7 @@ describe("cloudfront.Function adopt (integration, emulator)", function () {
     it("adopt of a missing name fails at check and in create, creating nothing", async () => {
         const r = await provider.check({}, { code: V2, adopt: { id: "missing-fn" } });
         expect(r.failures!.map((f) => f.property)).to.deep.equal(["adopt"]);
-        expect(r.failures![0].reason).to.include('CloudFront function missing-fn does not exist');
+        expect(r.failures![0].reason).to.include("CloudFront function missing-fn does not exist");
         let error: Error | undefined;
         try {
             await provider.create(r.inputs as any);

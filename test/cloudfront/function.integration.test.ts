@@ -108,7 +108,12 @@ describe("cloudfront.Function provider against the emulator", function () {
         const { id, inputs, outs } = await createFn();
         // Someone touches DEVELOPMENT out of band: the ETag in state is stale.
         await cf().send(
-            new UpdateFunctionCommand({ Name: id, IfMatch: outs.etag, FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" }, FunctionCode: code(V1) }),
+            new UpdateFunctionCommand({
+                Name: id,
+                IfMatch: outs.etag,
+                FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" },
+                FunctionCode: code(V1),
+            }),
         );
         const news = await checked({ ...inputs, code: V2 }, inputs);
         await provider.update(id, outs, news);
@@ -140,14 +145,22 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect(calls).to.not.include("PublishFunction");
         expect(calls).to.deep.equal(["ListTagsForResource", "UntagResource", "TagResource"]);
         const tags = await cf().send(new ListTagsForResourceCommand({ Resource: outs.arn }));
-        expect(tags.Tags!.Items!.filter((t) => !t.Key!.startsWith("ackless:"))).to.have.deep.members([{ Key: "a", Value: "1" }, { Key: "c", Value: "3" }]);
+        expect(tags.Tags!.Items!.filter((t) => !t.Key!.startsWith("ackless:"))).to.have.deep.members([
+            { Key: "a", Value: "1" },
+            { Key: "c", Value: "3" },
+        ]);
         expect(upd.outs).to.include({ published: true, etag: outs.etag });
     });
 
     it("an out-of-band update without publish reads as drift; update restores DEVELOPMENT and LIVE equals it", async () => {
         const { id, inputs, outs } = await createFn();
         await cf().send(
-            new UpdateFunctionCommand({ Name: id, IfMatch: outs.etag, FunctionConfig: { Comment: "oob", Runtime: "cloudfront-js-2.0" }, FunctionCode: code(V3) }),
+            new UpdateFunctionCommand({
+                Name: id,
+                IfMatch: outs.etag,
+                FunctionConfig: { Comment: "oob", Runtime: "cloudfront-js-2.0" },
+                FunctionCode: code(V3),
+            }),
         );
         const read = await provider.read(id, outs);
         expect(read.props).to.include({ code: V3, comment: "oob", published: false });
@@ -165,11 +178,21 @@ describe("cloudfront.Function provider against the emulator", function () {
     it("LIVE serving something else (published out of band) is drift even when DEVELOPMENT matches; update publishes", async () => {
         const { id, inputs, outs } = await createFn();
         const other = await cf().send(
-            new UpdateFunctionCommand({ Name: id, IfMatch: outs.etag, FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" }, FunctionCode: code(V3) }),
+            new UpdateFunctionCommand({
+                Name: id,
+                IfMatch: outs.etag,
+                FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" },
+                FunctionCode: code(V3),
+            }),
         );
         await cf().send(new PublishFunctionCommand({ Name: id, IfMatch: other.ETag }));
         await cf().send(
-            new UpdateFunctionCommand({ Name: id, IfMatch: other.ETag, FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" }, FunctionCode: code(V1) }),
+            new UpdateFunctionCommand({
+                Name: id,
+                IfMatch: other.ETag,
+                FunctionConfig: { Comment: "c1", Runtime: "cloudfront-js-2.0" },
+                FunctionCode: code(V1),
+            }),
         );
         const read = await provider.read(id, outs);
         expect(read.props).to.include({ code: V1, published: false });
@@ -195,7 +218,9 @@ describe("cloudfront.Function provider against the emulator", function () {
         await emu().resetCalls();
         const back = await checked({ ...inputs }, v2);
         const upd = await provider.update(id, mid.outs, back);
-        expect(await ops()).to.include("UpdateFunction").and.not.include("PublishFunction");
+        expect(await ops())
+            .to.include("UpdateFunction")
+            .and.not.include("PublishFunction");
         expect(upd.outs).to.include({ published: true });
         expect((await stage(id, "DEVELOPMENT")).code).to.equal(V1);
     });

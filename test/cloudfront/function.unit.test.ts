@@ -141,9 +141,20 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             cf.on(TagResourceCommand).resolves({});
             cf.on(UntagResourceCommand).resolves({});
             // Live: a user tag added outside Pulumi and a system tag.
-            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "stray", Value: "x" }, { Key: "aws:cloudformation:stack-name", Value: "s" }] } });
+            cf.on(ListTagsForResourceCommand).resolves({
+                Tags: {
+                    Items: [
+                        { Key: "stray", Value: "x" },
+                        { Key: "aws:cloudformation:stack-name", Value: "s" },
+                    ],
+                },
+            });
             const res = await provider.update("fn", olds, { ...olds, tags: { team: "edge" } });
-            expect(cf.calls().map((c) => c.args[0].constructor.name)).to.deep.equal(["ListTagsForResourceCommand", "UntagResourceCommand", "TagResourceCommand"]);
+            expect(cf.calls().map((c) => c.args[0].constructor.name)).to.deep.equal([
+                "ListTagsForResourceCommand",
+                "UntagResourceCommand",
+                "TagResourceCommand",
+            ]);
             expect(cf.commandCalls(UntagResourceCommand)[0].args[0].input.TagKeys).to.deep.equal({ Items: ["stray"] });
             expect(res.outs).to.include({ etag: "E1", liveEtag: "L1", published: true });
         });
@@ -161,7 +172,12 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             const res = await provider.create(inputs);
             const names = cf.calls().map((c) => c.args[0].constructor.name);
             // CloudFront has answered CreateFunction with tags with 409 (issue 23): the tags follow in TagResource.
-            expect(names.slice(0, 4)).to.deep.equal(["CreateFunctionCommand", "TagResourceCommand", "DescribeFunctionCommand", "PublishFunctionCommand"]);
+            expect(names.slice(0, 4)).to.deep.equal([
+                "CreateFunctionCommand",
+                "TagResourceCommand",
+                "DescribeFunctionCommand",
+                "PublishFunctionCommand",
+            ]);
             expect(cf.commandCalls(CreateFunctionCommand)[0].args[0].input).to.not.have.property("Tags");
             const tagged = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!;
             expect(Object.fromEntries(tagged.map((t) => [t.Key, t.Value]))).to.deep.equal({
@@ -191,7 +207,10 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             } catch (e) {
                 error = e;
             }
-            expect(error?.message).to.contain("publishing CloudFront function").and.contain("InvalidArgument").and.contain("the next pulumi up takes it over");
+            expect(error?.message)
+                .to.contain("publishing CloudFront function")
+                .and.contain("InvalidArgument")
+                .and.contain("the next pulumi up takes it over");
             expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
             const marker = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.find((t) => t.Key === "ackless:pending-create");
             expect(marker?.Value).to.equal("fn");
@@ -210,7 +229,14 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
                 return { ETag: "L1", FunctionSummary: summary("LIVE") };
             });
             cf.on(GetFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
-            cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "ackless:pending-create", Value: "fn" }, { Key: "ackless:incarnation", Value: incarnation }] } });
+            cf.on(ListTagsForResourceCommand).resolves({
+                Tags: {
+                    Items: [
+                        { Key: "ackless:pending-create", Value: "fn" },
+                        { Key: "ackless:incarnation", Value: incarnation },
+                    ],
+                },
+            });
             cf.on(PublishFunctionCommand).callsFake(() => {
                 published = true;
                 return { FunctionSummary: summary("LIVE") };
@@ -246,7 +272,10 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             const inputs = (await provider.check({}, { name: "fn", code: CODE })).inputs as any;
             let error: any;
             await provider.create(inputs).catch((e) => (error = e));
-            expect(error?.message).to.contain("AWS AccessDenied").and.contain("was created but not tagged").and.contain("it was never published, so the next pulumi up takes it over");
+            expect(error?.message)
+                .to.contain("AWS AccessDenied")
+                .and.contain("was created but not tagged")
+                .and.contain("it was never published, so the next pulumi up takes it over");
             expect(cf.commandCalls(DeleteFunctionCommand)).to.have.length(0);
             expect(cf.commandCalls(PublishFunctionCommand)).to.have.length(0);
 
@@ -317,8 +346,14 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
         it("R1: a published function under the generated name (the original of a replacement) is never taken over: the next name", async () => {
             const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
             existing(inputs.name, CODE, true);
-            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({ ETag: "E9", FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` } });
-            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({ ETag: "E9", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({
+                ETag: "E9",
+                FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` },
+            });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({
+                ETag: "E9",
+                FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED"),
+            });
             cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
             cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "LIVE" }).resolves({ ETag: "L9" });
             const r = await provider.create(inputs);
@@ -333,8 +368,14 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             const inputs = (await provider.check({}, { __identity: ID_A, autoNamePrefix: "edge-fn", code: CODE })).inputs as any;
             existing(inputs.name, CODE, false);
             cf.on(ListTagsForResourceCommand).resolves({ Tags: { Items: [{ Key: "ackless:incarnation", Value: "an-older-one" }] } });
-            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({ ETag: "E9", FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` } });
-            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({ ETag: "E9", FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED") });
+            cf.on(CreateFunctionCommand, { Name: `${inputs.name}_1` }).resolves({
+                ETag: "E9",
+                FunctionSummary: { ...summary("DEVELOPMENT", "UNPUBLISHED"), Name: `${inputs.name}_1` },
+            });
+            cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "DEVELOPMENT" }).resolves({
+                ETag: "E9",
+                FunctionSummary: summary("DEVELOPMENT", "UNPUBLISHED"),
+            });
             cf.on(DescribeFunctionCommand, { Name: `${inputs.name}_1`, Stage: "LIVE" }).resolves({ ETag: "L9" });
             cf.on(PublishFunctionCommand).resolves({ FunctionSummary: summary("LIVE") });
             const r = await provider.create(inputs);
@@ -370,10 +411,7 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
     describe("delete", () => {
         it("retries FunctionInUse with a fresh ETag and succeeds once the distribution lets go", async () => {
             cf.on(DescribeFunctionCommand).resolvesOnce({ ETag: "E1" }).resolvesOnce({ ETag: "E1" }).resolves({ ETag: "E2" });
-            cf.on(DeleteFunctionCommand)
-                .rejectsOnce(awsError("FunctionInUse", 409))
-                .rejectsOnce(awsError("FunctionInUse", 409))
-                .resolves({});
+            cf.on(DeleteFunctionCommand).rejectsOnce(awsError("FunctionInUse", 409)).rejectsOnce(awsError("FunctionInUse", 409)).resolves({});
             await provider.delete("fn", olds);
             expect(cf.commandCalls(DeleteFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E1", "E1", "E2"]);
             expect(cf.commandCalls(DescribeFunctionCommand).every((c) => c.args[0].input.Stage === "DEVELOPMENT")).to.equal(true);
@@ -397,7 +435,13 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
                 .resolvesOnce({
                     DistributionList: {
                         IsTruncated: false,
-                        Items: [{ Id: "EDIST2", DefaultCacheBehavior: {}, CacheBehaviors: { Quantity: 1, Items: [{ FunctionAssociations: assoc(ARN) }] } }] as any,
+                        Items: [
+                            {
+                                Id: "EDIST2",
+                                DefaultCacheBehavior: {},
+                                CacheBehaviors: { Quantity: 1, Items: [{ FunctionAssociations: assoc(ARN) }] },
+                            },
+                        ] as any,
                     } as any,
                 });
             let error: any;
@@ -437,7 +481,14 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             cf.on(GetFunctionCommand, { Stage: "DEVELOPMENT" }).resolves({ FunctionCode: enc(CODE) });
             cf.on(DescribeFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
             cf.on(GetFunctionCommand, { Stage: "LIVE" }).rejects(awsError("NoSuchFunctionExists", 404));
-            cf.onAnyCommand({ Resource: ARN }).resolves({ Tags: { Items: [{ Key: "aws:cloudformation:stack-name", Value: "s" }, { Key: "k", Value: "v" }] } });
+            cf.onAnyCommand({ Resource: ARN }).resolves({
+                Tags: {
+                    Items: [
+                        { Key: "aws:cloudformation:stack-name", Value: "s" },
+                        { Key: "k", Value: "v" },
+                    ],
+                },
+            });
             const res = await provider.read("fn", olds);
             expect(res.id).to.equal("fn");
             expect(res.props).to.include({ published: false, liveEtag: "", etag: "E1", status: "UNPUBLISHED" });
@@ -504,7 +555,9 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             expect(f[0].property).to.equal("code");
             expect(f[0].reason).to.contain("line 2, column 11").and.contain("SyntaxError");
             expect(syntaxError("async function handler(e) {\n  const v = e?.a ?? 1;\n  return v;\n}")).to.equal(undefined);
-            expect(syntaxError("import cf from 'cloudfront';\nconst kvs = cf.kvs('id');\nasync function handler(e) { return e.request; }")).to.equal(undefined);
+            expect(syntaxError("import cf from 'cloudfront';\nconst kvs = cf.kvs('id');\nasync function handler(e) { return e.request; }")).to.equal(
+                undefined,
+            );
         });
 
         it("keeps the ARN among the inputs of an existing function (known in previews), never for a new name", async () => {

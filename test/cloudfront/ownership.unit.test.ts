@@ -59,26 +59,44 @@ describe("field ownership: merge onto live (what UpdateDistribution sends)", () 
             declared: { Origins: { Items: [{ Id: "web", DomainName: "new.example.com" }] } },
             check: (s) => {
                 expect(s.Origins.Quantity).to.equal(2);
-                expect(s.Origins.Items[0]).to.deep.equal({ Id: "web", DomainName: "new.example.com", OriginAccessControlId: "OAC1", S3OriginConfig: { OriginAccessIdentity: "" } });
+                expect(s.Origins.Items[0]).to.deep.equal({
+                    Id: "web",
+                    DomainName: "new.example.com",
+                    OriginAccessControlId: "OAC1",
+                    S3OriginConfig: { OriginAccessIdentity: "" },
+                });
                 expect(s.Origins.Items[1].Id).to.equal("other");
             },
         },
         {
             name: "a field declared before and removed now is left out (CloudFront resets it); a keyed item declared before goes",
-            previous: { Comment: "x", DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: [{ EventType: VR, FunctionARN: FN }] } }), Origins: { Items: [{ Id: "web", DomainName: "d" }, { Id: "other", DomainName: "o" }] } },
+            previous: {
+                Comment: "x",
+                DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: [{ EventType: VR, FunctionARN: FN }] } }),
+                Origins: {
+                    Items: [
+                        { Id: "web", DomainName: "d" },
+                        { Id: "other", DomainName: "o" },
+                    ],
+                },
+            },
             declared: { DefaultCacheBehavior: dcb(), Origins: { Items: [{ Id: "web", DomainName: "d" }] } },
             check: (s) => {
                 expect(s).to.not.have.property("Comment");
                 expect(s.DefaultCacheBehavior).to.not.have.property("FunctionAssociations");
                 expect(s.DefaultCacheBehavior.TrustedKeyGroups.Items).to.deep.equal(["KG1"]); // never declared
-                expect(s.Origins).to.deep.equal({ Quantity: 1, Items: [{ Id: "web", DomainName: "d", OriginAccessControlId: "OAC1", S3OriginConfig: { OriginAccessIdentity: "" } }] });
+                expect(s.Origins).to.deep.equal({
+                    Quantity: 1,
+                    Items: [{ Id: "web", DomainName: "d", OriginAccessControlId: "OAC1", S3OriginConfig: { OriginAccessIdentity: "" } }],
+                });
             },
         },
         {
             name: "a removed keyed list keeps the items the program never declared (someone else's)",
             previous: { DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: [{ EventType: "viewer-response", FunctionARN: FN }] } }) },
             declared: { DefaultCacheBehavior: dcb() },
-            check: (s) => expect(s.DefaultCacheBehavior.FunctionAssociations).to.deep.equal({ Quantity: 1, Items: [{ EventType: VR, FunctionARN: FN }] }),
+            check: (s) =>
+                expect(s.DefaultCacheBehavior.FunctionAssociations).to.deep.equal({ Quantity: 1, Items: [{ EventType: VR, FunctionARN: FN }] }),
         },
         {
             name: "cache behaviors keep the declared order (precedence); Quantity always follows Items",
@@ -132,14 +150,37 @@ describe("field ownership: diff (every changed path, resets, sets, keyed lists, 
         },
         {
             name: "a keyed item removed is a reset of that item; one added is named by its key",
-            before: { Origins: { Items: [{ Id: "web", DomainName: "web.example.com" }, { Id: "other", DomainName: "other.example.com" }] } },
-            now: { Origins: { Items: [{ Id: "web", DomainName: "web.example.com" }, { Id: "new", DomainName: "n.example.com" }] } },
-            expected: ['distributionConfig.Origins.Items[Id="new"]: added', 'distributionConfig.Origins.Items[Id="other"]: reset (declared before, removed)'],
+            before: {
+                Origins: {
+                    Items: [
+                        { Id: "web", DomainName: "web.example.com" },
+                        { Id: "other", DomainName: "other.example.com" },
+                    ],
+                },
+            },
+            now: {
+                Origins: {
+                    Items: [
+                        { Id: "web", DomainName: "web.example.com" },
+                        { Id: "new", DomainName: "n.example.com" },
+                    ],
+                },
+            },
+            expected: [
+                'distributionConfig.Origins.Items[Id="new"]: added',
+                'distributionConfig.Origins.Items[Id="other"]: reset (declared before, removed)',
+            ],
         },
         {
             name: "sets compare without order (AWS returned HEAD, GET for GET, HEAD)",
-            before: { DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } } }), Aliases: { Items: ["a.example.com", "b.example.com"] } },
-            now: { DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } } }), Aliases: { Items: ["a.example.com", "b.example.com"] } },
+            before: {
+                DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } } }),
+                Aliases: { Items: ["a.example.com", "b.example.com"] },
+            },
+            now: {
+                DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } } }),
+                Aliases: { Items: ["a.example.com", "b.example.com"] },
+            },
             expected: [],
         },
         {
@@ -158,7 +199,11 @@ describe("field ownership: diff (every changed path, resets, sets, keyed lists, 
             name: "drift in a never-declared field is invisible; in an owned one it shows",
             before: { DefaultCacheBehavior: dcb() },
             now: { DefaultCacheBehavior: dcb() },
-            live: { ...clone(LIVE), Comment: "edited", DefaultCacheBehavior: { ...clone(LIVE.DefaultCacheBehavior), ViewerProtocolPolicy: "https-only", ResponseHeadersPolicyId: "OTHER" } },
+            live: {
+                ...clone(LIVE),
+                Comment: "edited",
+                DefaultCacheBehavior: { ...clone(LIVE.DefaultCacheBehavior), ViewerProtocolPolicy: "https-only", ResponseHeadersPolicyId: "OTHER" },
+            },
             expected: ["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"],
         },
         {
@@ -178,16 +223,33 @@ describe("field ownership: diff (every changed path, resets, sets, keyed lists, 
     }
 
     it("the stored view holds only owned fields, sets and keyed lists in a canonical order", () => {
-        const view = stored({ Aliases: { Items: ["a.example.com"] }, DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"] } }), Origins: { Items: [{ Id: "web", DomainName: "x" }] } });
+        const view = stored({
+            Aliases: { Items: ["a.example.com"] },
+            DefaultCacheBehavior: dcb({ AllowedMethods: { Items: ["GET", "HEAD"] } }),
+            Origins: { Items: [{ Id: "web", DomainName: "x" }] },
+        });
         expect(view).to.deep.equal({
             Aliases: { Quantity: 2, Items: ["a.example.com", "b.example.com"] },
-            DefaultCacheBehavior: { TargetOriginId: "web", ViewerProtocolPolicy: "allow-all", AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+            DefaultCacheBehavior: {
+                TargetOriginId: "web",
+                ViewerProtocolPolicy: "allow-all",
+                AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
+            },
             Origins: { Quantity: 1, Items: [{ Id: "web", DomainName: "web.example.com" }] },
         });
     });
 
     it("owned paths are compact leaf paths, keyed items named by their key", () => {
-        expect(ownedPaths(toCanonical({ CallerReference: "r", Origins: { Items: [{ Id: "web", DomainName: "d" }] }, Aliases: {}, CacheBehaviors: { Items: [{ PathPattern: "/img/*.jpg" }] } }))).to.deep.equal([
+        expect(
+            ownedPaths(
+                toCanonical({
+                    CallerReference: "r",
+                    Origins: { Items: [{ Id: "web", DomainName: "d" }] },
+                    Aliases: {},
+                    CacheBehaviors: { Items: [{ PathPattern: "/img/*.jpg" }] },
+                }),
+            ),
+        ).to.deep.equal([
             "Aliases.Items",
             'CacheBehaviors.Items[PathPattern="/img/*.jpg"].PathPattern',
             'Origins.Items[Id="web"].DomainName',

@@ -20,9 +20,16 @@ const origin = (extra: object = {}) => ({
 });
 const dcb = (extra: object = {}) => ({ TargetOriginId: "web", ViewerProtocolPolicy: "redirect-to-https", ...extra });
 const config = (extra: object = {}) => ({ Origins: { Items: [origin()] }, DefaultCacheBehavior: dcb(), ...extra });
-const behavior = (path: string | undefined, extra: object = {}) => ({ ...(path ? { PathPattern: path } : {}), TargetOriginId: "web", ViewerProtocolPolicy: "allow-all", ...extra });
+const behavior = (path: string | undefined, extra: object = {}) => ({
+    ...(path ? { PathPattern: path } : {}),
+    TargetOriginId: "web",
+    ViewerProtocolPolicy: "allow-all",
+    ...extra,
+});
 const assoc = (n: number, arn: string, key: string) =>
-    ["viewer-request", "viewer-response", "origin-request", "origin-response", "viewer-request"].slice(0, n).map((EventType) => ({ EventType, [key]: arn }));
+    ["viewer-request", "viewer-response", "origin-request", "origin-response", "viewer-request"]
+        .slice(0, n)
+        .map((EventType) => ({ EventType, [key]: arn }));
 
 async function reasons(distributionConfig: object, tags?: object): Promise<string[]> {
     const r = await distribution.check({}, { distributionConfig, ...(tags ? { tags } : {}) });
@@ -46,26 +53,54 @@ describe("cloudfront.Distribution check: validation from the CloudFront API mode
                 "distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy: required",
             ],
         },
-        { name: "ViewerProtocolPolicy missing", config: config({ DefaultCacheBehavior: { TargetOriginId: "web" } }), expected: ["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy: required"] },
+        {
+            name: "ViewerProtocolPolicy missing",
+            config: config({ DefaultCacheBehavior: { TargetOriginId: "web" } }),
+            expected: ["distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy: required"],
+        },
         {
             name: "ViewerProtocolPolicy misspelled",
             config: config({ DefaultCacheBehavior: dcb({ ViewerProtocolPolicy: "redirect-https" }) }),
-            expected: ['distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy: "redirect-https" is not a valid ViewerProtocolPolicy; did you mean "redirect-to-https"?'],
+            expected: [
+                'distributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy: "redirect-https" is not a valid ViewerProtocolPolicy; did you mean "redirect-to-https"?',
+            ],
         },
-        { name: "PriceClass typo", config: config({ PriceClass: "PriceClass_Al" }), expected: ['distributionConfig.PriceClass: "PriceClass_Al" is not a valid PriceClass; did you mean "PriceClass_All"?'] },
-        { name: "HttpVersion typo", config: config({ HttpVersion: "http22" }), expected: ['distributionConfig.HttpVersion: "http22" is not a valid HttpVersion; did you mean "http2"?'] },
+        {
+            name: "PriceClass typo",
+            config: config({ PriceClass: "PriceClass_Al" }),
+            expected: ['distributionConfig.PriceClass: "PriceClass_Al" is not a valid PriceClass; did you mean "PriceClass_All"?'],
+        },
+        {
+            name: "HttpVersion typo",
+            config: config({ HttpVersion: "http22" }),
+            expected: ['distributionConfig.HttpVersion: "http22" is not a valid HttpVersion; did you mean "http2"?'],
+        },
         {
             name: "OriginProtocolPolicy typo",
-            config: config({ Origins: { Items: [origin({ CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https_only" } })] } }),
-            expected: ['distributionConfig.Origins.Items[0].CustomOriginConfig.OriginProtocolPolicy: "https_only" is not a valid OriginProtocolPolicy; did you mean "https-only"?'],
+            config: config({
+                Origins: { Items: [origin({ CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https_only" } })] },
+            }),
+            expected: [
+                'distributionConfig.Origins.Items[0].CustomOriginConfig.OriginProtocolPolicy: "https_only" is not a valid OriginProtocolPolicy; did you mean "https-only"?',
+            ],
         },
-        { name: "wrong type: Enabled as a string", config: config({ Enabled: "true" }), expected: ['distributionConfig.Enabled: must be true or false, got the string "true" (write it without quotes)'] },
+        {
+            name: "wrong type: Enabled as a string",
+            config: config({ Enabled: "true" }),
+            expected: ['distributionConfig.Enabled: must be true or false, got the string "true" (write it without quotes)'],
+        },
         {
             name: "duplicate PathPattern",
             config: config({ CacheBehaviors: { Items: [behavior("/a/*"), behavior("/a/*")] } }),
-            expected: ['distributionConfig.CacheBehaviors.Items[1].PathPattern: "/a/*" is used twice (also at distributionConfig.CacheBehaviors.Items[0])'],
+            expected: [
+                'distributionConfig.CacheBehaviors.Items[1].PathPattern: "/a/*" is used twice (also at distributionConfig.CacheBehaviors.Items[0])',
+            ],
         },
-        { name: "missing PathPattern", config: config({ CacheBehaviors: { Items: [behavior(undefined)] } }), expected: ["distributionConfig.CacheBehaviors.Items[0].PathPattern: required"] },
+        {
+            name: "missing PathPattern",
+            config: config({ CacheBehaviors: { Items: [behavior(undefined)] } }),
+            expected: ["distributionConfig.CacheBehaviors.Items[0].PathPattern: required"],
+        },
         {
             name: "more than two function associations per behavior",
             config: config({ DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: assoc(3, FN, "FunctionARN") } }) }),
@@ -73,17 +108,31 @@ describe("cloudfront.Distribution check: validation from the CloudFront API mode
         },
         {
             name: "more than four Lambda@Edge associations per behavior",
-            config: config({ CacheBehaviors: { Items: [behavior("/a/*", { LambdaFunctionAssociations: { Items: assoc(5, LAMBDA, "LambdaFunctionARN") } })] } }),
+            config: config({
+                CacheBehaviors: { Items: [behavior("/a/*", { LambdaFunctionAssociations: { Items: assoc(5, LAMBDA, "LambdaFunctionARN") } })] },
+            }),
             expected: [
                 "distributionConfig.CacheBehaviors.Items[0].LambdaFunctionAssociations.Items: takes at most 4 items, got 5",
                 'distributionConfig.CacheBehaviors.Items[0].LambdaFunctionAssociations.Items[4].EventType: "viewer-request" is used twice',
             ],
         },
-        { name: "Comment over 128 characters", config: config({ Comment: "x".repeat(129) }), expected: ["distributionConfig.Comment: is 129 characters long; CloudFront takes at most 128"] },
+        {
+            name: "Comment over 128 characters",
+            config: config({ Comment: "x".repeat(129) }),
+            expected: ["distributionConfig.Comment: is 129 characters long; CloudFront takes at most 128"],
+        },
         {
             name: "ConnectionAttempts and timeouts out of range",
             config: config({
-                Origins: { Items: [origin({ ConnectionAttempts: 4, ConnectionTimeout: 0, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginReadTimeout: 121 } })] },
+                Origins: {
+                    Items: [
+                        origin({
+                            ConnectionAttempts: 4,
+                            ConnectionTimeout: 0,
+                            CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginReadTimeout: 121 },
+                        }),
+                    ],
+                },
             }),
             expected: [
                 "distributionConfig.Origins.Items[0].CustomOriginConfig.OriginReadTimeout: must be from 1 to 120, got 121",
@@ -95,8 +144,12 @@ describe("cloudfront.Distribution check: validation from the CloudFront API mode
             name: "invalid ARNs: a function ARN, an unversioned Lambda@Edge ARN, a certificate outside us-east-1",
             config: config({
                 DefaultCacheBehavior: dcb({
-                    FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:x" }] },
-                    LambdaFunctionAssociations: { Items: [{ EventType: "origin-request", LambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:edge" }] },
+                    FunctionAssociations: {
+                        Items: [{ EventType: "viewer-request", FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:x" }],
+                    },
+                    LambdaFunctionAssociations: {
+                        Items: [{ EventType: "origin-request", LambdaFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:edge" }],
+                    },
                 }),
                 ViewerCertificate: { ACMCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc", SSLSupportMethod: "sni-only" },
             }),
@@ -118,14 +171,25 @@ describe("cloudfront.Distribution check: validation from the CloudFront API mode
             const got = await reasons(c.config, c.tags);
             expect(got.length, got.join("\n")).to.equal(c.expected.length);
             for (const e of c.expected) {
-                expect(got.some((g) => g.includes(e)), `${e}\nnot in\n${got.join("\n")}`).to.equal(true);
+                expect(
+                    got.some((g) => g.includes(e)),
+                    `${e}\nnot in\n${got.join("\n")}`,
+                ).to.equal(true);
             }
         });
     }
 
     it("values unknown at preview are not judged", async () => {
         const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        expect(await reasons(config({ Enabled: UNKNOWN, PriceClass: UNKNOWN, DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: UNKNOWN }] } }) }))).to.deep.equal([]);
+        expect(
+            await reasons(
+                config({
+                    Enabled: UNKNOWN,
+                    PriceClass: UNKNOWN,
+                    DefaultCacheBehavior: dcb({ FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: UNKNOWN }] } }),
+                }),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("the rules are generated: hundreds of them, from the SDK's model", () => {
@@ -135,7 +199,10 @@ describe("cloudfront.Distribution check: validation from the CloudFront API mode
 });
 
 describe("cloudfront.Function check: validation from the CloudFront API model", () => {
-    const reasonsOf = async (news: object) => ((await fn.check({}, { code: "function handler(e) { return e.request; }", ...news })).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+    const reasonsOf = async (news: object) =>
+        ((await fn.check({}, { code: "function handler(e) { return e.request; }", ...news })).failures ?? []).map(
+            (f) => `${f.property}: ${f.reason}`,
+        );
     const KVS = (n: number) => `arn:aws:cloudfront::123456789012:key-value-store/${String(n).repeat(8)}-1111-2222-3333-444444444444`;
 
     it("at most one key value store", async () => {

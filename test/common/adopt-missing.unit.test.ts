@@ -11,7 +11,9 @@ describe("lifecycle/adopt: not found may mean another account", () => {
     it("a regional resource: names the profile, the region, the other-account cause and aws sts get-caller-identity", async () => {
         const err = await withAws({ profile: "prod", region: "eu-west-1" }, async () => adoptMissing("NAT gateway", "nat-0123456789abcdef0"));
         expect(err.awsCode).to.equal("AdoptTargetNotFound");
-        expect(err.message).to.include("adopt: NAT gateway nat-0123456789abcdef0 does not exist, so there is nothing to adopt and nothing was created");
+        expect(err.message).to.include(
+            "adopt: NAT gateway nat-0123456789abcdef0 does not exist, so there is nothing to adopt and nothing was created",
+        );
         expect(err.message).to.include("An id that belongs to another AWS account reads as not found, as does one from another region");
         expect(err.message).to.include('check that the account of profile "prod" owns it and that it is in region eu-west-1');
         expect(err.message).to.include("`aws sts get-caller-identity --profile prod` names the account");
@@ -23,7 +25,9 @@ describe("lifecycle/adopt: not found may mean another account", () => {
         delete process.env.AWS_PROFILE;
         try {
             const err = adoptMissing("CloudFront distribution", "E2QWRUHEXAMPLE");
-            expect(err.message).to.include("An id that belongs to another AWS account reads as not found: check that the account of the default credentials (no profile set) owns it");
+            expect(err.message).to.include(
+                "An id that belongs to another AWS account reads as not found: check that the account of the default credentials (no profile set) owns it",
+            );
             expect(err.message).to.include("`aws sts get-caller-identity` names the account");
             expect(err.message).to.not.include("region");
         } finally {

@@ -34,7 +34,10 @@ function fakeSource(status: Map<string, string>, maxBatch = 100): BatchSource<st
 describe("common/batch: Coalescer", () => {
     it("fan-in: reads arriving within the window become one call; fan-out: each gets its own answer, unknown ids undefined", async () => {
         const clock = new FakeClock();
-        const status = new Map([["a", "available"], ["b", "pending"]]);
+        const status = new Map([
+            ["a", "available"],
+            ["b", "pending"],
+        ]);
         const source = fakeSource(status);
         const c = new Coalescer(source, { windowMs: 25, clock });
         const got = Promise.all(["a", "b", "c", "a"].map((id) => c.get(id)));
@@ -103,7 +106,12 @@ describe("common/batch: Coalescer", () => {
 
     it("an error that may concern one id is isolated: the bad id fails, the others are answered", async () => {
         const clock = new FakeClock();
-        const source = fakeSource(new Map([["a", "available"], ["b", "pending"]]));
+        const source = fakeSource(
+            new Map([
+                ["a", "available"],
+                ["b", "pending"],
+            ]),
+        );
         const c = new Coalescer(source, { windowMs: 25, clock });
         const results = Promise.allSettled(["a", "bad-1", "b"].map((id) => c.get(id)));
         await clock.advance(25);
@@ -173,7 +181,9 @@ describe("common/batch: Poller", () => {
         await clock.advance(1300);
         status.set("a", "Deployed");
         await clock.advance(2100);
-        expect(resolvedAt - start).to.be.greaterThan(2000).and.at.most(2000 + 2000);
+        expect(resolvedAt - start)
+            .to.be.greaterThan(2000)
+            .and.at.most(2000 + 2000);
     });
 
     it("while several wait, ticks are at least the shared spacing apart, even as new waiters keep arriving", async () => {
@@ -184,7 +194,9 @@ describe("common/batch: Poller", () => {
         // A new waiter every 100 ms for 5 s.
         for (let i = 0; i < 50; i++) {
             status.set(`n${i}`, "pending");
-            void poller.wait({ id: `n${i}`, step: "", done: () => false, describe: String, deadline: new Deadline(6_000, clock.now()) }).catch(() => undefined);
+            void poller
+                .wait({ id: `n${i}`, step: "", done: () => false, describe: String, deadline: new Deadline(6_000, clock.now()) })
+                .catch(() => undefined);
             await clock.advance(100);
         }
         // One waiter alone at first polls fast; afterwards at most one call per second.
@@ -194,14 +206,26 @@ describe("common/batch: Poller", () => {
 
     it("an error for one id fails that wait only; the others go on and resolve", async () => {
         const clock = new FakeClock();
-        const status = new Map([["a", "pending"], ["b", "pending"]]);
+        const status = new Map([
+            ["a", "pending"],
+            ["b", "pending"],
+        ]);
         const source = fakeSource(status);
         const poller = new Poller(new Coalescer(source, { windowMs: 25, clock }), opts(clock));
-        const spec = (id: string) => ({ id, step: id, done: (v: string | undefined) => v === "available", describe: String, deadline: new Deadline(60_000, clock.now()) });
+        const spec = (id: string) => ({
+            id,
+            step: id,
+            done: (v: string | undefined) => v === "available",
+            describe: String,
+            deadline: new Deadline(60_000, clock.now()),
+        });
         const a = poller.wait(spec("a"));
         const bad = poller.wait(spec("bad-x"));
         const b = poller.wait(spec("b"));
-        const badResult = bad.then(() => "resolved", (err) => err);
+        const badResult = bad.then(
+            () => "resolved",
+            (err) => err,
+        );
         await clock.advance(1000);
         expect(await badResult).to.be.instanceOf(Malformed);
         status.set("a", "available");
@@ -213,13 +237,31 @@ describe("common/batch: Poller", () => {
 
     it("a wait whose deadline passes is cancelled with DeadlineExceeded and no longer polled; others keep waiting", async () => {
         const clock = new FakeClock();
-        const status = new Map([["short", "pending"], ["long", "pending"]]);
+        const status = new Map([
+            ["short", "pending"],
+            ["long", "pending"],
+        ]);
         const source = fakeSource(status);
         const poller = new Poller(new Coalescer(source, { windowMs: 25, clock }), opts(clock));
         const short = poller
-            .wait({ id: "short", step: "NAT gateway short: waiting for available", done: (v) => v === "available", describe: String, deadline: new Deadline(3000, clock.now()) })
-            .then(() => "resolved", (err) => err);
-        const long = poller.wait({ id: "long", step: "long", done: (v) => v === "available", describe: String, deadline: new Deadline(60_000, clock.now()) });
+            .wait({
+                id: "short",
+                step: "NAT gateway short: waiting for available",
+                done: (v) => v === "available",
+                describe: String,
+                deadline: new Deadline(3000, clock.now()),
+            })
+            .then(
+                () => "resolved",
+                (err) => err,
+            );
+        const long = poller.wait({
+            id: "long",
+            step: "long",
+            done: (v) => v === "available",
+            describe: String,
+            deadline: new Deadline(60_000, clock.now()),
+        });
         await clock.advance(4000);
         const err = await short;
         expect(err).to.be.instanceOf(DeadlineExceeded);
@@ -238,7 +280,14 @@ describe("common/batch: Poller", () => {
         const poller = new Poller(new Coalescer(source, { windowMs: 25, clock }), { ...opts(clock), progressEveryMs: 5000 });
         const lines: string[] = [];
         void poller
-            .wait({ id: "a", step: "NAT gateway a: waiting for available", done: () => false, describe: String, deadline: new Deadline(12_000, clock.now()), progress: (m) => lines.push(m) })
+            .wait({
+                id: "a",
+                step: "NAT gateway a: waiting for available",
+                done: () => false,
+                describe: String,
+                deadline: new Deadline(12_000, clock.now()),
+                progress: (m) => lines.push(m),
+            })
             .catch(() => undefined);
         await clock.advance(13_000);
         expect(lines.length).to.be.at.least(2);

@@ -9,8 +9,18 @@ import { setProviderEnv } from "../helpers/env";
 describe("AWS clients: retry settings", () => {
     const cases: [string, Record<string, string>, number, string][] = [
         ["nothing set: adaptive, 8 attempts", { AWS_MAX_ATTEMPTS: "", AWS_RETRY_MODE: "", ACKLESS_AWS_MAX_ATTEMPTS: "" }, 8, "adaptive"],
-        ["AWS_MAX_ATTEMPTS and AWS_RETRY_MODE win", { AWS_MAX_ATTEMPTS: "2", AWS_RETRY_MODE: "standard", ACKLESS_AWS_MAX_ATTEMPTS: "" }, 2, "standard"],
-        ["ACKLESS_AWS_MAX_ATTEMPTS changes only the default", { AWS_MAX_ATTEMPTS: "", AWS_RETRY_MODE: "", ACKLESS_AWS_MAX_ATTEMPTS: "5" }, 5, "adaptive"],
+        [
+            "AWS_MAX_ATTEMPTS and AWS_RETRY_MODE win",
+            { AWS_MAX_ATTEMPTS: "2", AWS_RETRY_MODE: "standard", ACKLESS_AWS_MAX_ATTEMPTS: "" },
+            2,
+            "standard",
+        ],
+        [
+            "ACKLESS_AWS_MAX_ATTEMPTS changes only the default",
+            { AWS_MAX_ATTEMPTS: "", AWS_RETRY_MODE: "", ACKLESS_AWS_MAX_ATTEMPTS: "5" },
+            5,
+            "adaptive",
+        ],
     ];
     for (const [label, env, attempts, mode] of cases) {
         it(label, async () => {

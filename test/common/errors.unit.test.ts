@@ -25,7 +25,10 @@ describe("common/errors", () => {
     });
 
     it("missing credentials and our own bugs are not reported as network trouble", () => {
-        const creds = describeAwsError("reading X", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+        const creds = describeAwsError(
+            "reading X",
+            Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+        );
         expect(creds.message).to.include("no AWS credentials found").and.include("AWS_PROFILE");
         const bug = describeAwsError("reading X", new TypeError("Cannot read properties of undefined (reading 'Tags')"));
         expect(bug.message).to.equal("reading X: failed before AWS answered (TypeError: Cannot read properties of undefined (reading 'Tags'))");
@@ -38,7 +41,10 @@ describe("common/errors", () => {
         try {
             // The SDK's wording (credential-provider-sso / token-providers) for an expired cached SSO token.
             for (const [name, text] of [
-                ["CredentialsProviderError", "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile."],
+                [
+                    "CredentialsProviderError",
+                    "The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.",
+                ],
                 ["TokenProviderError", "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."],
             ]) {
                 const e = describeAwsError("creating NAT gateway", Object.assign(new Error(text), { name }));
@@ -46,7 +52,10 @@ describe("common/errors", () => {
                 expect(e.awsCode).to.equal(name);
             }
             // Other missing credentials keep their own message.
-            const other = describeAwsError("reading X", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }));
+            const other = describeAwsError(
+                "reading X",
+                Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
+            );
             expect(other.message).to.not.include("SSO");
         } finally {
             if (saved === undefined) delete process.env.AWS_PROFILE;
@@ -73,7 +82,10 @@ describe("common/errors", () => {
             "the credentials in use are missing IAM permission ec2:CreateTags on arn:aws:ec2:us-east-1:123456789012:natgateway/*: allow it",
         );
         // AWS's older wording names no action: the docs page is still named.
-        const bare = Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation", $metadata: { httpStatusCode: 403 } });
+        const bare = Object.assign(new Error("You are not authorized to perform this operation."), {
+            name: "UnauthorizedOperation",
+            $metadata: { httpStatusCode: 403 },
+        });
         expect(describeAwsError("x", bare).message).to.include("lack permission for this call").and.include("docs/iam.md");
     });
 });

@@ -41,7 +41,8 @@ describe("lifecycle R5: every create waits out NotFound right after the create (
     });
 
     it("cloudfront.Function: one function, published, its LIVE ETag filled", async () => {
-        const inputs = (await fn.check({}, { __identity: "r5/test//fn", autoNamePrefix: "fn", code: "function handler(e) { return e.request; }" })).inputs;
+        const inputs = (await fn.check({}, { __identity: "r5/test//fn", autoNamePrefix: "fn", code: "function handler(e) { return e.request; }" }))
+            .inputs;
         const r = await fn.create(inputs as any);
         expect(r.outs.published).to.equal(true);
         expect(r.outs.liveEtag).to.be.a("string").and.not.equal("");
@@ -56,8 +57,20 @@ describe("lifecycle R5: every create waits out NotFound right after the create (
                 {
                     __identity: "r5/test//site",
                     distributionConfig: {
-                        Origins: { Items: [{ Id: "o", DomainName: "example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
-                        DefaultCacheBehavior: { TargetOriginId: "o", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+                        Origins: {
+                            Items: [
+                                {
+                                    Id: "o",
+                                    DomainName: "example.com",
+                                    CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+                                },
+                            ],
+                        },
+                        DefaultCacheBehavior: {
+                            TargetOriginId: "o",
+                            ViewerProtocolPolicy: "allow-all",
+                            CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                        },
                     },
                 },
             )

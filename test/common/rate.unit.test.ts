@@ -33,7 +33,12 @@ describe("common/rate: the request budget", () => {
 
     it("reads and writes: Describe/Get/List are reads, everything else writes", () => {
         expect(["DescribeNatGateways", "GetDistribution", "ListTagsForResource"].map(category)).to.deep.equal(["read", "read", "read"]);
-        expect(["CreateNatGateway", "DeleteDistribution", "CreateTags", "PublishFunction"].map(category)).to.deep.equal(["write", "write", "write", "write"]);
+        expect(["CreateNatGateway", "DeleteDistribution", "CreateTags", "PublishFunction"].map(category)).to.deep.equal([
+            "write",
+            "write",
+            "write",
+            "write",
+        ]);
     });
 
     it("ACKLESS_RATE_LIMITS: defaults sized to EC2's documented buckets, overrides, off, and errors naming the entry", () => {
@@ -42,7 +47,9 @@ describe("common/rate: the request budget", () => {
         expect(parseLimits("ec2.read=2/4")!["ec2.read"]).to.deep.equal({ perSecond: 2, burst: 4 });
         expect(parseLimits("ec2.read=2/4")!["cloudfront.read"]).to.deep.equal(d["cloudfront.read"]);
         expect(parseLimits("off")).to.equal(undefined);
-        expect(() => parseLimits("ec2.read=fast")).to.throw(/ACKLESS_RATE_LIMITS: "ec2.read=fast" is not <service>.<read\|write>=<per second>\/<burst>/);
+        expect(() => parseLimits("ec2.read=fast")).to.throw(
+            /ACKLESS_RATE_LIMITS: "ec2.read=fast" is not <service>.<read\|write>=<per second>\/<burst>/,
+        );
     });
 
     it("throttle(): per API, service and region; other APIs and regions have their own budget", async () => {
@@ -69,7 +76,9 @@ describe("common/rate: the request budget", () => {
             req.resume();
             req.on("end", () => {
                 res.setHeader("content-type", "text/xml");
-                res.end('<DescribeNatGatewaysResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><natGatewaySet/></DescribeNatGatewaysResponse>');
+                res.end(
+                    '<DescribeNatGatewaysResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><natGatewaySet/></DescribeNatGatewaysResponse>',
+                );
             });
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -84,9 +93,7 @@ describe("common/rate: the request budget", () => {
                 },
                 async () => {
                     resetClients();
-                    await withRegion("us-east-1", () =>
-                        Promise.all(Array.from({ length: 6 }, () => ec2().send(new DescribeNatGatewaysCommand({})))),
-                    );
+                    await withRegion("us-east-1", () => Promise.all(Array.from({ length: 6 }, () => ec2().send(new DescribeNatGatewaysCommand({})))));
                 },
             );
         } finally {

@@ -32,12 +32,28 @@ import {
     GetDistributionCommand,
     PublishFunctionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+    AllocateAddressCommand,
+    CreateNatGatewayCommand,
+    CreateSubnetCommand,
+    CreateVpcCommand,
+    DescribeNatGatewaysCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
 import { runAckless } from "../helpers/cli";
 import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { startAll } from "../helpers/start";
 import { callsOf, denials, IamUser, underPolicies } from "../helpers/iam";
-import { bindHandoverRole, createNamespace, createWithStatus, ExecKubeconfig, execKubeconfig, installCrds, KubeControlPlane, startKube } from "../helpers/kube";
+import {
+    bindHandoverRole,
+    createNamespace,
+    createWithStatus,
+    ExecKubeconfig,
+    execKubeconfig,
+    installCrds,
+    KubeControlPlane,
+    startKube,
+} from "../helpers/kube";
 import { changeCounts, newProject, repoRoot, TestProject } from "../helpers/pulumi";
 
 const CF = "cloudfront.services.k8s.aws/v1alpha1";
@@ -64,11 +80,21 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     const aws = { cf: undefined as unknown as CloudFrontClient, ec2: undefined as unknown as EC2Client };
     const ids = { distribution: "", functionArn: "", nat: "", backupNat: "", subnet: "", eip: "", backupEip: "" };
     const crPath = (api: string, plural: string, name: string) => `/apis/${api}/namespaces/${ns}/${plural}/${name}`;
-    const HANDED_OVER = [crPath(CF, "distributions", "site"), crPath(CF, "functions", "rewrite"), crPath(EC2, "natgateways", "egress"), crPath(EC2, "natgateways", "backup")];
+    const HANDED_OVER = [
+        crPath(CF, "distributions", "site"),
+        crPath(CF, "functions", "rewrite"),
+        crPath(EC2, "natgateways", "egress"),
+        crPath(EC2, "natgateways", "backup"),
+    ];
 
     const mutations = async () => (await emu.calls()).map((c) => c.operation).filter((op) => MUTATIONS.test(op));
-    const liveNats = async () => ((await aws.ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== "deleted").map((n) => n.NatGatewayId).sort();
-    const liveOriginDomain = async () => (await aws.cf.send(new GetDistributionCommand({ Id: ids.distribution }))).Distribution!.DistributionConfig!.Origins!.Items![0].DomainName;
+    const liveNats = async () =>
+        ((await aws.ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [])
+            .filter((n) => n.State !== "deleted")
+            .map((n) => n.NatGatewayId)
+            .sort();
+    const liveOriginDomain = async () =>
+        (await aws.cf.send(new GetDistributionCommand({ Id: ids.distribution }))).Distribution!.DistributionConfig!.Origins!.Items![0].DomainName;
 
     let user: IamUser;
 
@@ -86,7 +112,11 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
 
         // AWS, as the ACK controllers made it.
         const fn = await aws.cf.send(
-            new CreateFunctionCommand({ Name: "rewrite", FunctionConfig: { Comment: "rewrite", Runtime: "cloudfront-js-2.0" }, FunctionCode: Buffer.from(CODE) }),
+            new CreateFunctionCommand({
+                Name: "rewrite",
+                FunctionConfig: { Comment: "rewrite", Runtime: "cloudfront-js-2.0" },
+                FunctionCode: Buffer.from(CODE),
+            }),
         );
         await aws.cf.send(new PublishFunctionCommand({ Name: "rewrite", IfMatch: fn.ETag! }));
         ids.functionArn = fn.FunctionSummary!.FunctionMetadata!.FunctionARN!;
@@ -97,7 +127,16 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
                         CallerReference: "ack-site-ref",
                         Comment: "site",
                         Enabled: true,
-                        Origins: { Quantity: 1, Items: [{ Id: "origin", DomainName: "origin.example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } }] },
+                        Origins: {
+                            Quantity: 1,
+                            Items: [
+                                {
+                                    Id: "origin",
+                                    DomainName: "origin.example.com",
+                                    CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" },
+                                },
+                            ],
+                        },
                         DefaultCacheBehavior: {
                             TargetOriginId: "origin",
                             ViewerProtocolPolicy: "redirect-to-https",
@@ -143,8 +182,16 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         });
         await createWithStatus(kube.client, CF, "functions", ns, {
             kind: "Function",
-            metadata: { name: "rewrite", finalizers: finalizer("cloudfront", "Function"), annotations: { "cloudfront.services.k8s.aws/auto-publish": "true" } },
-            spec: { name: "rewrite", functionCode: Buffer.from(CODE).toString("base64"), functionConfig: { comment: "rewrite", runtime: "cloudfront-js-2.0" } },
+            metadata: {
+                name: "rewrite",
+                finalizers: finalizer("cloudfront", "Function"),
+                annotations: { "cloudfront.services.k8s.aws/auto-publish": "true" },
+            },
+            spec: {
+                name: "rewrite",
+                functionCode: Buffer.from(CODE).toString("base64"),
+                functionConfig: { comment: "rewrite", runtime: "cloudfront-js-2.0" },
+            },
             status: { ackResourceMetadata: { arn: ids.functionArn, ...ACK_META }, conditions: SYNCED },
         });
         await createWithStatus(kube.client, CF, "distributions", ns, {
@@ -154,7 +201,15 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
                 distributionConfig: {
                     comment: "site",
                     enabled: true,
-                    origins: { items: [{ id: "origin", domainName: "origin.example.com", customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only" } }] },
+                    origins: {
+                        items: [
+                            {
+                                id: "origin",
+                                domainName: "origin.example.com",
+                                customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only" },
+                            },
+                        ],
+                    },
                     defaultCacheBehavior: {
                         targetOriginID: "origin",
                         viewerProtocolPolicy: "redirect-to-https",
@@ -164,7 +219,12 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
                 },
                 tags: [{ key: "team", value: "web" }],
             },
-            status: { id: ids.distribution, callerReference: "ack-site-ref", ackResourceMetadata: { arn: dist.Distribution!.ARN, ...ACK_META }, conditions: SYNCED },
+            status: {
+                id: ids.distribution,
+                callerReference: "ack-site-ref",
+                ackResourceMetadata: { arn: dist.Distribution!.ARN, ...ACK_META },
+                conditions: SYNCED,
+            },
         });
         const natSpec = (allocationRef: string) => ({
             subnetRef: { from: { name: "private-a" } },
@@ -240,7 +300,11 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         fs.writeFileSync(path.join(outDir, "broken.ts"), index.replace("HTTPSPort: 443", 'HTTPSPort: "443"'));
         const broken = (() => {
             try {
-                execFileSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["--noEmit", "--strict", "--skipLibCheck", "--types", "node", "broken.ts"], { cwd: outDir, encoding: "utf8" });
+                execFileSync(
+                    path.join(repoRoot, "node_modules", ".bin", "tsc"),
+                    ["--noEmit", "--strict", "--skipLibCheck", "--types", "node", "broken.ts"],
+                    { cwd: outDir, encoding: "utf8" },
+                );
                 return "";
             } catch (e: any) {
                 return String(e.stdout);
@@ -254,7 +318,13 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         // The engine runs index.ts with ts-node, transpile-only (tsc checked it above).
         // ackless runs as a user bound only to docs/iam/apply.json and adopt.json, IAM enforced.
         user = await underPolicies(emu, ["apply", "adopt"]);
-        project = await newProject("ack-handover", "", { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir: outDir, linkNodeModules: false, existingProgram: true });
+        project = await newProject(
+            "ack-handover",
+            "",
+            { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+            {},
+            { dir: outDir, linkNodeModules: false, existingProgram: true },
+        );
         await project.stack.setConfig("kubeconfig", { value: handover.text, secret: true });
         await project.stack.setConfig("controllerGraceSeconds", { value: "0" });
         await project.stack.setConfig("backupAllocationId", { value: ids.backupEip });
@@ -275,7 +345,11 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         const of = (t: string) => resources.filter((r) => r.type === `pulumi-nodejs:dynamic/ackless:${t}`);
         expect(of("Distribution").map((r) => r.id)).to.deep.equal([ids.distribution]);
         expect(of("Function").map((r) => r.id)).to.deep.equal(["rewrite"]);
-        expect(of("NatGateway").map((r) => [r.name, r.id, r.outputs.subnetId, r.outputs.allocationId]).sort()).to.deep.equal([
+        expect(
+            of("NatGateway")
+                .map((r) => [r.name, r.id, r.outputs.subnetId, r.outputs.allocationId])
+                .sort(),
+        ).to.deep.equal([
             ["backup", ids.backupNat, ids.subnet, ids.backupEip],
             ["egress", ids.nat, ids.subnet, ids.eip],
         ]);

@@ -116,7 +116,11 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
 
     before(async () => {
         emu = await sharedEmulator({ deploySeconds: 1 });
-        cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        cf = new CloudFrontClient({
+            endpoint: emu.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
 
         const fn = await createPublishedFunction(cf, "legacy-rewrite");
         fnName = fn.name;
@@ -128,7 +132,17 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
         distId = d.id;
         distArn = d.arn;
         await waitDeployed(cf, distId);
-        await cf.send(new TagResourceCommand({ Resource: distArn, Tags: { Items: [{ Key: "team", Value: "old" }, { Key: "owner", Value: "ops" }] } }));
+        await cf.send(
+            new TagResourceCommand({
+                Resource: distArn,
+                Tags: {
+                    Items: [
+                        { Key: "team", Value: "old" },
+                        { Key: "owner", Value: "ops" },
+                    ],
+                },
+            }),
+        );
         await emu.seedTags({ arn: distArn }, DIST_SYSTEM);
         callerReference = (await cf.send(new GetDistributionConfigCommand({ Id: distId }))).DistributionConfig!.CallerReference!;
 
@@ -199,7 +213,9 @@ describe("e2e: adopt a CloudFront distribution and function (made outside Pulumi
         expect(await tagsOf(distArn)).to.deep.equal({ ...DIST_SYSTEM, team: "web", owner: "ops" });
         expect(await tagsOf(fnArn)).to.deep.equal({ ...FN_SYSTEM, team: "edge" });
         // The adoption's incarnation (lifecycle R2) is on the distribution, which has tags in AWS's model.
-        expect((await allTagsOf(distArn))["ackless:incarnation"]).to.be.a("string").and.not.equal("");
+        expect((await allTagsOf(distArn))["ackless:incarnation"])
+            .to.be.a("string")
+            .and.not.equal("");
         expect(out.distSystemTags).to.deep.equal(DIST_SYSTEM);
         expect(out.fnSystemTags).to.deep.equal(FN_SYSTEM);
         expect(out.distTags).to.deep.equal({ team: "web", owner: "ops" });

@@ -14,12 +14,7 @@
  * Needs emulator/cloudformation.py installed by emulator/__init__.py (moto
  * otherwise fails an update that only adds DeletionPolicy).
  */
-import {
-    CloudFormationClient,
-    CreateStackCommand,
-    DeleteStackCommand,
-    DescribeStacksCommand,
-} from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -114,7 +109,9 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect(r.code, r.err).to.equal(0);
         expect(r.out).to.contain("1 to take over, 3 left out");
         expect(r.out).to.match(/\+ adopt\s+Nat \(AWS::EC2::NatGateway\)/);
-        expect(r.out).to.match(/- left\s+Vpc \(AWS::EC2::VPC\) vpc-\S+: not managed by ackless; keep it in CloudFormation or reference its id as config/);
+        expect(r.out).to.match(
+            /- left\s+Vpc \(AWS::EC2::VPC\) vpc-\S+: not managed by ackless; keep it in CloudFormation or reference its id as config/,
+        );
         expect(r.out).to.contain(`config natSubnetId (now ${ids.subnetId}`);
         expect(r.out).to.contain(`config natAllocationId (now ${ids.allocationId}`);
         expect(fs.readdirSync(outDir).sort()).to.deep.equal(["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]);
@@ -140,10 +137,19 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         fs.cpSync(outDir, dir, { recursive: true });
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
         expect(JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8")).compilerOptions.strict).to.equal(true);
-        const tsc = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit"], { cwd: dir, encoding: "utf8" });
+        const tsc = spawnSync(path.join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit"], {
+            cwd: dir,
+            encoding: "utf8",
+        });
         expect(tsc.status, tsc.stdout + tsc.stderr).to.equal(0);
         // tsc just checked it: Pulumi's ts-node only transpiles, so each run below does not type-check again.
-        project = await newProject("adopt-stack", "", { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, {}, { dir, linkNodeModules: false, existingProgram: true });
+        project = await newProject(
+            "adopt-stack",
+            "",
+            { ...user.env(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+            {},
+            { dir, linkNodeModules: false, existingProgram: true },
+        );
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 2 });
         expect(up.outputs.natId.value).to.equal(ids.natId);

@@ -49,7 +49,9 @@ describe("e2e: adopt (NAT gateway made by CloudFormation) with the real engine",
     const gateways = async () => (await aws.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
     /** The gateway's tags, ackless's own bookkeeping tags (lifecycle.ts) left out. */
     const tagsOf = async (id: string) =>
-        Object.fromEntries(Object.entries(fromKeyValueList((await gateways()).find((n) => n.NatGatewayId === id)?.Tags)).filter(([k]) => !k.startsWith("ackless:")));
+        Object.fromEntries(
+            Object.entries(fromKeyValueList((await gateways()).find((n) => n.NatGatewayId === id)?.Tags)).filter(([k]) => !k.startsWith("ackless:")),
+        );
 
     let user: IamUser;
 

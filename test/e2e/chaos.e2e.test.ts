@@ -67,7 +67,11 @@ describe("e2e: chaos: faults never orphan or duplicate a resource", function () 
         const dists = ((await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? []).map((d) => d.Id!);
         return [...nats, ...fns, ...dists].sort();
     };
-    const inState = async (project: TestProject) => (await project.resources()).filter((r) => r.type.includes("ackless:")).map((r) => r.id!).sort();
+    const inState = async (project: TestProject) =>
+        (await project.resources())
+            .filter((r) => r.type.includes("ackless:"))
+            .map((r) => r.id!)
+            .sort();
 
     async function stack(name: string, config: Record<string, string>): Promise<TestProject> {
         await emu.reset();
@@ -117,7 +121,9 @@ describe("e2e: chaos: faults never orphan or duplicate a resource", function () 
             const calls = await emu.calls();
             const injected = calls.filter((c) => c.fault && c.fault !== "latency");
             expect(injected.length, "faults were injected").to.be.greaterThan(0);
-            console.log(`      moderate: ${calls.length} AWS calls, ${injected.length} faults (${["throttle", "internal", "drop"].map((f) => `${f} ${injected.filter((c) => c.fault === f).length}`).join(", ")})`);
+            console.log(
+                `      moderate: ${calls.length} AWS calls, ${injected.length} faults (${["throttle", "internal", "drop"].map((f) => `${f} ${injected.filter((c) => c.fault === f).length}`).join(", ")})`,
+            );
             expect(await live()).to.deep.equal([]);
             expect(await inState(project)).to.deep.equal([]);
         } finally {

@@ -119,8 +119,20 @@ class Sha256 {
 
 /** GET an S3 object from the emulator, signed like the SDK would (objects are private). */
 async function s3Get(emu: Emulator, key: string): Promise<string> {
-    const signer = new SignatureV4({ service: "s3", region: "us-east-1", sha256: Sha256, credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "testing" } });
-    const signed = await signer.sign({ method: "GET", protocol: "http:", hostname: "127.0.0.1", port: emu.port, path: key, headers: { host: `127.0.0.1:${emu.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    const signer = new SignatureV4({
+        service: "s3",
+        region: "us-east-1",
+        sha256: Sha256,
+        credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "testing" },
+    });
+    const signed = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: emu.port,
+        path: key,
+        headers: { host: `127.0.0.1:${emu.port}`, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    });
     const res = await fetch(`${emu.endpoint}${key}`, { headers: signed.headers as Record<string, string> });
     const text = await res.text();
     expect(res.status, text).to.equal(200);
@@ -130,7 +142,11 @@ async function s3Get(emu: Emulator, key: string): Promise<string> {
 /** What `pulumi stack export` prints (secrets stay encrypted), and the checkpoint as stored by the backend. */
 async function storedState(dir: string, env: Record<string, string>, stored: () => Promise<string>): Promise<string[]> {
     const exported = await new Promise<string>((resolve, reject) => {
-        const child = spawn(path.join(pulumiRoot(), "bin", "pulumi"), ["stack", "export", "--stack", STACK, "--non-interactive"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(path.join(pulumiRoot(), "bin", "pulumi"), ["stack", "export", "--stack", STACK, "--non-interactive"], {
+            cwd: dir,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         let err = "";
         child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -199,7 +215,8 @@ pulumi.log.info("program sees AWS secret " + process.env.AWS_SECRET_ACCESS_KEY);
 exports.natId = nat.id;
 exports.token = cfg.requireSecret("token");
 `;
-        const writeProgram = (version: 1 | 2) => fs.writeFileSync(path.join(dir, "index.js"), program(version).replace('"FILES"', JSON.stringify(path.join(dir, "files"))));
+        const writeProgram = (version: 1 | 2) =>
+            fs.writeFileSync(path.join(dir, "index.js"), program(version).replace('"FILES"', JSON.stringify(path.join(dir, "files"))));
 
         before(async () => {
             dir = newProjectDir("ci-file", "");
@@ -208,7 +225,11 @@ exports.token = cfg.requireSecret("token");
             const backend = path.join(dir, ".state");
             fs.mkdirSync(backend);
             env = ciEnv(emu, dir, `file://${backend}`);
-            aws = new EC2Client({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "testing" } });
+            aws = new EC2Client({
+                endpoint: emu.endpoint,
+                region: "us-east-1",
+                credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: "testing" },
+            });
             const vpc = await aws.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
             subnetId = (await aws.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.0.1.0/24" }))).Subnet!.SubnetId!;
             allocationId = (await aws.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
@@ -216,7 +237,17 @@ exports.token = cfg.requireSecret("token");
 
         it("apply creates the stack from the environment, --cwd, --config and --secret-config alone", async () => {
             const run = await runCli(
-                ["apply", "--cwd", dir, "--config", `subnetId=${subnetId}`, "--config", `allocationId=${allocationId}`, "--secret-config", "token=CI_TOKEN"],
+                [
+                    "apply",
+                    "--cwd",
+                    dir,
+                    "--config",
+                    `subnetId=${subnetId}`,
+                    "--config",
+                    `allocationId=${allocationId}`,
+                    "--secret-config",
+                    "token=CI_TOKEN",
+                ],
                 env,
                 os.tmpdir(),
             );
@@ -300,7 +331,10 @@ exports.token = cfg.requireSecret("token");
 
         it("preview and drift exit 1 on errors", async () => {
             // A resource the provider rejects (Echo needs a path).
-            const broken = newProjectDir("ci-broken", 'const { Echo } = require("ackless/dist/provider/testing/echo");\nnew Echo("bad", { path: "", content: "x" });\n');
+            const broken = newProjectDir(
+                "ci-broken",
+                'const { Echo } = require("ackless/dist/provider/testing/echo");\nnew Echo("bad", { path: "", content: "x" });\n',
+            );
             dirs.push(broken);
             const preview = await runCli(["preview", "--create"], { ...env, PULUMI_HOME: path.join(broken, ".pulumi-home") }, broken);
             expect(preview.code, show(preview)).to.equal(1);
@@ -319,7 +353,11 @@ exports.token = cfg.requireSecret("token");
         });
 
         after(async () => {
-            states.push(...(await storedState(dir, env, async () => fs.readFileSync(path.join(dir, ".state", ".pulumi", "stacks", "ci-file", "ci.json"), "utf8"))));
+            states.push(
+                ...(await storedState(dir, env, async () =>
+                    fs.readFileSync(path.join(dir, ".state", ".pulumi", "stacks", "ci-file", "ci.json"), "utf8"),
+                )),
+            );
         });
     });
 
@@ -348,7 +386,10 @@ module.exports = (async () => {
 })();
 `,
             );
-            fs.writeFileSync(path.join(dir, "index.js"), fs.readFileSync(path.join(dir, "index.js"), "utf8").replace('"FILES"', JSON.stringify(path.join(dir, "files"))));
+            fs.writeFileSync(
+                path.join(dir, "index.js"),
+                fs.readFileSync(path.join(dir, "index.js"), "utf8").replace('"FILES"', JSON.stringify(path.join(dir, "files"))),
+            );
             dirs.push(dir);
             env = ciEnv(emu, dir, `s3://${bucket}?endpoint=127.0.0.1:${emu.port}&s3ForcePathStyle=true&disableSSL=true&region=us-east-1`);
         });
@@ -375,7 +416,9 @@ module.exports = (async () => {
                 expect(fs.readFileSync(path.join(dir, "files", `${n}.txt`), "utf8")).to.equal(n);
             }
             // The state lives in the bucket.
-            expect(await s3Get(emu, `/${bucket}/.pulumi/stacks/ci-s3/ci.json`)).to.include('"urn:pulumi:ci::ci-s3::pulumi-nodejs:dynamic/ackless:Echo::two"');
+            expect(await s3Get(emu, `/${bucket}/.pulumi/stacks/ci-s3/ci.json`)).to.include(
+                '"urn:pulumi:ci::ci-s3::pulumi-nodejs:dynamic/ackless:Echo::two"',
+            );
         });
 
         it("after the race the stack is intact: preview shows no changes, drift none", async () => {

@@ -46,7 +46,11 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
     before(async () => {
         emu = await sharedEmulator({ deploySeconds: 0 });
         env = { ...emu.env(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY };
-        cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+        cf = new CloudFrontClient({
+            endpoint: emu.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+        });
     });
     after(async () => {
         await project?.cleanup();
@@ -81,7 +85,8 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
 
     /** v2 declares a nested field (signed URLs through a key group) that the next test drops. */
     const KEY_GROUPS = `, TrustedKeyGroups: { Enabled: true, Items: ["KG1"] }`;
-    const keyGroups = async (id: string) => (await cf.send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig?.DefaultCacheBehavior?.TrustedKeyGroups?.Items ?? [];
+    const keyGroups = async (id: string) =>
+        (await cf.send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig?.DefaultCacheBehavior?.TrustedKeyGroups?.Items ?? [];
 
     it("a config change updates in place; refresh then shows no drift", async () => {
         const id = (await project.stack.outputs()).id.value;
@@ -108,20 +113,30 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
         let out = "";
         const preview = await project.stack.preview({ onOutput: (s) => (out += s) });
         expect(changeCounts(preview.changeSummary)).to.deep.equal({ update: 1 });
-        expect(out).to.include(`CloudFront distribution ${id}: UpdateDistribution of distributionConfig.DefaultCacheBehavior.TrustedKeyGroups: reset (declared before, removed)`);
+        expect(out).to.include(
+            `CloudFront distribution ${id}: UpdateDistribution of distributionConfig.DefaultCacheBehavior.TrustedKeyGroups: reset (declared before, removed)`,
+        );
         expect(await keyGroups(id)).to.deep.equal(["KG1"]); // a preview changes nothing
         const up = await project.stack.up();
         expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 1 });
         expect(await keyGroups(id)).to.deep.equal([]);
         const [res] = await project.resources();
-        expect(res.outputs.__owned).to.include("DefaultCacheBehavior.ViewerProtocolPolicy").and.not.include("DefaultCacheBehavior.TrustedKeyGroups.Items");
+        expect(res.outputs.__owned)
+            .to.include("DefaultCacheBehavior.ViewerProtocolPolicy")
+            .and.not.include("DefaultCacheBehavior.TrustedKeyGroups.Items");
         expect(changeCounts((await project.stack.preview()).changeSummary)).to.deep.equal({});
     });
 
     it("an out-of-band edit shows as drift in a refreshing preview", async () => {
         const id = (await project.stack.outputs()).id.value;
         const cfg = await cf.send(new GetDistributionConfigCommand({ Id: id }));
-        await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Comment: "edited by hand" } }));
+        await cf.send(
+            new UpdateDistributionCommand({
+                Id: id,
+                IfMatch: cfg.ETag,
+                DistributionConfig: { ...cfg.DistributionConfig!, Comment: "edited by hand" },
+            }),
+        );
         const preview = await project.stack.preview({ refresh: true });
         expect(changeCounts(preview.changeSummary)).to.deep.equal({ update: 1 });
         const up = await project.stack.up({ refresh: true });
@@ -132,7 +147,9 @@ describe("e2e: cloudfront.Distribution through the Pulumi engine", function () {
     it("deleted out of band: `pulumi up --refresh` drops it and creates a new one", async () => {
         const id = (await project.stack.outputs()).id.value;
         const cfg = await cf.send(new GetDistributionConfigCommand({ Id: id }));
-        const disabled = await cf.send(new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Enabled: false } }));
+        const disabled = await cf.send(
+            new UpdateDistributionCommand({ Id: id, IfMatch: cfg.ETag, DistributionConfig: { ...cfg.DistributionConfig!, Enabled: false } }),
+        );
         await cf.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag }));
         expect(await live()).to.deep.equal([]);
 
@@ -188,7 +205,11 @@ describe("e2e: a destroy killed after the disable is finished by the next destro
 
     before(async () => {
         emu = await sharedEmulator({ deploySeconds: 0 });
-        cf = new CloudFrontClient({ endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        cf = new CloudFrontClient({
+            endpoint: emu.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
     });
     after(async () => {
         await project?.cleanup();

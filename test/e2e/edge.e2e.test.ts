@@ -20,7 +20,12 @@ const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
-interface Step { kind: "pre" | "done"; op: string; urn: string; type: string }
+interface Step {
+    kind: "pre" | "done";
+    op: string;
+    urn: string;
+    type: string;
+}
 
 function steps(events: EngineEvent[]): Step[] {
     const out: Step[] = [];
@@ -45,7 +50,11 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
     before(async () => {
         [emulator, kube] = await startAll(sharedEmulator({ deploySeconds: 0, natSeconds: 0 }), startKube());
         // The network exists before the stack, as in the main job.
-        const ec2 = new EC2Client({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        const ec2 = new EC2Client({
+            endpoint: emulator.endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
         const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
         const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: "10.42.1.0/24" }));
         const eip = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
@@ -93,7 +102,10 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
         ingressName = ingresses[0].metadata.name;
         ingressUid = ingresses[0].metadata.uid;
         expect(ingresses[0].spec.ingressClassName).to.equal("alb");
-        expect(ingresses[0].metadata.annotations).to.include({ "alb.ingress.kubernetes.io/target-type": "ip", "pulumi.com/deletionPropagationPolicy": "background" });
+        expect(ingresses[0].metadata.annotations).to.include({
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "pulumi.com/deletionPropagationPolicy": "background",
+        });
         // Nothing of the controller is made by the stack.
         expect((await kube.client.get("/apis/apps/v1/deployments")).items.map((d: any) => d.metadata.namespace)).to.deep.equal([namespace]);
     });
@@ -121,7 +133,10 @@ describe("e2e: programs/edge on the emulator and a real Kubernetes API server", 
     it("a cluster without the configured IngressClass (no controller installed) is refused at preview, naming it", async () => {
         await project.stack.setConfig("ingressClass", { value: "alb-missing" });
         try {
-            const err = await project.stack.preview().then(() => undefined, (e: Error) => e);
+            const err = await project.stack.preview().then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(err?.message, err?.message).to.include("resource 'alb-missing' does not exist");
         } finally {
             await project.stack.removeConfig("ingressClass");

@@ -16,7 +16,13 @@
  * - No access key id or secret key in any command output or exported state.
  */
 import { AllocateAddressCommand, CreateNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CloudFrontClient, DescribeFunctionCommand, ListDistributionsCommand, ListFunctionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
+import {
+    CloudFrontClient,
+    DescribeFunctionCommand,
+    ListDistributionsCommand,
+    ListFunctionsCommand,
+    ListTagsForResourceCommand,
+} from "@aws-sdk/client-cloudfront";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../helpers/emulator";
@@ -187,11 +193,22 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
         before(async () => {
             adopter = await user(["apply", "adopt"]);
             const { subnetId } = await createSubnet(ec2);
-            const nat = await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: "private", TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "team", Value: "before" }] }] }));
+            const nat = await ec2.send(
+                new CreateNatGatewayCommand({
+                    SubnetId: subnetId,
+                    ConnectivityType: "private",
+                    TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "team", Value: "before" }] }],
+                }),
+            );
             const d = await createDistribution(cf);
             await waitDeployed(cf, d.id);
             const fn = await createPublishedFunction(cf, `adopted-${process.pid}`);
-            project = await newProject("iam-adopt", adoptProgram, adopter.env(), { subnetId, natId: nat.NatGateway!.NatGatewayId!, distId: d.id, fnName: fn.name });
+            project = await newProject("iam-adopt", adoptProgram, adopter.env(), {
+                subnetId,
+                natId: nat.NatGateway!.NatGatewayId!,
+                distId: d.id,
+                fnName: fn.name,
+            });
         });
         after(async () => {
             await project?.cleanup();
@@ -279,7 +296,12 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
     describe("credentials", () => {
         it("no access key id or secret key appears in any command output or exported state of this file", () => {
             expect(outputs.length).to.be.greaterThan(0);
-            expect(leaks(outputs, users.flatMap((u) => [u.accessKeyId, u.secretAccessKey]))).to.deep.equal([]);
+            expect(
+                leaks(
+                    outputs,
+                    users.flatMap((u) => [u.accessKeyId, u.secretAccessKey]),
+                ),
+            ).to.deep.equal([]);
         });
 
         it("the check every e2e project runs at cleanup catches a program that prints a key", async () => {
@@ -288,7 +310,9 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
             await project.stack.preview();
             let error: Error | undefined;
             await project.cleanup().catch((e) => (error = e));
-            expect(error?.message).to.contain("AWS credentials appear in the output or state of project iam-leak").and.contain(`${u.accessKeyId.slice(0, 4)}...`);
+            expect(error?.message)
+                .to.contain("AWS credentials appear in the output or state of project iam-leak")
+                .and.contain(`${u.accessKeyId.slice(0, 4)}...`);
             expect(error?.message).to.not.contain(u.accessKeyId);
         });
     });

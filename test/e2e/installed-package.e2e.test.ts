@@ -96,7 +96,9 @@ describe("e2e: a user's program that installs ackless from npm pack", function (
         expect(execFileSync("npx", ["--no-install", "ackless", "--version"], { cwd: dir, encoding: "utf8" }).trim()).to.equal(
             `ackless ${require(path.join(repoRoot, "package.json")).version}`,
         );
-        expect(execFileSync("npx", ["--no-install", "ackless", "help"], { cwd: dir, encoding: "utf8" })).to.match(/^Usage: ackless <command>/).and.include("adopt-stack");
+        expect(execFileSync("npx", ["--no-install", "ackless", "help"], { cwd: dir, encoding: "utf8" }))
+            .to.match(/^Usage: ackless <command>/)
+            .and.include("adopt-stack");
 
         // The exports map, as the installed package resolves it from the user's project: the path stored
         // provider code requires (with every kind it names), the public entry points, and nothing else.
@@ -139,7 +141,10 @@ console.log(JSON.stringify({
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ ...tsconfig, files: ["index.ts", "k8s-types.ts"] }));
         // Both module resolutions a project may use: nodenext reads the exports map's types, node (node10) main/types and typesVersions.
         const tsc = (...args: string[]) => {
-            const r = spawnSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit", ...args], { cwd: dir, encoding: "utf8" });
+            const r = spawnSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json", "--noEmit", ...args], {
+                cwd: dir,
+                encoding: "utf8",
+            });
             expect(r.status, `tsc ${args.join(" ")}: ${r.stdout}${r.stderr}`).to.equal(0);
         };
         tsc();
@@ -154,7 +159,11 @@ console.log(JSON.stringify({
         expect(stored).to.include('require("ackless/dist/provider/registry")').and.include('"ackless:cloudfront:Distribution"');
         expect(stored).to.not.include(emu().env().AWS_SECRET_ACCESS_KEY);
 
-        const cf = new CloudFrontClient({ endpoint: emu().endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+        const cf = new CloudFrontClient({
+            endpoint: emu().endpoint,
+            region: "us-east-1",
+            credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        });
         expect((await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items?.map((i) => i.Id)).to.deep.equal([up.outputs.id.value]);
 
         const destroy = await project.stack.destroy();

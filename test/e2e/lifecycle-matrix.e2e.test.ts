@@ -237,7 +237,10 @@ module.exports = out;
                 expect([...live].sort(), `${step}: live resources = resources in state`).to.deep.equal([...state].sort());
                 expect(new Set(state).size, `${step}: no duplicate in state`).to.equal(state.length);
                 const deleted = [...liveBefore].filter((id) => !live.has(id));
-                expect(deleted.filter((id) => !allowed.includes(id)), `${step}: deleted without being asked`).to.deep.equal([]);
+                expect(
+                    deleted.filter((id) => !allowed.includes(id)),
+                    `${step}: deleted without being asked`,
+                ).to.deep.equal([]);
                 const preview = await project.stack.preview();
                 expect(changeCounts(preview.changeSummary), `${step}: the next preview is clean`).to.deep.equal({});
                 liveBefore = live;
@@ -310,11 +313,15 @@ module.exports = out;
 
             it("pulumi state taint, then up: the same", async () => {
                 const olds = [await stateId("created"), await stateId("adTaint")] as string[];
-                execFileSync("pulumi", ["state", "taint", await urn("created"), await urn("adTaint"), "--yes", "--stack", "test", "--non-interactive"], {
-                    cwd: project.dir,
-                    env: { ...process.env, ...(project.stack.workspace as any).envVars },
-                    stdio: "pipe",
-                });
+                execFileSync(
+                    "pulumi",
+                    ["state", "taint", await urn("created"), await urn("adTaint"), "--yes", "--stack", "test", "--non-interactive"],
+                    {
+                        cwd: project.dir,
+                        env: { ...process.env, ...(project.stack.workspace as any).envVars },
+                        stdio: "pipe",
+                    },
+                );
                 await project.stack.up();
                 expect(await stateId("created")).to.not.equal(olds[0]);
                 expect(await stateId("adTaint")).to.equal(olds[1]);

@@ -47,11 +47,15 @@ describe("e2e: AWS profiles decide credentials and region", function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-profiles-"));
         fs.writeFileSync(
             path.join(dir, "config"),
-            Object.entries(PROFILES).map(([name, p]) => `[profile ${name}]\nregion = ${p.region}\n`).join("\n"),
+            Object.entries(PROFILES)
+                .map(([name, p]) => `[profile ${name}]\nregion = ${p.region}\n`)
+                .join("\n"),
         );
         fs.writeFileSync(
             path.join(dir, "credentials"),
-            Object.entries(PROFILES).map(([name, p]) => `[${name}]\naws_access_key_id = ${p.key}\naws_secret_access_key = ${p.secret}\n`).join("\n"),
+            Object.entries(PROFILES)
+                .map(([name, p]) => `[${name}]\naws_access_key_id = ${p.key}\naws_secret_access_key = ${p.secret}\n`)
+                .join("\n"),
         );
         const { AWS_ACCESS_KEY_ID: _k, AWS_SECRET_ACCESS_KEY: _s, AWS_REGION: _r, ...rest } = emu.env();
         env = { ...rest, AWS_CONFIG_FILE: path.join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials") };

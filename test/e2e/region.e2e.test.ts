@@ -29,7 +29,9 @@ describe("e2e: a NAT gateway's region: aws:region decides, state remembers", fun
     const client = (region: string) =>
         new EC2Client({ endpoint: emu.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     const liveIn = async (region: string) =>
-        ((await client(region).send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((g) => g.State !== "deleted").map((g) => g.NatGatewayId);
+        ((await client(region).send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [])
+            .filter((g) => g.State !== "deleted")
+            .map((g) => g.NatGatewayId);
     const env = () => (project!.stack.workspace as any).envVars as Record<string, string>;
 
     before(async () => {
@@ -75,7 +77,12 @@ describe("e2e: a NAT gateway's region: aws:region decides, state remembers", fun
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), "ackless-noregion-"));
         fs.writeFileSync(path.join(empty, "config"), "");
         const { AWS_REGION: _r, ...rest } = emu.env();
-        const p = await newProject("noregion", program, { ...rest, AWS_CONFIG_FILE: path.join(empty, "config"), AWS_DEFAULT_REGION: "" }, { subnetId: "subnet-0123456789abcdef0" });
+        const p = await newProject(
+            "noregion",
+            program,
+            { ...rest, AWS_CONFIG_FILE: path.join(empty, "config"), AWS_DEFAULT_REGION: "" },
+            { subnetId: "subnet-0123456789abcdef0" },
+        );
         // The test process's own AWS_REGION must not leak into the engine's environment.
         delete (p.stack.workspace as any).envVars.AWS_REGION;
         const saved = process.env.AWS_REGION;
@@ -83,7 +90,11 @@ describe("e2e: a NAT gateway's region: aws:region decides, state remembers", fun
         try {
             let err: any;
             await p.stack.preview().catch((e) => (err = e));
-            expect(String(err?.message)).to.include("no AWS region for this NAT gateway").and.include("aws:region").and.include("AWS_REGION").and.include("profile");
+            expect(String(err?.message))
+                .to.include("no AWS region for this NAT gateway")
+                .and.include("aws:region")
+                .and.include("AWS_REGION")
+                .and.include("profile");
         } finally {
             if (saved !== undefined) process.env.AWS_REGION = saved;
             await p.cleanup();

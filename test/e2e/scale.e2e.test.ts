@@ -56,10 +56,13 @@ describe("e2e: a large stack shares its reads and waits (50 NAT gateways, 10 dis
     let cf: CloudFrontClient;
     let project: TestProject;
 
-    const liveGateways = async () =>
-        ((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== "deleted");
+    const liveGateways = async () => ((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== "deleted");
     const liveDistributions = async () => (await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [];
-    const stateIds = async (prefix: string) => (await project.resources()).filter((r) => r.name.startsWith(prefix)).map((r) => r.id).sort();
+    const stateIds = async (prefix: string) =>
+        (await project.resources())
+            .filter((r) => r.name.startsWith(prefix))
+            .map((r) => r.id)
+            .sort();
 
     before(async () => {
         emu = await sharedEmulator({ natSeconds: 1, deploySeconds: 1 });
@@ -81,7 +84,8 @@ describe("e2e: a large stack shares its reads and waits (50 NAT gateways, 10 dis
         await project.stack.up({ parallel: PARALLEL });
         const calls = await emu.calls();
         const reads = statusReads(calls);
-        if (process.env.ACKLESS_TEST_COUNTS) console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
+        if (process.env.ACKLESS_TEST_COUNTS)
+            console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
 
         const gateways = await liveGateways();
         expect(gateways).to.have.length(GATEWAYS);
@@ -103,7 +107,8 @@ describe("e2e: a large stack shares its reads and waits (50 NAT gateways, 10 dis
         const result = await project.stack.refresh({ parallel: PARALLEL });
         const calls = await emu.calls();
         const reads = statusReads(calls);
-        if (process.env.ACKLESS_TEST_COUNTS) console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
+        if (process.env.ACKLESS_TEST_COUNTS)
+            console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
         expect(result.summary.resourceChanges?.update ?? 0).to.equal(0);
         expect(reads.nat, `DescribeNatGateways in refresh: ${reads.nat}`).to.be.at.most(10);
         expect(await stateIds("nat-")).to.have.length(GATEWAYS);
@@ -114,7 +119,8 @@ describe("e2e: a large stack shares its reads and waits (50 NAT gateways, 10 dis
         await project.stack.destroy({ parallel: PARALLEL });
         const calls = await emu.calls();
         const reads = statusReads(calls);
-        if (process.env.ACKLESS_TEST_COUNTS) console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
+        if (process.env.ACKLESS_TEST_COUNTS)
+            console.log(JSON.stringify(calls.reduce((m: Record<string, number>, c) => ((m[c.operation] = (m[c.operation] ?? 0) + 1), m), {})));
         expect(await liveGateways()).to.have.length(0);
         expect(await liveDistributions()).to.have.length(0);
         expect(await project.resources()).to.have.length(0);

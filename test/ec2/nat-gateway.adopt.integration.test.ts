@@ -4,14 +4,25 @@
  * adopted without touching them; creation fields must match; a missing id
  * fails (adopt) or is created (adopt-or-create).
  */
-import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+    AllocateAddressCommand,
+    CreateNatGatewayCommand,
+    CreateSubnetCommand,
+    CreateVpcCommand,
+    DescribeNatGatewaysCommand,
+    EC2Client,
+} from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { fromKeyValueList } from "../../provider/common/tags";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
 
-const CFN = { "aws:cloudformation:stack-name": "legacy", "aws:cloudformation:logical-id": "Nat", "aws:cloudformation:stack-id": "arn:aws:cloudformation:us-east-1:123456789012:stack/legacy/1" };
+const CFN = {
+    "aws:cloudformation:stack-name": "legacy",
+    "aws:cloudformation:logical-id": "Nat",
+    "aws:cloudformation:stack-id": "arn:aws:cloudformation:us-east-1:123456789012:stack/legacy/1",
+};
 
 describe("ec2.NatGateway adopt (integration, emulator)", function () {
     const emu = useEmulator({ natSeconds: 0 });
@@ -37,12 +48,26 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
             new CreateNatGatewayCommand({
                 SubnetId: s1.Subnet!.SubnetId!,
                 AllocationId: eip.AllocationId!,
-                TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "team", Value: "old" }, { Key: "keep", Value: "x" }] }],
+                TagSpecifications: [
+                    {
+                        ResourceType: "natgateway",
+                        Tags: [
+                            { Key: "team", Value: "old" },
+                            { Key: "keep", Value: "x" },
+                        ],
+                    },
+                ],
             }),
         );
         const id = nat.NatGateway!.NatGatewayId!;
         await emu().seedTags({ resourceId: id }, CFN);
-        return { id, subnetId: s1.Subnet!.SubnetId!, subnetId2: s2.Subnet!.SubnetId!, allocationId: eip.AllocationId!, allocationId2: eip2.AllocationId! };
+        return {
+            id,
+            subnetId: s1.Subnet!.SubnetId!,
+            subnetId2: s2.Subnet!.SubnetId!,
+            allocationId: eip.AllocationId!,
+            allocationId2: eip2.AllocationId!,
+        };
     }
     const gateways = async () => (await aws.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
     /** The gateway's tags, ackless's own bookkeeping tags (lifecycle.ts) left out. */
@@ -70,7 +95,15 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
 
     it("adopt-or-create of a missing id creates a gateway", async () => {
         const o = await outsider();
-        const r = await provider.check({}, { __identity: identity(), subnetId: o.subnetId2, allocationId: o.allocationId2, adopt: { id: "nat-0000000000000000a", mode: "adopt-or-create" } });
+        const r = await provider.check(
+            {},
+            {
+                __identity: identity(),
+                subnetId: o.subnetId2,
+                allocationId: o.allocationId2,
+                adopt: { id: "nat-0000000000000000a", mode: "adopt-or-create" },
+            },
+        );
         expect(r.failures).to.deep.equal([]);
         const { id, outs } = await provider.create(r.inputs);
         expect(id).to.match(/^nat-/).and.not.equal("nat-0000000000000000a").and.not.equal(o.id);
@@ -81,7 +114,13 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
     it("adopts a gateway with aws:cloudformation:* tags: user tags reconciled, system tags untouched; then managed like any other", async () => {
         const o = await outsider();
         await emu().resetCalls();
-        const news = { __identity: identity(), subnetId: o.subnetId, allocationId: o.allocationId, tags: { team: "net", Name: "adopted" }, adopt: { id: o.id } };
+        const news = {
+            __identity: identity(),
+            subnetId: o.subnetId,
+            allocationId: o.allocationId,
+            tags: { team: "net", Name: "adopted" },
+            adopt: { id: o.id },
+        };
         const r = await provider.check({}, news);
         expect(r.failures).to.deep.equal([]);
         const { id, outs } = await provider.create(r.inputs);
@@ -89,8 +128,16 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
         expect(await ops()).to.not.include("CreateNatGateway");
         expect(await tagsOf(id)).to.deep.equal({ ...CFN, team: "net", Name: "adopted" });
         // The adoption's incarnation is on the gateway too (lifecycle R2's durable half).
-        expect((await allTagsOf(id))["ackless:incarnation"]).to.be.a("string").and.not.equal("");
-        expect(outs).to.deep.include({ state: "available", subnetId: o.subnetId, allocationId: o.allocationId, tags: { team: "net", Name: "adopted" }, systemTags: CFN });
+        expect((await allTagsOf(id))["ackless:incarnation"])
+            .to.be.a("string")
+            .and.not.equal("");
+        expect(outs).to.deep.include({
+            state: "available",
+            subnetId: o.subnetId,
+            allocationId: o.allocationId,
+            tags: { team: "net", Name: "adopted" },
+            systemTags: CFN,
+        });
 
         // Managed: adopt dropped on the next check, no diff even if removed or changed.
         const again = await provider.check(r.inputs, news);
@@ -118,7 +165,9 @@ describe("ec2.NatGateway adopt (integration, emulator)", function () {
         const news = { __identity: identity(), subnetId: o.subnetId2, allocationId: o.allocationId2, adopt: { id: o.id } };
         const r = await provider.check({}, news);
         expect(r.failures!.map((f) => f.property)).to.deep.equal(["subnetId", "allocationId"]);
-        expect(r.failures![0].reason).to.include(`has subnetId "${o.subnetId}", but the program declares "${o.subnetId2}"`).and.include("cannot change in place");
+        expect(r.failures![0].reason)
+            .to.include(`has subnetId "${o.subnetId}", but the program declares "${o.subnetId2}"`)
+            .and.include("cannot change in place");
         const priv = await provider.check({}, { __identity: identity(), subnetId: o.subnetId, connectivityType: "private", adopt: { id: o.id } });
         expect(priv.failures!.map((f) => f.property)).to.deep.equal(["connectivityType"]);
         let error: Error | undefined;

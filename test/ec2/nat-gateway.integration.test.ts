@@ -57,7 +57,13 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         const inputs = await checked({ subnetId: net.subnetId, allocationId: net.allocationId, tags: { Name: "it", team: "net" } });
         const { id, outs } = await provider.create(inputs);
         expect(id).to.match(/^nat-/);
-        expect(outs).to.include({ state: "available", subnetId: net.subnetId, vpcId: net.vpcId, allocationId: net.allocationId, connectivityType: "public" });
+        expect(outs).to.include({
+            state: "available",
+            subnetId: net.subnetId,
+            vpcId: net.vpcId,
+            allocationId: net.allocationId,
+            connectivityType: "public",
+        });
         expect(outs.publicIp).to.be.a("string");
         expect(outs.tags).to.deep.equal({ Name: "it", team: "net" });
 
@@ -139,7 +145,11 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         await emu().failNat(c.id, "Gateway.NotAttached", "Network has no Internet gateway attached");
         const r = await provider.read(c.id, c.outs);
         expect(r.id).to.equal(c.id);
-        expect(r.props).to.include({ state: "failed", failureCode: "Gateway.NotAttached", failureMessage: "Network has no Internet gateway attached" });
+        expect(r.props).to.include({
+            state: "failed",
+            failureCode: "Gateway.NotAttached",
+            failureMessage: "Network has no Internet gateway attached",
+        });
         const d = await provider.diff(c.id, r.props, await checked({ subnetId: net.subnetId, allocationId: net.allocationId }));
         expect(d.replaces).to.deep.equal(["state"]);
         expect(d.deleteBeforeReplace).to.equal(true);

@@ -241,9 +241,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
@@ -253,9 +257,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0bbbbbbbbbbbbbbbb";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.state).to.equal("available");
@@ -269,13 +277,17 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
@@ -292,7 +304,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("failed while waiting: the error carries FailureCode and FailureMessage, and the gateway is deleted", async () => {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-            const failed = nat("failed", { FailureCode: "InsufficientFreeAddressesInSubnet", FailureMessage: "Subnet has insufficient free addresses" });
+            const failed = nat("failed", {
+                FailureCode: "InsufficientFreeAddressesInSubnet",
+                FailureMessage: "Subnet has insufficient free addresses",
+            });
             const tok = inputs.__clientToken;
             mock.on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(marked(nat("pending"), tok)))
@@ -315,7 +330,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await publicInputs();
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)))
+                .resolvesOnce(
+                    described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)),
+                )
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
@@ -330,7 +347,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
             mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
             mock.on(DescribeNatGatewaysCommand).resolves(
-                described(marked(nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }), inputs.__clientToken)),
+                described(
+                    marked(
+                        nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }),
+                        inputs.__clientToken,
+                    ),
+                ),
             );
             const r = await provider.create(inputs);
             const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
@@ -357,8 +379,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             // The original: available, its create finished (no marker).
             mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("available") });
             mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("available")));
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending", { NatGatewayId: NEW }) });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
+            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+                NatGateway: nat("pending", { NatGatewayId: NEW }),
+            });
+            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
+                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
+            );
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
@@ -407,7 +433,9 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             // The delete of the incarnation this run made goes ahead.
             mock.reset();
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available")))
+                .resolves(described(nat("deleted")));
             await provider.delete(ID, created.outs);
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
@@ -461,14 +489,18 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
             mock.reset();
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("available"))).rejects(awsError("NatGatewayNotFound"));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("available")))
+                .rejects(awsError("NatGatewayNotFound"));
             mock.on(DeleteNatGatewayCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
         it("a failed gateway is deleted too", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolvesOnce(described(nat("failed"))).resolves(described(nat("deleted")));
+            mock.on(DescribeNatGatewaysCommand)
+                .resolvesOnce(described(nat("failed")))
+                .resolves(described(nat("deleted")));
             mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             await provider.delete(ID, {});
             expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
@@ -476,7 +508,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     });
 
     describe("diff", () => {
-        const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", tags: { Name: "nat" }, systemTags: { "aws:x": "1" }, state: "available" };
+        const olds = {
+            subnetId: SUBNET,
+            allocationId: ALLOC,
+            connectivityType: "public",
+            tags: { Name: "nat" },
+            systemTags: { "aws:x": "1" },
+            state: "available",
+        };
 
         it("no change: no changes", async () => {
             const d = await provider.diff(ID, olds, await publicInputs());
@@ -490,13 +529,21 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
 
         it("a new allocation replaces, creating first", async () => {
-            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, allocationId: "eipalloc-0aaaaaaaaaaaaaaaa", tags: { Name: "nat" } }));
+            const d = await provider.diff(
+                ID,
+                olds,
+                await checked({ subnetId: SUBNET, allocationId: "eipalloc-0aaaaaaaaaaaaaaaa", tags: { Name: "nat" } }),
+            );
             expect(d.replaces).to.deep.equal(["allocationId"]);
             expect(d.deleteBeforeReplace).to.equal(false);
         });
 
         it("connectivity and private IP changes replace", async () => {
-            const d = await provider.diff(ID, olds, await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.5", tags: { Name: "nat" } }));
+            const d = await provider.diff(
+                ID,
+                olds,
+                await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.5", tags: { Name: "nat" } }),
+            );
             expect(d.replaces).to.have.members(["allocationId", "connectivityType", "privateIpAddress"]);
         });
 
@@ -512,8 +559,27 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     describe("update", () => {
         it("changes only user tag keys with CreateTags/DeleteTags, never aws: ones, and returns full outputs", async () => {
             mock.on(DescribeNatGatewaysCommand)
-                .resolvesOnce(described(nat("available", { Tags: [{ Key: "Name", Value: "nat" }, { Key: "old", Value: "1" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })))
-                .resolves(described(nat("available", { Tags: [{ Key: "Name", Value: "new" }, { Key: "aws:cloudformation:stack-name", Value: "net" }] })));
+                .resolvesOnce(
+                    described(
+                        nat("available", {
+                            Tags: [
+                                { Key: "Name", Value: "nat" },
+                                { Key: "old", Value: "1" },
+                                { Key: "aws:cloudformation:stack-name", Value: "net" },
+                            ],
+                        }),
+                    ),
+                )
+                .resolves(
+                    described(
+                        nat("available", {
+                            Tags: [
+                                { Key: "Name", Value: "new" },
+                                { Key: "aws:cloudformation:stack-name", Value: "net" },
+                            ],
+                        }),
+                    ),
+                );
             mock.on(CreateTagsCommand).resolves({});
             mock.on(DeleteTagsCommand).resolves({});
             const news = await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "new" } });

@@ -12,12 +12,17 @@ import { repoRoot } from "../helpers/pulumi";
 describe("docs/edge.md: the real-cluster steps", () => {
     const doc = fs.readFileSync(path.join(repoRoot, "docs", "edge.md"), "utf8");
     const section = doc.split(/^## /m).find((s) => s.startsWith("Against a real cluster and real AWS\n")) ?? "";
-    const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean);
+    const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "")
+        .split("\n")
+        .map((l) => l.replace(/#.*$/, "").trim())
+        .filter(Boolean);
 
     it("never source the local environment, and undo it if it was sourced", () => {
         expect(commands).to.not.be.empty;
         expect(commands.filter((c) => /(^|\s)(source|\.)\s+\S*\.ackless\/env\.sh/.test(c))).to.deep.equal([]);
-        expect(commands.find((c) => c.startsWith("unset "))).to.include("PULUMI_BACKEND_URL").and.include("PULUMI_CONFIG_PASSPHRASE");
+        expect(commands.find((c) => c.startsWith("unset ")))
+            .to.include("PULUMI_BACKEND_URL")
+            .and.include("PULUMI_CONFIG_PASSPHRASE");
     });
 
     it("log in to a backend of their own and create the stack with its own secrets provider", () => {

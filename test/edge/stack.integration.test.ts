@@ -29,7 +29,12 @@ const INGRESS_CLASS = "kubernetes:networking.k8s.io/v1:IngressClass";
 const autoname = (name: string) => `${name}-0a1b2c3d`;
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+    return new Promise((resolve) =>
+        o.apply((v) => {
+            resolve(v);
+            return v;
+        }),
+    );
 }
 
 function args(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
@@ -55,29 +60,42 @@ describe("programs/edge: composition (setMocks)", function () {
     let edge: (a: EdgeArgs) => Edge;
 
     before(async () => {
-        await pulumi.runtime.setMocks({
-            newResource(a) {
-                const state: any = { ...a.inputs };
-                if (a.type.startsWith("kubernetes:") && a.inputs.metadata && !a.inputs.metadata.name) {
-                    // As the Kubernetes provider autonames: the Pulumi name and a random suffix.
-                    state.metadata = { ...a.inputs.metadata, name: autoname(a.name) };
-                }
-                if (a.type === INGRESS && ingressHostname) {
-                    state.status = { loadBalancer: { ingress: [{ hostname: ingressHostname }] } };
-                }
-                if (a.id) {
-                    // A read (`get`) of what exists: the installed controller's IngressClass.
-                    reads.push({ type: a.type, name: a.name, id: a.id });
-                    return { id: a.id, state: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: a.id }, spec: { controller: "ingress.k8s.aws/alb" } } };
-                }
-                if (a.type.endsWith("ackless:Function")) {
-                    state.arn = `arn:aws:cloudfront::123456789012:function/${a.name}`;
-                    state.published = true;
-                }
-                return { id: `${a.name}-id`, state };
+        await pulumi.runtime.setMocks(
+            {
+                newResource(a) {
+                    const state: any = { ...a.inputs };
+                    if (a.type.startsWith("kubernetes:") && a.inputs.metadata && !a.inputs.metadata.name) {
+                        // As the Kubernetes provider autonames: the Pulumi name and a random suffix.
+                        state.metadata = { ...a.inputs.metadata, name: autoname(a.name) };
+                    }
+                    if (a.type === INGRESS && ingressHostname) {
+                        state.status = { loadBalancer: { ingress: [{ hostname: ingressHostname }] } };
+                    }
+                    if (a.id) {
+                        // A read (`get`) of what exists: the installed controller's IngressClass.
+                        reads.push({ type: a.type, name: a.name, id: a.id });
+                        return {
+                            id: a.id,
+                            state: {
+                                apiVersion: "networking.k8s.io/v1",
+                                kind: "IngressClass",
+                                metadata: { name: a.id },
+                                spec: { controller: "ingress.k8s.aws/alb" },
+                            },
+                        };
+                    }
+                    if (a.type.endsWith("ackless:Function")) {
+                        state.arn = `arn:aws:cloudfront::123456789012:function/${a.name}`;
+                        state.published = true;
+                    }
+                    return { id: `${a.name}-id`, state };
+                },
+                call: (a) => a.inputs,
             },
-            call: (a) => a.inputs,
-        }, "edge", "unit", false);
+            "edge",
+            "unit",
+            false,
+        );
         // Record what the SDK sends the engine for each resource.
         const monitor: any = pulumi.runtime.getMonitor();
         const original = monitor.registerResource.bind(monitor);
@@ -124,9 +142,12 @@ describe("programs/edge: composition (setMocks)", function () {
     it("declares nothing of the AWS Load Balancer Controller: reads the installed controller's IngressClass, which the Ingress names", async () => {
         const e = await build();
         // Only the application's objects are registered (created and deleted by the stack).
-        expect(registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type).sort()).to.deep.equal(
-            [INGRESS, DEPLOYMENT, SERVICE, "kubernetes:core/v1:Namespace"].sort(),
-        );
+        expect(
+            registered
+                .filter((r) => r.type.startsWith("kubernetes:"))
+                .map((r) => r.type)
+                .sort(),
+        ).to.deep.equal([INGRESS, DEPLOYMENT, SERVICE, "kubernetes:core/v1:Namespace"].sort());
         // The IngressClass is a read of what exists (`get` by the configured name), never registered.
         expect(reads).to.deep.equal([{ type: INGRESS_CLASS, name: "ingress-class", id: "alb" }]);
         expect(registered.map((r) => r.type)).to.not.include(INGRESS_CLASS);
@@ -135,7 +156,10 @@ describe("programs/edge: composition (setMocks)", function () {
         expect(ingress.propertyDependencies.spec).to.include(await value(e.ingressClass.urn));
         // Nothing waits on a controller component any more.
         for (const r of registered) {
-            expect(r.dependencies.filter((d) => d.includes("LoadBalancerController")), r.type).to.deep.equal([]);
+            expect(
+                r.dependencies.filter((d) => d.includes("LoadBalancerController")),
+                r.type,
+            ).to.deep.equal([]);
         }
     });
 
@@ -228,7 +252,10 @@ describe("programs/edge: composition (setMocks)", function () {
             // Control: the same request refuses a field the API does not know, so it does validate.
             const deployment = located.find((l) => l.m.kind === "Deployment")!;
             const bad = { ...deployment.m, spec: { ...deployment.m.spec, replicaz: 2 } };
-            const refused = await dryRunApply(kube.client, deployment.where, bad).then(() => undefined, (e: Error) => e);
+            const refused = await dryRunApply(kube.client, deployment.where, bad).then(
+                () => undefined,
+                (e: Error) => e,
+            );
             expect(refused?.message).to.match(/replicaz/);
         } finally {
             await kube.stop();

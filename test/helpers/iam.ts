@@ -65,7 +65,12 @@ class Sha256 {
 /** One IAM query API call as the account root; the XML response text. */
 export async function iamCall(emu: Emulator, action: string, params: Record<string, string>): Promise<string> {
     const body = new URLSearchParams({ Action: action, Version: "2010-05-08", ...params }).toString();
-    const signer = new SignatureV4({ service: "iam", region: "us-east-1", sha256: Sha256, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const signer = new SignatureV4({
+        service: "iam",
+        region: "us-east-1",
+        sha256: Sha256,
+        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     const signed = await signer.sign({
         method: "POST",
         protocol: "http:",
@@ -96,7 +101,11 @@ let made = 0;
  * An IAM user whose only permissions are `policies` (docs/iam/<name>.json, or
  * a document under a name), each attached as a managed policy named after it.
  */
-export async function createIamUser(emu: Emulator, policies: (PolicyName | { name: string; document: PolicyDocument })[], name?: string): Promise<IamUser> {
+export async function createIamUser(
+    emu: Emulator,
+    policies: (PolicyName | { name: string; document: PolicyDocument })[],
+    name?: string,
+): Promise<IamUser> {
     const userName = name ?? `ackless-${process.pid}-${made++}`;
     const created = await iamCall(emu, "CreateUser", { UserName: userName });
     const arn = /<Arn>([^<]+)<\/Arn>/.exec(created)![1];
@@ -163,7 +172,9 @@ export function unneededActions(calls: IamCall[], user: IamUser | IamUser[], pol
         const owner = [...names].find((n) => policy.endsWith(`-${n}`));
         return owner ? `${policy.slice(0, -owner.length - 1)}/${sid}` : allowedBy;
     };
-    const needed = new Set(calls.flatMap((c) => (c.iam ?? []).filter((i) => i.allowedBy.length === 1).map((i) => `${label(i.allowedBy[0])}|${i.action}`)));
+    const needed = new Set(
+        calls.flatMap((c) => (c.iam ?? []).filter((i) => i.allowedBy.length === 1).map((i) => `${label(i.allowedBy[0])}|${i.action}`)),
+    );
     const out: string[] = [];
     for (const p of policies) {
         readPolicy(p).Statement.forEach((s, i) => {

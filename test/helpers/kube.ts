@@ -23,7 +23,11 @@ export function ackCrdFiles(): string[] {
         dir = up;
     }
     const crds = path.join(dir, "test", "k8s", "crds");
-    return fs.readdirSync(crds).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(crds, f));
+    return fs
+        .readdirSync(crds)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => path.join(crds, f));
 }
 
 /** Creates CRDs from YAML files and waits until each is Established (served). */

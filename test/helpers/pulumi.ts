@@ -47,9 +47,7 @@ export interface TestProject {
 
 /** The credential values of `env` that must never be printed or stored (the emulator's public "testing" is not one). */
 export function credentialValues(env: Record<string, string | undefined>): string[] {
-    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
-        .map((k) => env[k])
-        .filter((v): v is string => !!v && v !== "testing");
+    return ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].map((k) => env[k]).filter((v): v is string => !!v && v !== "testing");
 }
 
 /** The places in `texts` where one of `secrets` appears, as "<secret's first 4 chars>... in: <context>". */

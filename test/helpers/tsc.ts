@@ -50,12 +50,16 @@ export function withCheckedProject<T>(files: Record<string, string>, use: (p: Ch
             fs.writeFileSync(path.join(dir, name), text);
         }
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-        const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, {
-            ...ts.sys,
-            onUnRecoverableConfigFileDiagnostic: (d) => {
-                throw new Error(String(d.messageText));
+        const config = ts.getParsedCommandLineOfConfigFile(
+            path.join(dir, "tsconfig.json"),
+            { noEmit: true },
+            {
+                ...ts.sys,
+                onUnRecoverableConfigFileDiagnostic: (d) => {
+                    throw new Error(String(d.messageText));
+                },
             },
-        })!;
+        )!;
         const messages = (p: ts.Program) => ts.getPreEmitDiagnostics(p).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
         const host = cachingHost(config.options);
         const program = ts.createProgram(config.fileNames, config.options, host);

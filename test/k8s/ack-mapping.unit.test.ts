@@ -41,23 +41,31 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
     });
 
     it("skips with a reason: no status id, read-only, not synced, being deleted, regional or secondary-address NAT gateways", () => {
-        expect(ack.skipReason(dist, cr({ distributionConfig: {} }, { conditions: synced }))).to.match(/status.id is empty: the controller never created/);
-        expect(ack.skipReason(fn, cr({ name: "f", functionCode: "eA==" }, { conditions: synced }))).to.match(/status.ackResourceMetadata.arn is empty/);
+        expect(ack.skipReason(dist, cr({ distributionConfig: {} }, { conditions: synced }))).to.match(
+            /status.id is empty: the controller never created/,
+        );
+        expect(ack.skipReason(fn, cr({ name: "f", functionCode: "eA==" }, { conditions: synced }))).to.match(
+            /status.ackResourceMetadata.arn is empty/,
+        );
         expect(ack.skipReason(nat, cr({ subnetID: "s" }, { conditions: synced }))).to.match(/status.natGatewayID is empty/);
-        expect(
-            ack.skipReason(dist, cr({}, { id: "E1", conditions: synced }, { annotations: { "services.k8s.aws/read-only": "true" } })),
-        ).to.match(/read-only/);
+        expect(ack.skipReason(dist, cr({}, { id: "E1", conditions: synced }, { annotations: { "services.k8s.aws/read-only": "true" } }))).to.match(
+            /read-only/,
+        );
         expect(ack.skipReason(dist, cr({}, { id: "E1", conditions: [{ type: "ACK.ResourceSynced", status: "False", reason: "Drift" }] }))).to.match(
             /ACK.ResourceSynced is not True \(status False, reason Drift\)/,
         );
         expect(ack.skipReason(dist, cr({}, { id: "E1" }))).to.match(/ACK.ResourceSynced is not True \(the condition is missing\)/);
-        expect(ack.skipReason(dist, cr({}, { id: "E1", conditions: synced }, { deletionTimestamp: "2026-01-01T00:00:00Z" }))).to.match(/being deleted/);
+        expect(ack.skipReason(dist, cr({}, { id: "E1", conditions: synced }, { deletionTimestamp: "2026-01-01T00:00:00Z" }))).to.match(
+            /being deleted/,
+        );
         // References are resolved by adopt-ack, not a reason to skip.
         expect(ack.skipReason(nat, cr({ subnetRef: { from: { name: "s" } } }, { natGatewayID: "nat-1", conditions: synced }))).to.equal(undefined);
-        expect(ack.skipReason(nat, cr({}, { natGatewayID: "nat-1", conditions: synced }))).to.match(/spec.subnetID and spec.subnetRef are both empty/);
-        expect(ack.skipReason(nat, cr({ vpcRef: { from: { name: "v" } }, availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced }))).to.match(
-            /regional NAT gateway/,
+        expect(ack.skipReason(nat, cr({}, { natGatewayID: "nat-1", conditions: synced }))).to.match(
+            /spec.subnetID and spec.subnetRef are both empty/,
         );
+        expect(
+            ack.skipReason(nat, cr({ vpcRef: { from: { name: "v" } }, availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced })),
+        ).to.match(/regional NAT gateway/);
         expect(ack.skipReason(nat, cr({ subnetID: "s", secondaryAllocationIDs: ["e"] }, { natGatewayID: "nat-1", conditions: synced }))).to.match(
             /secondary/,
         );
@@ -74,7 +82,12 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
                     {
                         id: "o1",
                         domainName: "example.com",
-                        customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only", originSSLProtocols: { items: ["TLSv1.2"] } },
+                        customOriginConfig: {
+                            httpPort: 80,
+                            httpSPort: 443,
+                            originProtocolPolicy: "https-only",
+                            originSSLProtocols: { items: ["TLSv1.2"] },
+                        },
                     },
                 ],
             },
@@ -86,7 +99,13 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
                 functionAssociations: { items: [{ eventType: "viewer-request", functionARN: "arn:f" }] },
                 allowedMethods: { items: ["GET", "HEAD"], cachedMethods: { items: ["GET", "HEAD"], quantity: 2 } },
             },
-            viewerCertificate: { cloudFrontDefaultCertificate: true, acmCertificateARN: "arn:c", acmCertificateRef: { from: { name: "c" } }, sslSupportMethod: "sni-only", iamCertificateID: "i" },
+            viewerCertificate: {
+                cloudFrontDefaultCertificate: true,
+                acmCertificateARN: "arn:c",
+                acmCertificateRef: { from: { name: "c" } },
+                sslSupportMethod: "sni-only",
+                iamCertificateID: "i",
+            },
         });
         expect(shaped).to.deep.equal({
             Enabled: true,
@@ -98,7 +117,12 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
                     {
                         Id: "o1",
                         DomainName: "example.com",
-                        CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only", OriginSslProtocols: { Items: ["TLSv1.2"] } },
+                        CustomOriginConfig: {
+                            HTTPPort: 80,
+                            HTTPSPort: 443,
+                            OriginProtocolPolicy: "https-only",
+                            OriginSslProtocols: { Items: ["TLSv1.2"] },
+                        },
                     },
                 ],
             },
@@ -110,7 +134,12 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
                 FunctionAssociations: { Items: [{ EventType: "viewer-request", FunctionARN: "arn:f" }] },
                 AllowedMethods: { Items: ["GET", "HEAD"], CachedMethods: { Items: ["GET", "HEAD"] } },
             },
-            ViewerCertificate: { CloudFrontDefaultCertificate: true, ACMCertificateArn: "arn:c", SSLSupportMethod: "sni-only", IAMCertificateId: "i" },
+            ViewerCertificate: {
+                CloudFrontDefaultCertificate: true,
+                ACMCertificateArn: "arn:c",
+                SSLSupportMethod: "sni-only",
+                IAMCertificateId: "i",
+            },
         });
     });
 

@@ -65,8 +65,14 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
         const got = await kube.client.get(path);
         expect(got.status.conditions[0]).to.deep.include({ type: "ACK.ResourceSynced", status: "True" });
         expect(got.metadata.finalizers).to.deep.equal([FINALIZER]);
-        for (const crd of ["distributions.cloudfront.services.k8s.aws", "functions.cloudfront.services.k8s.aws", "natgateways.ec2.services.k8s.aws"]) {
-            expect((await kube.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`)).spec.versions[0].name).to.equal("v1alpha1");
+        for (const crd of [
+            "distributions.cloudfront.services.k8s.aws",
+            "functions.cloudfront.services.k8s.aws",
+            "natgateways.ec2.services.k8s.aws",
+        ]) {
+            expect((await kube.client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`)).spec.versions[0].name).to.equal(
+                "v1alpha1",
+            );
         }
     });
 
@@ -153,7 +159,10 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
     });
 
     it("a finalizer that is not ACK's makes the deletion fail, naming it", async () => {
-        const { target, path } = await distributionCr({ annotations: { "services.k8s.aws/deletion-policy": "retain" }, finalizers: [FINALIZER, "example.com/other"] });
+        const { target, path } = await distributionCr({
+            annotations: { "services.k8s.aws/deletion-policy": "retain" },
+            finalizers: [FINALIZER, "example.com/other"],
+        });
         let error: any;
         try {
             await deletion.create({ ...target, finalizer: FINALIZER, controllerGraceSeconds: 0, timeoutSeconds: 1 });
@@ -181,7 +190,12 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
             // The program's list, as the same identity; and the role grants nothing more.
             const crs = CustomResources.load({ kubeconfig: exec.text });
             expect((await crs.list({ apiVersion: API, plural: "distributions" })).length).to.be.greaterThan(0);
-            const create = await rejection(crs.create({ apiVersion: API, plural: "distributions", namespace: ns }, { apiVersion: API, kind: "Distribution", metadata: { name: "x" }, spec: {} }));
+            const create = await rejection(
+                crs.create(
+                    { apiVersion: API, plural: "distributions", namespace: ns },
+                    { apiVersion: API, kind: "Distribution", metadata: { name: "x" }, spec: {} },
+                ),
+            );
             expect(create.message).to.include(`may not create distributions.cloudfront.services.k8s.aws in namespace "${ns}"`);
             const secrets = await rejection(new KubeRest(loadKubeConfig({ kubeconfig: exec.text })).get(`/api/v1/namespaces/${ns}/secrets`));
             expect(secrets).to.have.property("status", 403);
@@ -191,7 +205,9 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
             const exec = execKubeconfig(kube, { token: NOBODY.token, context: "eks-prod", user: "arn:aws:eks:us-east-1:123456789012:cluster/prod" });
             const { target, path } = await distributionCr();
             const err = await rejection(retain.create({ ...target, kubeconfig: exec.text }));
-            expect(err.message).to.include(`kubeconfig context "eks-prod" (user "arn:aws:eks:us-east-1:123456789012:cluster/prod") may not get distributions.cloudfront.services.k8s.aws "${ns}/${target.name}"`);
+            expect(err.message).to.include(
+                `kubeconfig context "eks-prod" (user "arn:aws:eks:us-east-1:123456789012:cluster/prod") may not get distributions.cloudfront.services.k8s.aws "${ns}/${target.name}"`,
+            );
             expect(err.message).to.include('User "nobody" cannot get resource "distributions"');
             expect(err.message).to.include(RBAC_DOC);
             expect(fs.existsSync(nodePath.join(repoRoot, RBAC_DOC))).to.equal(true);
@@ -200,13 +216,20 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
 
         it("a failing or missing exec plugin, and a token the API server refuses, name the command", async () => {
             const { target } = await distributionCr(retained);
-            const expired = execKubeconfig(kube, { fail: "Error: The SSO session associated with this profile has expired", args: ["eks", "get-token", "--cluster-name", "prod"] });
+            const expired = execKubeconfig(kube, {
+                fail: "Error: The SSO session associated with this profile has expired",
+                args: ["eks", "get-token", "--cluster-name", "prod"],
+            });
             let err = await rejection(retain.create({ ...target, kubeconfig: expired.text }));
-            expect(err.message).to.include(`its exec credential plugin \`${expired.script} eks get-token --cluster-name prod\` failed: Error: The SSO session associated with this profile has expired`);
+            expect(err.message).to.include(
+                `its exec credential plugin \`${expired.script} eks get-token --cluster-name prod\` failed: Error: The SSO session associated with this profile has expired`,
+            );
             expect(err.message).to.include('kubeconfig context "exec"');
             const missing = execKubeconfig(kube, { command: "/nonexistent/aws", args: ["eks", "get-token", "--cluster-name", "prod"] });
             err = await rejection(retain.create({ ...target, kubeconfig: missing.text }));
-            expect(err.message).to.include("its exec credential plugin `/nonexistent/aws eks get-token --cluster-name prod` failed: spawn /nonexistent/aws ENOENT");
+            expect(err.message).to.include(
+                "its exec credential plugin `/nonexistent/aws eks get-token --cluster-name prod` failed: spawn /nonexistent/aws ENOENT",
+            );
             const stale = execKubeconfig(kube, { token: "a-token-nobody-issued" });
             err = await rejection(retain.create({ ...target, kubeconfig: stale.text }));
             expect(err).to.have.property("status", 401);
@@ -222,19 +245,43 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
             // First file: the cluster and two contexts; second file: the users (a tokenFile relative to that file),
             // and its own cluster "test" and current-context, which lose to the first file's as with kubectl.
             const first = nodePath.join(dir, "clusters");
-            fs.writeFileSync(first, [
-                "apiVersion: v1", "kind: Config",
-                "clusters:", "- name: test", "  cluster:", `    server: ${kube.server}`, `    certificate-authority-data: ${ca}`,
-                "contexts:", "- name: handover", "  context: {cluster: test, user: from-file}", "- name: nobody", "  context: {cluster: test, user: static}",
-                "current-context: handover", "",
-            ].join("\n"));
+            fs.writeFileSync(
+                first,
+                [
+                    "apiVersion: v1",
+                    "kind: Config",
+                    "clusters:",
+                    "- name: test",
+                    "  cluster:",
+                    `    server: ${kube.server}`,
+                    `    certificate-authority-data: ${ca}`,
+                    "contexts:",
+                    "- name: handover",
+                    "  context: {cluster: test, user: from-file}",
+                    "- name: nobody",
+                    "  context: {cluster: test, user: static}",
+                    "current-context: handover",
+                    "",
+                ].join("\n"),
+            );
             const second = nodePath.join(dir, "users");
-            fs.writeFileSync(second, [
-                "apiVersion: v1", "kind: Config",
-                "clusters:", "- name: test", "  cluster: {server: https://127.0.0.1:1}",
-                "users:", "- name: from-file", "  user: {tokenFile: token}", "- name: static", `  user: {token: ${NOBODY.token}}`,
-                "current-context: nobody", "",
-            ].join("\n"));
+            fs.writeFileSync(
+                second,
+                [
+                    "apiVersion: v1",
+                    "kind: Config",
+                    "clusters:",
+                    "- name: test",
+                    "  cluster: {server: https://127.0.0.1:1}",
+                    "users:",
+                    "- name: from-file",
+                    "  user: {tokenFile: token}",
+                    "- name: static",
+                    `  user: {token: ${NOBODY.token}}`,
+                    "current-context: nobody",
+                    "",
+                ].join("\n"),
+            );
             const saved = process.env.KUBECONFIG;
             process.env.KUBECONFIG = [first, second].join(nodePath.delimiter);
             try {
@@ -251,7 +298,9 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
                 process.env.KUBECONFIG = nodePath.join(dir, "missing");
                 process.env.HOME = dir;
                 try {
-                    expect(() => loadKubeConfig()).to.throw(`kubeconfig: none found: no file of KUBECONFIG (${nodePath.join(dir, "missing")}) exists`);
+                    expect(() => loadKubeConfig()).to.throw(
+                        `kubeconfig: none found: no file of KUBECONFIG (${nodePath.join(dir, "missing")}) exists`,
+                    );
                 } finally {
                     process.env.HOME = savedHome;
                 }

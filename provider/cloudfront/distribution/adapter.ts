@@ -26,10 +26,26 @@ import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { clearPendingCreate, readTags } from "../tags";
-import { callerReferenceMismatch, configChanges, describeState, distributionDiff, isBeingDeleted, minutes, outputsOf, previouslyOwned } from "./delta";
+import {
+    callerReferenceMismatch,
+    configChanges,
+    describeState,
+    distributionDiff,
+    isBeingDeleted,
+    minutes,
+    outputsOf,
+    previouslyOwned,
+} from "./delta";
 import { derivedCallerReference, nthToken } from "./keys";
 import { deleteDistribution, reconcile, update } from "./ops";
-import { CallerReferenceScan, createDistributionCall, distributionPoller, findObservedDistribution, findReferenceHolder, idInAlreadyExists } from "./sdk";
+import {
+    CallerReferenceScan,
+    createDistributionCall,
+    distributionPoller,
+    findObservedDistribution,
+    findReferenceHolder,
+    idInAlreadyExists,
+} from "./sdk";
 import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, DistributionInputs, KIND, ObservedDistribution } from "./types";
 import { validate } from "./validate";
 import { waitDeployed } from "./wait";

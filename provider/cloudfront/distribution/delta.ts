@@ -199,4 +199,3 @@ export const statusOf = (d: FoundDistribution): DistributionStatus => ({
     enabled: d.enabled,
     lastModifiedTime: d.lastModifiedTime,
 });
-

@@ -27,7 +27,13 @@ import {
     statusOf,
 } from "./delta";
 import { deleteDistributionCall, findDistribution, findDistributionStatus, MAX_PRECONDITION_RETRIES, updateConfig } from "./sdk";
-import { DEFAULT_DELETE_TIMEOUT_MINUTES, DEFAULT_DEPLOY_TIMEOUT_MINUTES, DistributionInputs, DistributionStatus, ObservedDistribution } from "./types";
+import {
+    DEFAULT_DELETE_TIMEOUT_MINUTES,
+    DEFAULT_DEPLOY_TIMEOUT_MINUTES,
+    DistributionInputs,
+    DistributionStatus,
+    ObservedDistribution,
+} from "./types";
 import { waitDeployed, waitDistributionDeployed } from "./wait";
 
 /**
@@ -75,7 +81,9 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
                 return;
             }
             if (last.status !== "Deployed") {
-                step = last.enabled ? "waiting for a pending change to deploy before disabling" : "waiting for the disabled distribution to finish deploying";
+                step = last.enabled
+                    ? "waiting for a pending change to deploy before disabling"
+                    : "waiting for the disabled distribution to finish deploying";
                 last = await waitDistributionDeployed(id, step, deadline);
                 if (!last) {
                     return;
@@ -84,7 +92,13 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
             if (last.enabled) {
                 step = "disabling (UpdateDistribution with Enabled=false)";
                 progress(`CloudFront distribution ${id}: disabling`);
-                const disabled = await updateConfig(id, "disabling", (live) => (live.Enabled ? { ...live, Enabled: false } : false), deadline, (etag) => (disabledEtag = etag));
+                const disabled = await updateConfig(
+                    id,
+                    "disabling",
+                    (live) => (live.Enabled ? { ...live, Enabled: false } : false),
+                    deadline,
+                    (etag) => (disabledEtag = etag),
+                );
                 if (disabled === false) {
                     return;
                 }
@@ -131,12 +145,16 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
         await retrying(
             // 412 PreconditionFailed on the delete: re-read and retry at once, MAX_PRECONDITION_RETRIES in all.
             () =>
-                retrying(pass, (err) => step === DELETING && isAwsError(err, "PreconditionFailed") && preconditionRetries < MAX_PRECONDITION_RETRIES, {
-                    maxAttempts: MAX_PRECONDITION_RETRIES + 1,
-                    delayMs: 0,
-                    maxDelayMs: 0,
-                    onRetry: () => progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${++preconditionRetries})`),
-                }),
+                retrying(
+                    pass,
+                    (err) => step === DELETING && isAwsError(err, "PreconditionFailed") && preconditionRetries < MAX_PRECONDITION_RETRIES,
+                    {
+                        maxAttempts: MAX_PRECONDITION_RETRIES + 1,
+                        delayMs: 0,
+                        maxDelayMs: 0,
+                        onRetry: () => progress(`CloudFront distribution ${id}: the ETag changed (412), re-reading (retry ${++preconditionRetries})`),
+                    },
+                ),
             (err) => {
                 if (step !== DELETING || !isAwsError(err, "DistributionNotDisabled")) {
                     return false;
@@ -151,7 +169,9 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
                 delayMs: 500,
                 maxDelayMs: 10_000,
                 onRetry: (_err, n) =>
-                    progress(`CloudFront distribution ${id}: not yet deletable (409 DistributionNotDisabled), retrying in ${Math.min(10_000, 500 * 2 ** (n - 1)) / 1000} s`),
+                    progress(
+                        `CloudFront distribution ${id}: not yet deletable (409 DistributionNotDisabled), retrying in ${Math.min(10_000, 500 * 2 ** (n - 1)) / 1000} s`,
+                    ),
             },
         );
     } catch (err) {
@@ -175,7 +195,12 @@ export async function deleteDistribution(id: string, timeoutMinutes: number = DE
  * CallerReference, a step of its walk), user tags reconciled (system tags
  * untouched) and `incarnation` tagged. Returns it as now observed.
  */
-export async function reconcile(inputs: DistributionInputs, found: ObservedDistribution, how: "adopting" | "taking over", incarnation: string): Promise<ObservedDistribution> {
+export async function reconcile(
+    inputs: DistributionInputs,
+    found: ObservedDistribution,
+    how: "adopting" | "taking over",
+    incarnation: string,
+): Promise<ObservedDistribution> {
     const id = found.id;
     const takeover = how === "taking over";
     const desired = takeover ? { ...inputs.distributionConfig, CallerReference: found.config.CallerReference } : inputs.distributionConfig;
@@ -185,7 +210,9 @@ export async function reconcile(inputs: DistributionInputs, found: ObservedDistr
     }
     const changes = configChanges(found.config, desired);
     const tagText = describeTagChanges(found.tags, inputs.tags);
-    progress(`${how} CloudFront distribution ${id}${changes.length > 0 || tagText ? ` (${[...changes, ...(tagText ? [tagText] : [])].join("; ")})` : ""}`);
+    progress(
+        `${how} CloudFront distribution ${id}${changes.length > 0 || tagText ? ` (${[...changes, ...(tagText ? [tagText] : [])].join("; ")})` : ""}`,
+    );
     let current = found;
     if (changes.length > 0) {
         const result = await updateConfig(id, how, (live) => (configChanges(live, desired).length === 0 ? false : mergeOntoLive(live, desired, [])));
@@ -220,7 +247,10 @@ export async function update(id: string, olds: Obj, news: DistributionInputs): P
     const previous = previouslyOwned(olds);
     const delta = configDelta(olds.distributionConfig, desired, previous);
     const gone = () =>
-        new AcklessError(`updating CloudFront distribution ${id}: it no longer exists; run \`pulumi up --refresh\` to recreate it`, "NoSuchDistribution");
+        new AcklessError(
+            `updating CloudFront distribution ${id}: it no longer exists; run \`pulumi up --refresh\` to recreate it`,
+            "NoSuchDistribution",
+        );
     if (delta.length > 0) {
         progress(`CloudFront distribution ${id}: updating its configuration: ${describeChanges(delta)}`);
         // Sent only when the live configuration differs in what is owned now or was before (a field

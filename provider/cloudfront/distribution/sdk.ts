@@ -114,8 +114,9 @@ export async function distributionStatuses(ids: string[], listFrom: number = LIS
 /** The shared status reader: status reads of distributions arriving together become one batch. */
 export function distributionReader(): Coalescer<DistributionStatus> {
     const scope = currentAwsScope();
-    return shared(`${awsScopeKey("cloudfront")}|distribution|reader`, () =>
-        new Coalescer<DistributionStatus>({ maxBatch: 1000, fetch: (ids) => withAws(scope, () => distributionStatuses(ids)) }),
+    return shared(
+        `${awsScopeKey("cloudfront")}|distribution|reader`,
+        () => new Coalescer<DistributionStatus>({ maxBatch: 1000, fetch: (ids) => withAws(scope, () => distributionStatuses(ids)) }),
     );
 }
 
@@ -200,7 +201,6 @@ export async function findReferenceHolder(reference: string, err: unknown, scan:
     return id ? findObservedDistribution(id) : undefined;
 }
 
-
 // ------------------------------------------------------------------ writes
 
 /**
@@ -213,7 +213,9 @@ export async function createDistributionCall(config: DistributionConfig, tags: T
     let created;
     try {
         created = await cloudfront().send(
-            new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(tags) } } }),
+            new CreateDistributionWithTagsCommand({
+                DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: toKeyValueList(tags) } },
+            }),
         );
     } catch (err) {
         if (isAwsError(err, "DistributionAlreadyExists")) {
@@ -288,7 +290,6 @@ export async function updateConfig(
         throw err instanceof AcklessError ? err : describeAwsError(`${what} CloudFront distribution ${id}`, err);
     });
 }
-
 
 /** DeleteDistribution with the ETag of its latest configuration; false when it is already gone. 412 and 409 are the caller's. */
 export async function deleteDistributionCall(id: string, etag: string): Promise<boolean> {

@@ -156,7 +156,10 @@ function checkKeysAndArns(value: unknown, path: string, out: ModelFailure[], hol
         if (typeof v === "string" && v !== UNKNOWN && v !== "" && (ARN_SHAPES[k] || /(Arn|ARN)$/.test(k))) {
             const shape = ARN_SHAPES[k];
             if (shape ? !shape.pattern.test(v) : !ANY_ARN.test(v)) {
-                out.push({ path: p, reason: `${p}: ${JSON.stringify(v)} is not ${shape ? shape.what : "an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"}` });
+                out.push({
+                    path: p,
+                    reason: `${p}: ${JSON.stringify(v)} is not ${shape ? shape.what : "an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"}`,
+                });
             }
         }
         checkKeysAndArns(v, p, out, k === "Items" ? holder : k);
@@ -234,4 +237,3 @@ export function checkConfig(cfg: Obj, failures: pulumi.dynamic.CheckFailure[]): 
         });
     }
 }
-

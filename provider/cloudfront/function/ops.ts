@@ -33,7 +33,11 @@ import { inUseTimeoutMs, waitLiveVisible } from "./wait";
 /** Attempts on a 412 (stale ETag) before giving up. */
 export const MAX_PRECONDITION_ATTEMPTS = 5;
 
-const preconditionRetry = () => ({ maxAttempts: MAX_PRECONDITION_ATTEMPTS, delayMs: pollDefaults().minDelayMs, maxDelayMs: pollDefaults().maxDelayMs });
+const preconditionRetry = () => ({
+    maxAttempts: MAX_PRECONDITION_ATTEMPTS,
+    delayMs: pollDefaults().minDelayMs,
+    maxDelayMs: pollDefaults().maxDelayMs,
+});
 
 /**
  * Publishes DEVELOPMENT with `etag`. A 412 means either a stale ETag or

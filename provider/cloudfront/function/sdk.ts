@@ -118,20 +118,22 @@ export async function functionTags(name: string, arn: string | undefined): Promi
  */
 function devReader(): Coalescer<{ etag: string; arn: string }> {
     const scope = currentAwsScope();
-    return shared(`${awsScopeKey("cloudfront")}|function|reader`, () =>
-        new Coalescer<{ etag: string; arn: string }>({
-            maxBatch: 1,
-            fetch: async (names) => {
-                const found = new Map<string, { etag: string; arn: string }>();
-                for (const name of names) {
-                    const dev = await withAws(scope, () => describeStage(name, "DEVELOPMENT"));
-                    if (dev) {
-                        found.set(name, dev);
+    return shared(
+        `${awsScopeKey("cloudfront")}|function|reader`,
+        () =>
+            new Coalescer<{ etag: string; arn: string }>({
+                maxBatch: 1,
+                fetch: async (names) => {
+                    const found = new Map<string, { etag: string; arn: string }>();
+                    for (const name of names) {
+                        const dev = await withAws(scope, () => describeStage(name, "DEVELOPMENT"));
+                        if (dev) {
+                            found.set(name, dev);
+                        }
                     }
-                }
-                return found;
-            },
-        }),
+                    return found;
+                },
+            }),
     );
 }
 
@@ -143,7 +145,9 @@ export function functionPoller(): Poller<{ etag: string; arn: string }> {
 export async function distributionsUsing(arn: string): Promise<string[]> {
     const ids: string[] = [];
     const uses = (d: DistributionSummary) =>
-        [d.DefaultCacheBehavior, ...(d.CacheBehaviors?.Items ?? [])].some((b) => (b?.FunctionAssociations?.Items ?? []).some((a) => a.FunctionARN === arn));
+        [d.DefaultCacheBehavior, ...(d.CacheBehaviors?.Items ?? [])].some((b) =>
+            (b?.FunctionAssociations?.Items ?? []).some((a) => a.FunctionARN === arn),
+        );
     let marker: string | undefined;
     do {
         const out = await cloudfront().send(new ListDistributionsCommand({ Marker: marker }));
@@ -189,7 +193,12 @@ export async function createFunctionCall(name: string, inputs: FunctionInputs): 
 /** UpdateFunction of the DEVELOPMENT stage over `ifMatch`: its new ETag and status. AWS errors are thrown as they are (ops.ts re-reads on 412). */
 export async function updateFunctionCall(name: string, ifMatch: string, inputs: FunctionInputs): Promise<{ etag: string; status?: string }> {
     const out = await cloudfront().send(
-        new UpdateFunctionCommand({ Name: name, IfMatch: ifMatch, FunctionConfig: functionConfig(inputs), FunctionCode: encoder.encode(inputs.code) }),
+        new UpdateFunctionCommand({
+            Name: name,
+            IfMatch: ifMatch,
+            FunctionConfig: functionConfig(inputs),
+            FunctionCode: encoder.encode(inputs.code),
+        }),
     );
     return { etag: out.ETag ?? "", status: out.FunctionSummary?.Status };
 }

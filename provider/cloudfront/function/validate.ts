@@ -15,7 +15,11 @@ import { arnOf } from "./sdk";
 import { DEFAULT_RUNTIME, FunctionInputs, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES } from "./types";
 
 /** The inputs with defaults (and the generated name, and the ARN once known), and one failure per problem. */
-export async function validate(news: Obj, olds: Obj | undefined, ctx: CheckContext): Promise<{ inputs: FunctionInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+export async function validate(
+    news: Obj,
+    olds: Obj | undefined,
+    ctx: CheckContext,
+): Promise<{ inputs: FunctionInputs; failures: pulumi.dynamic.CheckFailure[] }> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Obj = { ...news };
@@ -174,7 +178,10 @@ export function checkAgainstModel(inputs: Obj, fail: (property: string, reason: 
         const pattern = SHAPES.KeyValueStoreAssociation.members.KeyValueStoreARN.pattern;
         kvs.forEach((arn: unknown, i: number) => {
             if (typeof arn === "string" && arn.startsWith("arn:") && arn !== UNKNOWN && pattern && !new RegExp(pattern, "u").test(arn)) {
-                fail(`keyValueStoreAssociations[${i}]`, `keyValueStoreAssociations[${i}]: ${JSON.stringify(arn)} does not match ${pattern} (a key value store ARN)`);
+                fail(
+                    `keyValueStoreAssociations[${i}]`,
+                    `keyValueStoreAssociations[${i}]: ${JSON.stringify(arn)} does not match ${pattern} (a key value store ARN)`,
+                );
             }
         });
     }

@@ -5,7 +5,6 @@ import { warn } from "../../common/log";
 import { fromKeyValueList, sameTags, splitTags, Tags } from "../../common/tags";
 import type { ConnectivityType, NatGatewayInputs, NatGatewayOutputs } from "./types";
 
-
 // ---------------------------------------------------------------- outputs
 
 export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & NatGatewayInputs>, token?: string): NatGatewayOutputs {
@@ -16,7 +15,7 @@ export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & 
     const connectivityType = (nat.ConnectivityType as ConnectivityType | undefined) ?? base.connectivityType ?? "public";
     return compact({
         subnetId: nat.SubnetId ?? (base.subnetId as string),
-        allocationId: connectivityType === "public" ? primary?.AllocationId ?? base.allocationId : undefined,
+        allocationId: connectivityType === "public" ? (primary?.AllocationId ?? base.allocationId) : undefined,
         connectivityType,
         // The input as given: AWS picks one when it is omitted, which is no drift.
         privateIpAddress: base.privateIpAddress,
@@ -34,7 +33,6 @@ export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & 
     });
 }
 
-
 // ------------------------------------------------------------------- diff
 
 const creationFields = ["subnetId", "allocationId", "connectivityType", "privateIpAddress"] as const;
@@ -46,7 +44,6 @@ const rules: FieldRule[] = [
     { name: "region", replaces: true, equal: (a, b) => !a || a === b },
     { name: "tags", equal: (a, b) => sameTags(a as Tags, b as Tags) },
 ];
-
 
 export function natDiff(id: string, olds: Record<string, any>, news: Record<string, any>) {
     const d = diffFields(olds, { ...news, connectivityType: news.connectivityType ?? "public" }, rules);
@@ -61,7 +58,7 @@ export function natDiff(id: string, olds: Record<string, any>, news: Record<stri
     // same ClientToken (no creation field changed: a forced replacement).
     const sameEip = present(news.allocationId) && olds.allocationId === news.allocationId;
     const sameIp = present(news.privateIpAddress) && olds.privateIpAddress === news.privateIpAddress;
-    const sameToken = creationFields.every((f) => deepEqual(olds[f], f === "connectivityType" ? news[f] ?? "public" : news[f]));
+    const sameToken = creationFields.every((f) => deepEqual(olds[f], f === "connectivityType" ? (news[f] ?? "public") : news[f]));
     return {
         changes: d.changes || failed,
         replaces,

@@ -22,7 +22,6 @@ import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
 import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import type { NatGatewayInputs } from "./types";
 
-
 // ------------------------------------------------------------------- find
 
 /**
@@ -54,9 +53,7 @@ export async function describeNatGateways(ids: string[]): Promise<Map<string, Aw
         do {
             const out = await ec2().send(
                 new DescribeNatGatewaysCommand(
-                    ids.length === 1
-                        ? { NatGatewayIds: ids }
-                        : { Filter: [{ Name: "nat-gateway-id", Values: ids }], MaxResults: 1000, NextToken },
+                    ids.length === 1 ? { NatGatewayIds: ids } : { Filter: [{ Name: "nat-gateway-id", Values: ids }], MaxResults: 1000, NextToken },
                 ),
             );
             for (const nat of out.NatGateways ?? []) {
@@ -84,13 +81,15 @@ const MAX_IDS_PER_CALL = 100;
  */
 export function natReader(): Coalescer<AwsNatGateway> {
     const scope = currentAwsScope();
-    return shared(`${awsScopeKey("ec2")}|natgateway|reader`, () =>
-        new Coalescer<AwsNatGateway>({
-            maxBatch: MAX_IDS_PER_CALL,
-            fetch: (ids) => withAws(scope, () => describeNatGateways(ids)),
-            // A malformed id fails the whole call: read each id alone to find it.
-            isolate: (err) => isAwsError(err, "InvalidParameterValue", "InvalidNatGatewayID.Malformed", "NatGatewayMalformed"),
-        }),
+    return shared(
+        `${awsScopeKey("ec2")}|natgateway|reader`,
+        () =>
+            new Coalescer<AwsNatGateway>({
+                maxBatch: MAX_IDS_PER_CALL,
+                fetch: (ids) => withAws(scope, () => describeNatGateways(ids)),
+                // A malformed id fails the whole call: read each id alone to find it.
+                isolate: (err) => isAwsError(err, "InvalidParameterValue", "InvalidNatGatewayID.Malformed", "NatGatewayMalformed"),
+            }),
     );
 }
 

@@ -11,12 +11,10 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const ALLOCATION_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 export const NAT_ID = /^nat-[0-9a-f]{8,17}$/;
 
-
 function isIpv4(s: string): boolean {
     const parts = s.split(".");
     return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
-
 
 // ------------------------------------------------------------------ check
 
@@ -47,10 +45,16 @@ export function checkInputs(news: Record<string, any>): { inputs: NatGatewayInpu
     }
     const alloc = inputs.allocationId;
     if (type === "public" && (alloc === undefined || alloc === null || alloc === "")) {
-        fail("allocationId", "allocationId is required for a public NAT gateway: the Elastic IP allocation id (eipalloc-...); or set connectivityType: \"private\"");
+        fail(
+            "allocationId",
+            'allocationId is required for a public NAT gateway: the Elastic IP allocation id (eipalloc-...); or set connectivityType: "private"',
+        );
     }
     if (type === "private" && alloc !== undefined && alloc !== null && alloc !== "") {
-        fail("allocationId", "allocationId must not be set on a private NAT gateway (it has no Elastic IP); remove it or set connectivityType: \"public\"");
+        fail(
+            "allocationId",
+            'allocationId must not be set on a private NAT gateway (it has no Elastic IP); remove it or set connectivityType: "public"',
+        );
     }
     if (alloc !== undefined && alloc !== null && alloc !== "" && known(alloc) && (typeof alloc !== "string" || !ALLOCATION_ID.test(alloc))) {
         fail("allocationId", `allocationId ${JSON.stringify(alloc)} is not an Elastic IP allocation id (eipalloc- followed by 8 to 17 hex digits)`);
