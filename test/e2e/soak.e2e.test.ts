@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { Emulator, sharedEmulator } from "../helpers/emulator";
 import { repoRoot } from "../helpers/pulumi";
 import { describeOp } from "../soak/ops";
 import { replay, Reproduction, soak, summaryLine } from "../soak/soak";
@@ -22,10 +22,8 @@ describe("e2e: soak: seeded random operations keep AWS and Pulumi in agreement",
     let emu: Emulator;
 
     before(async () => {
-        emu = await startEmulator({ deploySeconds: 0, natSeconds: 0 });
-    });
-    after(async () => {
-        await emu?.stop();
+        // The run's shared emulator; every soak and replay starts by resetting it (runner.Session.start).
+        emu = await sharedEmulator();
     });
 
     it(`${CI_SOAK.ops} operations of seed ${CI_SOAK.seed}: 0 divergences`, async function () {

@@ -81,8 +81,8 @@ export class Session {
     /** A fresh emulator state, a VPC with two subnets, and an empty stack. */
     static async start(opts: SessionOptions): Promise<Session> {
         const { emu } = opts;
-        await emu.reset();
-        await emu.clearFaults();
+        // Everything back to the defaults (state, call log, switches, faults), as for a new account.
+        await emu.resetAll();
         await emu.setConfig({ deploySeconds: 0, natSeconds: 0, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 0 });
         const common = { endpoint: emu.endpoint, region: "us-east-1", credentials };
         const ec2 = new EC2Client(common);
