@@ -8,7 +8,7 @@
  *
  * In the state, a resource counts as handed over when:
  * - taken over by the program: an ackless resource of its class
- *   (`pulumi-nodejs:ackless:<Class>`) whose id is the adopted id;
+ *   (`pulumi-nodejs:dynamic/ackless:<Class>`) whose id is the adopted id;
  * - written to import.json: a resource of the @pulumi/aws token whose id is
  *   the import id, or whose name is the entry's name (what
  *   `pulumi import --file import.json` gives; some @pulumi/aws ids differ
@@ -96,7 +96,7 @@ export function notInPulumi(plan: Plan, state: StateResource[], orphan: Readonly
     const remaining: Remaining[] = [];
     for (const a of plan.adopted) {
         const cls = kindBy("cloudFormationType", a.read.kind)!.cls;
-        const type = `pulumi-nodejs:ackless:${cls}`;
+        const type = `pulumi-nodejs:dynamic/ackless:${cls}`;
         if (!state.some((s) => s.type === type && s.id === a.read.id) && !orphan.has(a.logicalId)) {
             const physicalId = plan.resources.find((r) => r.LogicalResourceId === a.logicalId)?.PhysicalResourceId ?? a.read.id;
             remaining.push({
