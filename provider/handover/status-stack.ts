@@ -151,6 +151,7 @@ export async function stackHandoverStatus(
     region: string,
     target: PulumiTarget,
     env: NodeJS.ProcessEnv = process.env,
+    orphan: ReadonlySet<string> = new Set(),
 ): Promise<StackStatus> {
     const stack = await findStack(name);
     if (!stack) {
@@ -158,10 +159,10 @@ export async function stackHandoverStatus(
     }
     const plan = await planHandOver(stack, region);
     const state = await pulumiState(target, env);
-    return { exists: true, total: plan.resources.length, remaining: notInPulumi(plan, state) };
+    return { exists: true, total: plan.resources.length, remaining: notInPulumi(plan, state, orphan) };
 }
 
-const HELP = `Usage: ackless handover-status --stack NAME [--region R] [--program DIR] [--pulumi-stack S]
+const HELP = `Usage: ackless handover-status --stack NAME [--region R] [--program DIR] [--pulumi-stack S] [--orphan ID]
 
 Lists what CloudFormation stack NAME still manages that is not in the Pulumi
 state of the hand-over program: each resource the program should adopt
@@ -175,6 +176,7 @@ Options:
   --region R            its region (default: AWS_REGION, else us-east-1)
   --program DIR         the hand-over program's directory (default: ./<NAME>-pulumi)
   --pulumi-stack S      its Pulumi stack (default: the selected one)
+  --orphan ID[,ID]      logical ids to be let go unmanaged (as with adopt-stack --retire-stack)
   -h, --help            this help
 
 Reads the state with \`pulumi stack export\` (the Pulumi CLI, its backend and
@@ -193,6 +195,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
                 region: { type: "string" },
                 program: { type: "string" },
                 "pulumi-stack": { type: "string" },
+                orphan: { type: "string", multiple: true },
                 help: { type: "boolean", short: "h" },
             },
         }));
@@ -211,7 +214,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const region = values.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
     return inRegion("handover-status", region, async () => {
         const target = { dir: path.resolve(values.program ?? `${name}-pulumi`), stack: values["pulumi-stack"] };
-        const status = await stackHandoverStatus(name, region, target, env);
+        const orphan = new Set((values.orphan ?? []).flatMap((o) => o.split(",")).filter(Boolean));
+        const status = await stackHandoverStatus(name, region, target, env, orphan);
         if (!status.exists) {
             process.stdout.write(
                 `ackless handover-status: stack "${name}" does not exist in ${region}: CloudFormation manages nothing of it; nothing is left.\n`,
