@@ -99,27 +99,6 @@ Resources:
               FunctionARN: !GetAtt Fn.FunctionARN
 `;
 
-/** What adopting a key value store (no items) calls, until apply.json / adopt.json cover key value stores. */
-const KVS_POLICY = {
-    Version: "2012-10-17",
-    Statement: [
-        {
-            Effect: "Allow" as const,
-            Action: [
-                "cloudfront:DescribeKeyValueStore",
-                "cloudfront:UpdateKeyValueStore",
-                "cloudfront:TagResource",
-                "cloudfront:UntagResource",
-                "cloudfront-keyvaluestore:DescribeKeyValueStore",
-                "cloudfront-keyvaluestore:ListKeys",
-                "cloudfront-keyvaluestore:GetKey",
-                "cloudfront-keyvaluestore:UpdateKeys",
-            ],
-            Resource: "*",
-        },
-    ],
-};
-
 const cli = (args: string[], env: Record<string, string>) =>
     runAckless(["adopt-stack", ...args], { ...env, ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" });
 
@@ -176,9 +155,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         // IAM enforced: the command runs as a user bound only to docs/iam/read-only.json and
         // handover-cloudformation.json, the generated program as one bound to apply.json and adopt.json.
         cliUser = await underPolicies(emu, ["read-only", "handover-cloudformation"]);
-        // apply.json and adopt.json have no key value store actions yet (cloudfront.KeyValueStore came without
-        // IAM policy entries): the program's user gets them inline, and docs/iam.md says so.
-        user = await createIamUser(emu, ["apply", "adopt", { name: "key-value-stores", document: KVS_POLICY }]);
+        user = await createIamUser(emu, ["apply", "adopt"]);
     });
 
     after(async () => {
@@ -233,7 +210,7 @@ describe("e2e: ackless adopt-stack (CloudFormation hand-over)", function () {
         expect(again.err).to.contain("--force");
     });
 
-    it("the program compiles with tsc under its strict tsconfig; pulumi up (running index.ts) adopts the gateway without touching its aws: tags", async () => {
+    it("the program compiles with tsc under its strict tsconfig; pulumi up (running index.ts) adopts the four resources without touching the gateway's aws: tags", async () => {
         const before = await natTags();
         expect(Object.keys(cfnTags(before))).to.have.length(3);
         // The generated project as written, with node_modules as `npm install` would leave it.
