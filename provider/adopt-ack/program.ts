@@ -8,6 +8,9 @@ import { typescriptProject } from "../common/project";
 import { crRef, finalizerOf } from "../k8s/ack";
 import { literal, properties } from "./literal";
 import { HandOver, Plan, stepTarget } from "./plan";
+import type { Accounting } from "./accounting";
+
+const EMPTY: Accounting = { imported: [], leftOut: [], notImported: [], rewrites: [], fieldExports: [], files: {}, placements: {}, counts: {} };
 
 export interface Source {
     /** Where the kubeconfig came from, and its context. */
@@ -117,7 +120,7 @@ export function readme(plan: Plan, source: Source, projectName: string): string 
     );
 }
 
-export function programFiles(plan: Plan, source: Source, projectName: string, now = new Date()): ProgramFiles {
+export function programFiles(plan: Plan, source: Source, projectName: string, acc: Accounting = EMPTY, now = new Date()): ProgramFiles {
     return {
         ...typescriptProject(projectName, `ACK resources handed over to Pulumi by ackless adopt-ack (context ${source.context})`),
         "index.ts": indexTs(plan, source, now),
