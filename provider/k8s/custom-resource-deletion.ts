@@ -18,6 +18,20 @@ export interface CustomResourceDeletionArgs extends ObjectTargetArgs {
     controllerGraceSeconds?: pulumi.Input<number>;
     /** Deadline for the whole deletion, in seconds (default 300). */
     timeoutSeconds?: pulumi.Input<number>;
+    /**
+     * For a custom resource whose AWS resources were imported into the stack
+     * (`pulumi import --file import.json`): each import entry's id and the id
+     * of the resource the stack holds for it. The custom resource is deleted
+     * only when every one matches; otherwise the step fails and deletes nothing.
+     */
+    importedIds?: pulumi.Input<pulumi.Input<ImportedId>[]>;
+}
+
+/** An import entry (`what`: its type and name), the id import.json names, and the id of the stack's resource. */
+export interface ImportedId {
+    what: pulumi.Input<string>;
+    expected: pulumi.Input<string>;
+    actual: pulumi.Input<string | undefined>;
 }
 
 export class CustomResourceDeletion extends pulumi.dynamic.Resource {
@@ -42,6 +56,7 @@ export class CustomResourceDeletion extends pulumi.dynamic.Resource {
                 finalizer: args.finalizer,
                 controllerGraceSeconds: args.controllerGraceSeconds,
                 timeoutSeconds: args.timeoutSeconds,
+                importedIds: args.importedIds,
                 deleted: undefined,
                 finalizerRemovedBy: undefined,
             },

@@ -1,0 +1,51 @@
+/**
+ * k8s.ReferenceRewrite: replaces an ACK reference in a custom resource's spec
+ * (a RouteTable's `routes[0].natGatewayRef`, a DistributionTenant's
+ * `distributionRef`) by the literal id it resolves to, so that the custom
+ * resource it names can be deleted without leaving the reference dangling.
+ * Implementation: ./reference-rewrite-provider.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { delegatingProvider } from "../delegate";
+import type { ObjectTargetArgs } from "./retain-policy";
+
+export interface ReferenceRewriteArgs extends ObjectTargetArgs {
+    /** JSON pointer of the reference field: `/spec/routes/0/natGatewayRef`. */
+    refPointer: pulumi.Input<string>;
+    /** JSON pointer of the id field it becomes: `/spec/routes/0/natGatewayID`. */
+    idPointer: pulumi.Input<string>;
+    /** The reference as it was read (`{ from: { name } }`): a reference changed since is left alone, and the step fails saying so. */
+    ref: pulumi.Input<Record<string, unknown>>;
+    /** The id the reference resolves to (the referenced custom resource's status). */
+    id: pulumi.Input<string>;
+}
+
+export class ReferenceRewrite extends pulumi.dynamic.Resource {
+    /** `rewritten` (this step patched it), `already` (the id was there and the reference gone), `gone` (no such custom resource). */
+    declare readonly outcome: pulumi.Output<"rewritten" | "already" | "gone">;
+
+    constructor(name: string, args: ReferenceRewriteArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            delegatingProvider("ackless:k8s:ReferenceRewrite"),
+            name,
+            {
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                context: args.context,
+                apiVersion: args.apiVersion,
+                kind: args.kind,
+                plural: args.plural,
+                namespace: args.namespace,
+                name: args.name,
+                uid: args.uid,
+                refPointer: args.refPointer,
+                idPointer: args.idPointer,
+                ref: args.ref,
+                id: args.id,
+                outcome: undefined,
+            },
+            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            "ackless",
+            "ReferenceRewrite",
+        );
+    }
+}
