@@ -75,7 +75,7 @@ function rewriteBlocks(acc: Accounting): { text: string; byTarget: Map<HandOver,
                 `// ${ackRef(r.kind, r.cr)} ${r.field} names ${crRef(r.target.kind, r.target.cr)}, which is handed over below:\n` +
                 `// replaced by its id before that custom resource is deleted.\n` +
                 `const ${v} = new k8s.ReferenceRewrite(${JSON.stringify(`rewrite/${stepOf(r.kind, r.cr)}${r.refPointer}`)}, {\n` +
-                `    ...cluster,\n${properties({ ...target, refPointer: r.refPointer, idPointer: r.idPointer, ref: r.ref, id: r.id }, "    ")}});\n`
+                `    ...cluster,\n${properties({ ...target, refPointer: r.refPointer, idPointer: r.idPointer, ref: r.ref, value: r.id }, "    ")}});\n`
             );
         })
         .join("\n");

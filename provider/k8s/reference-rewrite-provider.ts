@@ -28,10 +28,10 @@ interface Inputs extends ObjectTarget {
     refPointer: string;
     idPointer: string;
     ref: Record<string, unknown>;
-    id: string;
+    value: string;
 }
 
-const pick = (i: any): Inputs => ({ ...targetOf(i), refPointer: i.refPointer, idPointer: i.idPointer, ref: i.ref, id: i.id });
+const pick = (i: any): Inputs => ({ ...targetOf(i), refPointer: i.refPointer, idPointer: i.idPointer, ref: i.ref, value: i.value });
 
 /** The value at a JSON pointer (RFC 6901). */
 export function atPointer(obj: unknown, ptr: string): unknown {
@@ -52,7 +52,7 @@ export async function rewrite(t: Inputs): Promise<"rewritten" | "already" | "gon
         return "gone";
     }
     const ref = atPointer(obj, t.refPointer);
-    if (ref === undefined && atPointer(obj, t.idPointer) === t.id) {
+    if (ref === undefined && atPointer(obj, t.idPointer) === t.value) {
         return "already";
     }
     if (!same(ref, t.ref)) {
@@ -66,7 +66,7 @@ export async function rewrite(t: Inputs): Promise<"rewritten" | "already" | "gon
             { op: "test", path: "/metadata/uid", value: obj.metadata.uid },
             { op: "test", path: t.refPointer, value: t.ref },
             { op: "remove", path: t.refPointer },
-            { op: "add", path: t.idPointer, value: t.id },
+            { op: "add", path: t.idPointer, value: t.value },
         ]);
     } catch (err) {
         if (isConflict(err)) {
@@ -74,7 +74,7 @@ export async function rewrite(t: Inputs): Promise<"rewritten" | "already" | "gon
         }
         throw err;
     }
-    progress(`${what}: reference replaced by ${t.idPointer.split("/").pop()} ${t.id}`);
+    progress(`${what}: reference replaced by ${t.idPointer.split("/").pop()} ${t.value}`);
     return "rewritten";
 }
 
@@ -86,8 +86,8 @@ export const provider: Required<Pick<pulumi.dynamic.ResourceProvider, "check" | 
                 failures.push({ property: f, reason: `${f} is required: a JSON pointer under /spec (/spec/routes/0/natGatewayRef)` });
             }
         }
-        if (typeof news.id !== "string" || news.id === "") {
-            failures.push({ property: "id", reason: "id is required: the id the reference resolves to" });
+        if (typeof news.value !== "string" || news.value === "") {
+            failures.push({ property: "value", reason: "value is required: the id the reference resolves to" });
         }
         if (news.ref === null || typeof news.ref !== "object") {
             failures.push({ property: "ref", reason: "ref is required: the reference as read ({ from: { name } })" });
@@ -95,7 +95,7 @@ export const provider: Required<Pick<pulumi.dynamic.ResourceProvider, "check" | 
         return failures.length ? { inputs: news, failures } : { inputs: news };
     },
     async diff(_id: string, olds: any, news: any) {
-        const replaces = [...TARGET_FIELDS, "refPointer", "idPointer", "id"].filter((f) => (olds[f] ?? "") !== (news[f] ?? ""));
+        const replaces = [...TARGET_FIELDS, "refPointer", "idPointer", "value"].filter((f) => (olds[f] ?? "") !== (news[f] ?? ""));
         return { changes: replaces.length > 0 || !same(olds.ref, news.ref), replaces, deleteBeforeReplace: false };
     },
     async create(inputs: any) {

@@ -16,8 +16,8 @@ export interface ReferenceRewriteArgs extends ObjectTargetArgs {
     idPointer: pulumi.Input<string>;
     /** The reference as it was read (`{ from: { name } }`): a reference changed since is left alone, and the step fails saying so. */
     ref: pulumi.Input<Record<string, unknown>>;
-    /** The id the reference resolves to (the referenced custom resource's status). */
-    id: pulumi.Input<string>;
+    /** The id the reference resolves to (the referenced custom resource's status). (`id` is the engine's own.) */
+    value: pulumi.Input<string>;
 }
 
 export class ReferenceRewrite extends pulumi.dynamic.Resource {
@@ -40,7 +40,7 @@ export class ReferenceRewrite extends pulumi.dynamic.Resource {
                 refPointer: args.refPointer,
                 idPointer: args.idPointer,
                 ref: args.ref,
-                id: args.id,
+                value: args.value,
                 outcome: undefined,
             },
             { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },

@@ -52,6 +52,26 @@ export async function installCrds(client: KubeRest, files: string[] = ackCrdFile
             await new Promise((r) => setTimeout(r, 100));
         }
     }
+    // Established is not yet served: a list can answer 429 "storage is (re)initializing" for a moment after.
+    for (const file of files) {
+        const crd = yaml.load(fs.readFileSync(file, "utf8")) as any;
+        const list = `/apis/${crd.spec.group}/${crd.spec.versions[0].name}/${crd.spec.names.plural}`;
+        for (;;) {
+            const served = await client.get(list).then(
+                () => true,
+                (err) => {
+                    if (err?.status !== 429 || Date.now() > deadline) {
+                        throw err;
+                    }
+                    return false;
+                },
+            );
+            if (served) {
+                break;
+            }
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
     return names;
 }
 
