@@ -1,9 +1,10 @@
 /**
- * `ackless adopt-ack`: reads the cluster's ACK CloudFront Distribution and
- * Function and EC2 NATGateway custom resources through the kubeconfig and
- * writes a TypeScript Pulumi program that hands them over in one `pulumi up`
- * (retain, adopt, delete the custom resource) and is the user's own program
- * from then on.
+ * `ackless adopt-ack`: reads the cluster's custom resources of the 29 kinds
+ * of the ACK cloudfront and ec2 controllers through the kubeconfig, prints one
+ * plan accounting for each, and writes a TypeScript Pulumi program that hands
+ * over the Distributions, Functions and NATGateways in one `pulumi up`
+ * (retain, adopt, delete the custom resource) and retires the others once
+ * `pulumi import --file import.json` has put them in the stack.
  */
 import * as path from "path";
 import { parseArgs } from "util";
@@ -19,14 +20,21 @@ import { plan, Plan } from "./plan";
 import { programFiles, Source } from "./program";
 import { connect, readCluster } from "./read";
 
-export const description = "write a Pulumi program (TypeScript) taking over a cluster's ACK distributions, functions and NAT gateways";
+export const description = "take a cluster's ACK custom resources (29 kinds) over: a Pulumi program (TypeScript) and import.json";
 
 const HELP = `Usage: ackless adopt-ack [--kubeconfig FILE] [--context NAME] [-n NS ... | -A] [--out DIR] [--force]
 
-Reads the ACK custom resources cloudfront.services.k8s.aws Distribution and
-Function and ec2.services.k8s.aws NATGateway, and writes a TypeScript Pulumi
-program (index.ts, package.json, tsconfig.json, Pulumi.yaml, README.md) in
-which each one that ACK synced is:
+Reads the custom resources of the 29 kinds of the ACK cloudfront and ec2
+controllers, prints one plan accounting for every one (handed over, imported,
+left out with the reason; counts per kind), then writes:
+  - import.json (one file per AWS account and region when they differ): every
+    custom resource of the 26 kinds ackless does not manage, in Pulumi's
+    bulk-import format for @pulumi/aws (pulumi import --file import.json);
+  - a TypeScript Pulumi program (index.ts, declared.ts, imported.ts,
+    package.json, tsconfig.json, Pulumi.yaml, README.md) that rewrites
+    references to the handed-over custom resources to ids, retires the
+    imported ones once they are in the stack, and in which each
+    Distribution, Function and NATGateway that ACK synced is:
   - the ackless resource (cloudfront.Distribution, cloudfront.Function,
     ec2.NatGateway) with the spec as typed inputs, \`adopt\` and
     \`retainOnDelete: true\`;

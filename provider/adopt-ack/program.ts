@@ -6,7 +6,7 @@
  */
 import { typescriptProject } from "../common/project";
 import { crRef, finalizerOf } from "../k8s/ack";
-import { ackKindEntry, ackRef } from "../handover/ack";
+import { ackApiVersion, ackKindEntry, ackRef } from "../handover/ack";
 import { literal, properties } from "./literal";
 import { HandOver, Plan, stepTarget } from "./plan";
 import type { Accounting } from "./accounting";
@@ -64,7 +64,7 @@ function rewriteBlocks(acc: Accounting): { text: string; byTarget: Map<HandOver,
             const v = `rewrite${i + 1}`;
             byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), v]);
             const target = {
-                apiVersion: r.cr.apiVersion,
+                apiVersion: ackApiVersion(ackKindEntry(r.kind)!),
                 kind: r.kind,
                 plural: ackKindEntry(r.kind)!.plural,
                 namespace: r.cr.metadata.namespace,
@@ -88,7 +88,7 @@ function retireBlocks(acc: Accounting): string {
     }
     const calls = acc.imported.map((i) => {
         const target = {
-            apiVersion: i.cr.apiVersion,
+            apiVersion: ackApiVersion(i.entry),
             kind: i.entry.kind,
             plural: i.entry.plural,
             namespace: i.cr.metadata.namespace,

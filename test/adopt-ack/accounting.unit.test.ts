@@ -11,6 +11,8 @@ import { ackKindEntry } from "../../provider/handover/ack";
 import { account } from "../../provider/adopt-ack/accounting";
 import { planText } from "../../provider/adopt-ack/cli";
 import { plan } from "../../provider/adopt-ack/plan";
+import { programFiles } from "../../provider/adopt-ack/program";
+import { withCheckedProject } from "../helpers/tsc";
 
 const synced = [{ type: "ACK.ResourceSynced", status: "True" }];
 const META = { ackResourceMetadata: { ownerAccountID: "111111111111", region: "us-east-1" } };
@@ -26,7 +28,32 @@ function setup(extraOthers: [string, AckObject][] = []) {
         [
             { kind: ackKind("NATGateway"), cr: cr("egress", { subnetID: "subnet-1", allocationID: "eipalloc-1" }, { natGatewayID: "nat-1" }) },
             { kind: ackKind("NATGateway"), cr: cr("pending", { subnetID: "subnet-1" }, { conditions: [] }) },
-            { kind: ackKind("Distribution"), cr: cr("site", { distributionConfig: { enabled: true } }, { id: "E1" }) },
+            {
+                kind: ackKind("Distribution"),
+                cr: cr(
+                    "site",
+                    {
+                        distributionConfig: {
+                            enabled: true,
+                            origins: {
+                                items: [
+                                    {
+                                        id: "o",
+                                        domainName: "o.example.com",
+                                        customOriginConfig: { httpPort: 80, httpSPort: 443, originProtocolPolicy: "https-only" },
+                                    },
+                                ],
+                            },
+                            defaultCacheBehavior: {
+                                targetOriginID: "o",
+                                viewerProtocolPolicy: "redirect-to-https",
+                                cachePolicyID: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                            },
+                        },
+                    },
+                    { id: "E1" },
+                ),
+            },
         ],
         seen,
     );
@@ -157,5 +184,36 @@ describe("unit: adopt-ack accounts for every custom resource of the 29 kinds", (
         expect(text).to.contain("  - left CachePolicy web/never: status.id is empty");
         expect(text).to.contain("  - left NATGateway web/pending:");
         expect(text).to.contain("  - left FieldExport web/vpc-id:");
+    });
+
+    it("the program: rewrites before the deletions they protect, imported custom resources retired behind the import check; strict", () => {
+        const { p, acc } = setup();
+        const files = programFiles(p, { kubeconfig: "/k", context: "prod", namespaces: ["web"] }, "handover", acc, new Date("2026-12-01T00:00:00Z"));
+        expect(Object.keys(files).sort()).to.deep.equal([
+            "Pulumi.yaml",
+            "README.md",
+            "declared.ts",
+            "imported.ts",
+            "index.ts",
+            "package.json",
+            "tsconfig.json",
+        ]);
+        const index = files["index.ts"];
+        expect(index).to.contain(`const rewrite1 = new k8s.ReferenceRewrite("rewrite/RouteTable/web/private/spec/routes/0/natGatewayRef", {`);
+        expect(index).to.contain(`    { dependsOn: [egress, rewrite1] },`);
+        expect(index).to.contain(`    { dependsOn: [site, rewrite2] },`);
+        expect(index.indexOf("const rewrite1")).to.be.below(index.indexOf("const egress ="));
+        expect(index).to.contain(`import { declared } from "./declared";\nimport "./imported";\n`);
+        expect(index).to.contain(`retireImported("VPC/web/main", `);
+        expect(index).to.contain(`"finalizers.ec2.services.k8s.aws/VPC", [\n    { type: "aws:ec2/vpc:Vpc", name: "main", id: "vpc-1" },\n]);`);
+        expect(index).to.contain(`apiVersion: "ec2.services.k8s.aws/v1alpha1",\n    kind: "RouteTable",`);
+        expect(index).not.to.contain(`retireImported("CachePolicy/web/never"`);
+        expect(files["imported.ts"]).to.contain("pulumi import --file import.json --out imported.ts");
+        expect(files["README.md"]).to.contain("pulumi import --file import.json --out imported.ts --yes");
+        withCheckedProject({ ...files }, (c) => {
+            expect(c.strict).to.equal(true);
+            expect(c.diagnostics).to.deep.equal([]);
+            expect(c.recheck(index.replace(`refPointer: "/spec/distributionRef",`, `refPointer: 7,`)).join("\n")).to.match(/not assignable/);
+        });
     });
 });
