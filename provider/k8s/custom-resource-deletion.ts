@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider } from "../delegate";
-import type { ObjectTargetArgs } from "./retain-policy";
+import { kubeconfigSecret, ObjectTargetArgs, targetInputs } from "./args";
 
 export interface CustomResourceDeletionArgs extends ObjectTargetArgs {
     /** The ACK controller's finalizer, `finalizers.<service>.services.k8s.aws/<Kind>`. */
@@ -45,14 +45,7 @@ export class CustomResourceDeletion extends pulumi.dynamic.Resource {
             delegatingProvider("ackless:k8s:CustomResourceDeletion"),
             name,
             {
-                kubeconfig: pulumi.secret(args.kubeconfig),
-                context: args.context,
-                apiVersion: args.apiVersion,
-                kind: args.kind,
-                plural: args.plural,
-                namespace: args.namespace,
-                name: args.name,
-                uid: args.uid,
+                ...targetInputs(args),
                 finalizer: args.finalizer,
                 controllerGraceSeconds: args.controllerGraceSeconds,
                 timeoutSeconds: args.timeoutSeconds,
@@ -60,7 +53,7 @@ export class CustomResourceDeletion extends pulumi.dynamic.Resource {
                 deleted: undefined,
                 finalizerRemovedBy: undefined,
             },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            kubeconfigSecret(opts),
             "ackless",
             "CustomResourceDeletion",
         );

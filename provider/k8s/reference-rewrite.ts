@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider } from "../delegate";
-import type { ObjectTargetArgs } from "./retain-policy";
+import { kubeconfigSecret, ObjectTargetArgs, targetInputs } from "./args";
 
 export interface ReferenceRewriteArgs extends ObjectTargetArgs {
     /** JSON pointer of the reference field: `/spec/routes/0/natGatewayRef`. */
@@ -29,21 +29,14 @@ export class ReferenceRewrite extends pulumi.dynamic.Resource {
             delegatingProvider("ackless:k8s:ReferenceRewrite"),
             name,
             {
-                kubeconfig: pulumi.secret(args.kubeconfig),
-                context: args.context,
-                apiVersion: args.apiVersion,
-                kind: args.kind,
-                plural: args.plural,
-                namespace: args.namespace,
-                name: args.name,
-                uid: args.uid,
+                ...targetInputs(args),
                 refPointer: args.refPointer,
                 idPointer: args.idPointer,
                 ref: args.ref,
                 value: args.value,
                 outcome: undefined,
             },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            kubeconfigSecret(opts),
             "ackless",
             "ReferenceRewrite",
         );
