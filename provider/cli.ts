@@ -18,7 +18,7 @@ const commands: Record<string, () => Command> = {
     drift: () => require("./ci/drift"),
     "adopt-stack": () => require("./adopt-stack/cli"),
     "adopt-ack": () => require("./adopt-ack/cli"),
-    "handover-status": () => require("./handover/status-stack"),
+    "handover-status": () => require("./handover/status-cli"),
 };
 
 function usage(): string {

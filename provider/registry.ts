@@ -10,6 +10,7 @@ const loaders: Record<string, () => ProviderImpl> = {
     "ackless:test:Echo": () => require("./testing/echo").provider,
     "ackless:k8s:RetainPolicy": () => require("./k8s/retain-policy-provider").provider,
     "ackless:k8s:CustomResourceDeletion": () => require("./k8s/custom-resource-deletion-provider").provider,
+    "ackless:k8s:ReferenceRewrite": () => require("./k8s/reference-rewrite-provider").provider,
 };
 // AWS kinds: every call in the resource's stored region and aws:profile (common/clients.ts).
 for (const k of KINDS) {

@@ -170,17 +170,14 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
     const tags = ackTags(spec.tags, !!opts.dropAckTags);
     switch (h.kind.kind) {
         case "Function": {
+            // ACK's Function (cloudfront-controller v1.7.1) has no key value store associations: functionConfig is comment and runtime.
             const fc = spec.functionConfig ?? {};
-            const kvs = fc.keyValueStoreAssociations?.items;
             const publish = (cr.metadata.annotations ?? {})[ACK.autoPublish] === "true";
             return {
                 name: spec.name,
                 runtime: str(fc.runtime),
                 comment: typeof fc.comment === "string" ? fc.comment : undefined,
                 code: codeValue(spec.functionCode),
-                keyValueStoreAssociations: Array.isArray(kvs)
-                    ? kvs.map((a: any) => a?.keyValueStoreARN ?? a?.keyValueStoreArn).filter((a: unknown) => typeof a === "string")
-                    : undefined,
                 publish: new Code(String(publish), publishComment(publish, str(cr.status?.liveETag))),
                 tags,
             };
@@ -207,7 +204,6 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
                 subnetId: spec.subnetID,
                 allocationId: spec.allocationID || undefined,
                 connectivityType: str(spec.connectivityType),
-                privateIpAddress: str(spec.privateIPAddress),
                 region: region ? new Code(JSON.stringify(region), "the region ACK managed it in") : undefined,
                 tags,
             };

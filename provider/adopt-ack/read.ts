@@ -6,6 +6,7 @@
 import * as os from "os";
 import * as path from "path";
 import { ACK_KINDS, AckKind, AckObject, apiVersionOf } from "../k8s/ack";
+import { ACK_TABLE, ackApiVersion, AckKindEntry } from "../handover/ack";
 import { CollectionRef, CustomResourceRef, CustomResources, KubeError, loadKubeConfig } from "../k8s/kube";
 import { objectKey, referencesOf, Seen } from "./references";
 
@@ -44,8 +45,39 @@ export interface Api {
 export interface ClusterRead {
     /** The custom resources of the three kinds, by kind, in list order. */
     resources: { kind: AckKind; cr: AckObject }[];
+    /** The custom resources of the other kinds of the two controllers (imported to @pulumi/aws), by kind, in list order. */
+    others: { entry: AckKindEntry; cr: AckObject }[];
+    /** The ACK FieldExports (services.k8s.aws/v1alpha1) of the namespaces read. */
+    fieldExports: AckObject[];
     /** What the references resolve against. */
     seen: Seen;
+}
+
+/** Lists a collection in each namespace (undefined: all); a CRD that is not installed lists nothing. */
+async function listAll(api: Api, apiVersion: string, plural: string, namespaces: string[] | undefined): Promise<AckObject[]> {
+    const out: AckObject[] = [];
+    for (const ns of namespaces ?? [undefined]) {
+        try {
+            out.push(...(await api.list<AckObject>({ apiVersion, plural, namespace: ns })));
+        } catch (err) {
+            if (!isStatus(err, 404)) {
+                throw err;
+            }
+        }
+    }
+    return out;
+}
+
+/** The custom resources of every kind of the two controllers that ackless does not manage itself (../handover/ack.ts). */
+export async function readOthers(api: Api, namespaces: string[] | undefined): Promise<ClusterRead["others"]> {
+    const others: ClusterRead["others"] = [];
+    for (const entry of ACK_TABLE.filter((k) => !k.handedOverAs)) {
+        const apiVersion = ackApiVersion(entry);
+        for (const item of await listAll(api, apiVersion, entry.plural, namespaces)) {
+            others.push({ entry, cr: { ...item, apiVersion, kind: entry.kind } });
+        }
+    }
+    return others;
 }
 
 const isStatus = (err: unknown, status: number) => err instanceof KubeError && err.status === status;
@@ -70,6 +102,8 @@ export async function readCluster(api: Api, namespaces: string[] | undefined): P
             }
         }
     }
+    const others = await readOthers(api, namespaces);
+    const fieldExports = await listAll(api, "services.k8s.aws/v1alpha1", "fieldexports", namespaces);
     const inScope = (ns: string) => !namespaces || namespaces.includes(ns);
     const objects = new Map<string, AckObject | undefined | Error>();
     for (const { kind, cr } of resources) {
@@ -87,5 +121,5 @@ export async function readCluster(api: Api, namespaces: string[] | undefined): P
             }
         }
     }
-    return { resources, seen: { inScope, objects } };
+    return { resources, others, fieldExports, seen: { inScope, objects } };
 }

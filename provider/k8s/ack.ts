@@ -121,21 +121,15 @@ export function skipReason(kind: AckKind, cr: AckObject): string | undefined {
 }
 
 /**
- * Spec features the ackless resource does not model. References (`subnetRef`,
+ * Spec features the ackless resource does not model (ACK's NATGateway of
+ * ec2-controller v1.20.0 has no private IP or secondary address fields: none
+ * is read). References (`subnetRef`,
  * `allocationRef`, `acmCertificateRef`) are not a reason: `ackless adopt-ack`
  * resolves them (provider/adopt-ack/references.ts).
  */
 function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
     const spec = cr.spec ?? {};
     if (kind.kind === "NATGateway") {
-        for (const field of ["secondaryAllocationIDs", "secondaryPrivateIPAddresses"]) {
-            if (Array.isArray(spec[field]) && spec[field].length > 0) {
-                return `spec.${field} is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
-            }
-        }
-        if (spec.secondaryPrivateIPAddressCount) {
-            return `spec.secondaryPrivateIPAddressCount is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
-        }
         if (spec.availabilityMode === "regional" || str(spec.vpcID) || spec.vpcRef) {
             return `it is a regional NAT gateway (spec.availabilityMode / vpcID / vpcRef): ackless ec2.NatGateway manages zonal NAT gateways (one subnet) only`;
         }

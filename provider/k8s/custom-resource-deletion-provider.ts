@@ -47,6 +47,8 @@ export interface DeletionInputs extends ObjectTarget {
     controllerGraceSeconds?: number;
     /** Deadline for the whole deletion (default 300). */
     timeoutSeconds?: number;
+    /** Import entries whose resource must be in the stack with this id before the custom resource goes. */
+    importedIds?: { what: string; expected: string; actual?: string }[];
 }
 
 export type RemovedBy = "controller" | "ackless" | "nobody";
@@ -57,7 +59,20 @@ function pick(inputs: any): DeletionInputs {
         finalizer: inputs.finalizer,
         controllerGraceSeconds: inputs.controllerGraceSeconds ?? undefined,
         timeoutSeconds: inputs.timeoutSeconds ?? undefined,
+        importedIds: Array.isArray(inputs.importedIds) ? inputs.importedIds : undefined,
     };
+}
+
+/** Refuses (throws) unless every imported id is in the stack as import.json names it. */
+export function checkImported(t: DeletionInputs): void {
+    const missing = (t.importedIds ?? []).filter((i) => !i.actual || i.actual !== i.expected);
+    if (missing.length > 0) {
+        throw new Error(
+            `refusing to delete ${describeTarget(t)}: its AWS resource is not in this stack's state as import.json names it (` +
+                missing.map((m) => `${m.what}: expected ${m.expected}, the stack has ${m.actual || "nothing"}`).join("; ") +
+                `). Run pulumi import --file import.json (README.md) first; the custom resource stays with ACK until then`,
+        );
+    }
 }
 
 const policyOf = (obj: any) => obj?.metadata?.annotations?.[ACK.deletionPolicy];
@@ -157,6 +172,7 @@ export async function removeFinalizerVerified(client: CustomResources, t: Deleti
 }
 
 export async function deleteCustomResource(t: DeletionInputs): Promise<RemovedBy> {
+    checkImported(t);
     const client = clientFor(t);
     const deadline = new Deadline((t.timeoutSeconds ?? 300) * 1000);
     const what = describeTarget(t);
@@ -248,6 +264,9 @@ export const provider: Required<Pick<pulumi.dynamic.ResourceProvider, "check" | 
             if ((olds[f] ?? null) !== (news[f] ?? null)) {
                 changes.push(f);
             }
+        }
+        if (JSON.stringify(olds.importedIds ?? null) !== JSON.stringify(news.importedIds ?? null)) {
+            changes.push("importedIds");
         }
         return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
     },

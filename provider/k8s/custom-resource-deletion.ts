@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider } from "../delegate";
-import type { ObjectTargetArgs } from "./retain-policy";
+import { kubeconfigSecret, ObjectTargetArgs, targetInputs } from "./args";
 
 export interface CustomResourceDeletionArgs extends ObjectTargetArgs {
     /** The ACK controller's finalizer, `finalizers.<service>.services.k8s.aws/<Kind>`. */
@@ -18,6 +18,20 @@ export interface CustomResourceDeletionArgs extends ObjectTargetArgs {
     controllerGraceSeconds?: pulumi.Input<number>;
     /** Deadline for the whole deletion, in seconds (default 300). */
     timeoutSeconds?: pulumi.Input<number>;
+    /**
+     * For a custom resource whose AWS resources were imported into the stack
+     * (`pulumi import --file import.json`): each import entry's id and the id
+     * of the resource the stack holds for it. The custom resource is deleted
+     * only when every one matches; otherwise the step fails and deletes nothing.
+     */
+    importedIds?: pulumi.Input<pulumi.Input<ImportedId>[]>;
+}
+
+/** An import entry (`what`: its type and name), the id import.json names, and the id of the stack's resource. */
+export interface ImportedId {
+    what: pulumi.Input<string>;
+    expected: pulumi.Input<string>;
+    actual: pulumi.Input<string | undefined>;
 }
 
 export class CustomResourceDeletion extends pulumi.dynamic.Resource {
@@ -31,21 +45,15 @@ export class CustomResourceDeletion extends pulumi.dynamic.Resource {
             delegatingProvider("ackless:k8s:CustomResourceDeletion"),
             name,
             {
-                kubeconfig: pulumi.secret(args.kubeconfig),
-                context: args.context,
-                apiVersion: args.apiVersion,
-                kind: args.kind,
-                plural: args.plural,
-                namespace: args.namespace,
-                name: args.name,
-                uid: args.uid,
+                ...targetInputs(args),
                 finalizer: args.finalizer,
                 controllerGraceSeconds: args.controllerGraceSeconds,
                 timeoutSeconds: args.timeoutSeconds,
+                importedIds: args.importedIds,
                 deleted: undefined,
                 finalizerRemovedBy: undefined,
             },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            kubeconfigSecret(opts),
             "ackless",
             "CustomResourceDeletion",
         );

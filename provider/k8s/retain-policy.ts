@@ -4,28 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider } from "../delegate";
+import { kubeconfigSecret, ObjectTargetArgs, targetInputs } from "./args";
 
-export interface ObjectTargetArgs {
-    /**
-     * The kubeconfig's text. Wrap it in `pulumi.secret(...)`; it is stored
-     * encrypted in state either way (it is an additional secret output).
-     */
-    kubeconfig: pulumi.Input<string>;
-    /** The kubeconfig context to use (default: its current-context). */
-    context?: pulumi.Input<string>;
-    /** The custom resource's apiVersion, e.g. `cloudfront.services.k8s.aws/v1alpha1`. */
-    apiVersion: pulumi.Input<string>;
-    /** Its kind, e.g. `Distribution`. */
-    kind: pulumi.Input<string>;
-    /** The kind's plural (its REST collection), e.g. `distributions`. */
-    plural: pulumi.Input<string>;
-    /** Its namespace (omit for cluster-scoped kinds). Changing it replaces the resource. */
-    namespace?: pulumi.Input<string>;
-    /** Its name. Changing it replaces the resource. */
-    name: pulumi.Input<string>;
-    /** Its uid: a different object that later takes the same name is never touched. */
-    uid?: pulumi.Input<string>;
-}
+export type { ObjectTargetArgs };
 
 export type RetainPolicyArgs = ObjectTargetArgs;
 
@@ -37,18 +18,8 @@ export class RetainPolicy extends pulumi.dynamic.Resource {
         super(
             delegatingProvider("ackless:k8s:RetainPolicy"),
             name,
-            {
-                kubeconfig: pulumi.secret(args.kubeconfig),
-                context: args.context,
-                apiVersion: args.apiVersion,
-                kind: args.kind,
-                plural: args.plural,
-                namespace: args.namespace,
-                name: args.name,
-                uid: args.uid,
-                policy: undefined,
-            },
-            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "kubeconfig"] },
+            { ...targetInputs(args), policy: undefined },
+            kubeconfigSecret(opts),
             "ackless",
             "RetainPolicy",
         );

@@ -118,8 +118,11 @@ describe("adopt-ack: reference resolution", () => {
         const api = {
             async list(ref: CollectionRef): Promise<any[]> {
                 gets.push(`list ${at(ref)}`);
-                if (ref.apiVersion.startsWith("cloudfront.")) {
+                if (ref.apiVersion.startsWith("cloudfront.") || ref.apiVersion.startsWith("services.")) {
                     throw new KubeError(404, "NotFound", "no CRD");
+                }
+                if (ref.plural !== "natgateways") {
+                    return [];
                 }
                 return [nat({ subnetRef: { from: { name: "private-a" } }, allocationRef: { from: { name: "ip", namespace: "net" } } })];
             },
@@ -130,12 +133,16 @@ describe("adopt-ack: reference resolution", () => {
         };
         const read = await readCluster(api, ["web"]);
         expect(read.resources.map((r) => `${r.kind.kind} ${r.cr.apiVersion} ${r.cr.metadata.name}`)).to.deep.equal([`NATGateway ${EC2} egress`]);
-        expect(gets).to.deep.equal([
+        expect(gets.filter((g) => /(distributions|functions|natgateways|subnets) web/.test(g))).to.deep.equal([
             "list cloudfront.services.k8s.aws/v1alpha1 distributions web",
             "list cloudfront.services.k8s.aws/v1alpha1 functions web",
             `list ${EC2} natgateways web`,
+            `list ${EC2} subnets web`,
             `get ${EC2} subnets web private-a`,
         ]);
+        // Every kind of the two controllers is listed (26 besides the three), and the FieldExports.
+        expect(gets.filter((g) => g.startsWith("list "))).to.have.length(30);
+        expect(gets).to.include("list services.k8s.aws/v1alpha1 fieldexports web");
         const p = plan(read.resources, read.seen);
         expect(p.handOvers[0].resolutions.map((r) => r.outcome)).to.deep.equal(["resolved", "config"]);
         expect(p.config.map((c) => c.key)).to.deep.equal(["egressAllocationId"]);
@@ -197,6 +204,7 @@ describe("adopt-ack: the generated program", () => {
             ),
             { kubeconfig: "/k/config", context: "prod", namespaces: ["web"] },
             "handover",
+            undefined,
             new Date("2026-11-26T00:00:00Z"),
         );
 

@@ -24,7 +24,7 @@ describe("the ackless command", () => {
     it("help lists every command, --version included, and exits 0", () => {
         const r = run("help");
         expect(r.code).to.equal(0);
-        for (const c of ["preview", "apply", "drift", "adopt-stack", "adopt-ack", "--version"]) {
+        for (const c of ["preview", "apply", "drift", "adopt-stack", "adopt-ack", "handover-status", "--version"]) {
             expect(r.out).to.include(`  ${c}`);
         }
     });

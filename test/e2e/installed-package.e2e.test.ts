@@ -39,6 +39,7 @@ const STORED_KINDS = [
     "ackless:ec2:NatGateway",
     "ackless:k8s:RetainPolicy",
     "ackless:k8s:CustomResourceDeletion",
+    "ackless:k8s:ReferenceRewrite",
     "ackless:test:Echo",
 ];
 
@@ -114,7 +115,7 @@ console.log(JSON.stringify({
     registry: require.resolve("ackless/dist/provider/registry"),
     kinds: Object.fromEntries(kinds.map((k) => [k, ["check", "diff", "create", "read", "update", "delete"].filter((m) => typeof registry.provider(k)[m] === "function")])),
     root: Object.keys(require("ackless")).sort(),
-    k8s: ["RetainPolicy", "CustomResourceDeletion"].filter((n) => typeof require("ackless/k8s")[n] === "function"),
+    k8s: ["RetainPolicy", "CustomResourceDeletion", "ReferenceRewrite"].filter((n) => typeof require("ackless/k8s")[n] === "function"),
     internal: blocked("ackless/dist/provider/cloudfront/distribution-provider"),
 }));`,
                 ],
@@ -126,7 +127,7 @@ console.log(JSON.stringify({
             expect(resolved.kinds[kind], kind).to.deep.equal(["check", "diff", "create", "read", "update", "delete"]);
         }
         expect(resolved.root).to.deep.equal(["cloudfront", "ec2"]);
-        expect(resolved.k8s).to.deep.equal(["RetainPolicy", "CustomResourceDeletion"]);
+        expect(resolved.k8s).to.deep.equal(["RetainPolicy", "CustomResourceDeletion", "ReferenceRewrite"]);
         expect(resolved.internal).to.equal("ERR_PACKAGE_PATH_NOT_EXPORTED");
 
         // The user's program is the README's, verbatim: one source for the docs and the test.

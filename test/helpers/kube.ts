@@ -12,7 +12,7 @@ import { repoRoot } from "./pulumi";
 
 export { KubeControlPlane, kubeBinDir, startKube } from "../../provider/k8s/control-plane";
 
-/** ackless's trimmed copies of the ACK CRDs the tests install (test/k8s/crds/*.yaml). */
+/** ackless's own trimmed ACK CRDs the tests install (test/k8s/crds/*.yaml: the fields used, typed as the published CRDs type them). */
 export function ackCrdFiles(): string[] {
     let dir = __dirname;
     while (!fs.existsSync(path.join(dir, "test", "k8s", "crds"))) {
@@ -52,6 +52,26 @@ export async function installCrds(client: KubeRest, files: string[] = ackCrdFile
             await new Promise((r) => setTimeout(r, 100));
         }
     }
+    // Established is not yet served: a list can answer 429 "storage is (re)initializing" for a moment after.
+    for (const file of files) {
+        const crd = yaml.load(fs.readFileSync(file, "utf8")) as any;
+        const list = `/apis/${crd.spec.group}/${crd.spec.versions[0].name}/${crd.spec.names.plural}`;
+        for (;;) {
+            const served = await client.get(list).then(
+                () => true,
+                (err) => {
+                    if (err?.status !== 429 || Date.now() > deadline) {
+                        throw err;
+                    }
+                    return false;
+                },
+            );
+            if (served) {
+                break;
+            }
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
     return names;
 }
 
@@ -72,12 +92,14 @@ export async function createWithStatus(
     namespace: string,
     obj: { kind: string; metadata: Record<string, unknown>; spec: unknown; status?: unknown },
 ): Promise<any> {
+    // Strict: a field the (trimmed, real-typed) CRD does not define fails the test instead of being dropped.
+    const strict = "?fieldValidation=Strict";
     const base = `/apis/${apiVersion}/namespaces/${namespace}/${plural}`;
-    const created = await client.post(base, { apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec });
+    const created = await client.post(`${base}${strict}`, { apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec });
     if (obj.status === undefined) {
         return created;
     }
-    return client.mergePatch(`${base}/${created.metadata.name}/status`, { status: obj.status });
+    return client.mergePatch(`${base}/${created.metadata.name}/status${strict}`, { status: obj.status });
 }
 
 /**

@@ -40,7 +40,7 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
         expect(nat.awsId(cr({}, { natGatewayID: "nat-1" }))).to.equal("nat-1");
     });
 
-    it("skips with a reason: no status id, read-only, not synced, being deleted, regional or secondary-address NAT gateways", () => {
+    it("skips with a reason: no status id, read-only, not synced, being deleted, regional NAT gateways", () => {
         expect(ack.skipReason(dist, cr({ distributionConfig: {} }, { conditions: synced }))).to.match(
             /status.id is empty: the controller never created/,
         );
@@ -66,8 +66,9 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
         expect(
             ack.skipReason(nat, cr({ vpcRef: { from: { name: "v" } }, availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced })),
         ).to.match(/regional NAT gateway/);
-        expect(ack.skipReason(nat, cr({ subnetID: "s", secondaryAllocationIDs: ["e"] }, { natGatewayID: "nat-1", conditions: synced }))).to.match(
-            /secondary/,
+        // ec2-controller v1.20.0's NATGateway has no secondary-address fields: the hand-over reads none.
+        expect(ack.skipReason(nat, cr({ subnetID: "s", secondaryAllocationIDs: ["e"] }, { natGatewayID: "nat-1", conditions: synced }))).to.equal(
+            undefined,
         );
     });
 

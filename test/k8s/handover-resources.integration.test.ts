@@ -1,5 +1,5 @@
 /**
- * k8s.RetainPolicy and k8s.CustomResourceDeletion providers against a real
+ * k8s.RetainPolicy, k8s.CustomResourceDeletion and k8s.ReferenceRewrite providers against a real
  * API server with ackless's ACK CRDs installed; then, on the same server, how
  * they authenticate (exec plugins, token files, merged KUBECONFIG lists), the
  * ClusterRole of docs/ack-handover-rbac.yaml, and what a refused or failing
@@ -15,6 +15,7 @@ import { rejection } from "../adopt-stack/helpers";
 import { repoRoot } from "../helpers/pulumi";
 import { provider as retain } from "../../provider/k8s/retain-policy-provider";
 import { provider as deletion } from "../../provider/k8s/custom-resource-deletion-provider";
+import { provider as rewrite } from "../../provider/k8s/reference-rewrite-provider";
 
 const API = "cloudfront.services.k8s.aws/v1alpha1";
 const FINALIZER = "finalizers.cloudfront.services.k8s.aws/Distribution";
@@ -173,6 +174,66 @@ describe("k8s: RetainPolicy and CustomResourceDeletion on a real API server", fu
         const got = await kube.client.get(path);
         expect(got.metadata.finalizers).to.deep.equal(["example.com/other"]);
         await kube.client.jsonPatch(path, [{ op: "remove", path: "/metadata/finalizers/0" }]);
+    });
+
+    it("CustomResourceDeletion with an import guard that does not match deletes nothing", async () => {
+        const { target, path } = await distributionCr({ annotations: { "services.k8s.aws/deletion-policy": "retain" } });
+        const err = await deletion
+            .create({ ...target, finalizer: FINALIZER, controllerGraceSeconds: 0, importedIds: [{ what: "aws:x/y:Z::a", expected: "id-1" }] })
+            .catch((e: Error) => e as any);
+        expect(String(err?.message)).to.match(/^refusing to delete Distribution .*: its AWS resource is not in this stack's state/);
+        expect((await kube.client.get(path)).metadata.finalizers).to.deep.equal([FINALIZER]);
+    });
+
+    it("ReferenceRewrite replaces a RouteTable route's natGatewayRef by the id, once; a changed reference fails and stays", async () => {
+        const EC2 = "ec2.services.k8s.aws/v1alpha1";
+        const name = `rt${++n}`;
+        const ref = { from: { name: "egress" } };
+        const obj = await createWithStatus(kube.client, EC2, "routetables", ns, {
+            kind: "RouteTable",
+            metadata: { name },
+            spec: {
+                vpcID: "vpc-1",
+                routes: [
+                    { destinationCIDRBlock: "10.9.0.0/16", gatewayID: "igw-1" },
+                    { destinationCIDRBlock: "0.0.0.0/0", natGatewayRef: ref },
+                ],
+            },
+        });
+        const path = `/apis/${EC2}/namespaces/${ns}/routetables/${name}`;
+        const inputs = {
+            kubeconfig: kube.kubeconfigText,
+            apiVersion: EC2,
+            kind: "RouteTable",
+            plural: "routetables",
+            namespace: ns,
+            name,
+            uid: obj.metadata.uid,
+            refPointer: "/spec/routes/1/natGatewayRef",
+            idPointer: "/spec/routes/1/natGatewayID",
+            ref,
+            value: "nat-1",
+        };
+        expect((await rewrite.check({}, inputs)).failures).to.equal(undefined);
+        expect((await rewrite.create(inputs)).outs.outcome).to.equal("rewritten");
+        expect((await kube.client.get(path)).spec.routes).to.deep.equal([
+            { destinationCIDRBlock: "10.9.0.0/16", gatewayID: "igw-1" },
+            { destinationCIDRBlock: "0.0.0.0/0", natGatewayID: "nat-1" },
+        ]);
+        expect((await rewrite.create(inputs)).outs.outcome).to.equal("already");
+        // A reference changed since adopt-ack read it: not touched, and the message says to generate again.
+        await kube.client.jsonPatch(path, [
+            { op: "remove", path: "/spec/routes/1/natGatewayID" },
+            { op: "add", path: "/spec/routes/1/natGatewayRef", value: { from: { name: "other" } } },
+        ]);
+        const err = await rewrite.create(inputs).catch((e: Error) => e as any);
+        expect(String(err?.message)).to.contain(`RouteTable ${ns}/${name} /spec/routes/1/natGatewayRef is {"from":{"name":"other"}}`);
+        expect(String(err?.message)).to.contain("run ackless adopt-ack again");
+        expect((await kube.client.get(path)).spec.routes[1]).to.deep.equal({
+            destinationCIDRBlock: "0.0.0.0/0",
+            natGatewayRef: { from: { name: "other" } },
+        });
+        expect((await rewrite.create({ ...inputs, uid: "another-uid" })).outs.outcome).to.equal("gone");
     });
 
     describe("authentication and RBAC (exec plugin, token file, merged KUBECONFIG)", () => {
