@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { ACK_AWS_TYPES, ACK_TABLE, ackImports, ackKindEntry, AckCr, importSkipReason, placementOf } from "../../provider/handover/ack";
 import { importFile } from "../../provider/handover/imports";
+import { PULUMI_AWS } from "./pulumi-aws-facts";
 
 /** The kinds of the two controllers' config/crd/bases at v1.7.1 and v1.20.0 (checked with the fetch tool). */
 const CLOUDFRONT = [
@@ -77,6 +78,15 @@ describe("unit: the ACK import table (provider/handover/ack.ts)", () => {
             const [, mod, cls] = /^aws:[a-z0-9]+\/([a-zA-Z0-9]+):(\w+)$/.exec(token)!;
             expect(mod.toLowerCase(), token).to.equal(cls.toLowerCase());
             expect(t.source).to.contain("## Import");
+        }
+    });
+
+    it("every token is the type token of a class of @pulumi/aws whose docs tell how to import it (test/handover/pulumi-aws-facts.json)", () => {
+        const byToken = new Map(Object.values(PULUMI_AWS.modules).map((m) => [m.token, m]));
+        for (const token of Object.keys(ACK_AWS_TYPES)) {
+            expect(byToken.get(token), `${token} is not a type of @pulumi/aws ${PULUMI_AWS.version}`).to.not.equal(undefined);
+            expect(byToken.get(token)!.importDocumented, token).to.equal(true);
+            expect(byToken.get(token)!.notImportable ?? false, token).to.equal(false);
         }
     });
 

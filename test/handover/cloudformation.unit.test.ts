@@ -7,11 +7,9 @@
  * a reason, never a wrong id; docs/adopt-stack.md lists every entry as the
  * table has it.
  *
- * With ACKLESS_PULUMI_AWS_DIR set to an unpacked @pulumi/aws package
- * (`npm pack @pulumi/aws` outside the project, then `tar xzf`), each token is
- * also checked against its class file (`__pulumiType`) and each module has an
- * "## Import" section; without it that one test says so and is skipped
- * (@pulumi/aws is not a dependency of ackless).
+ * The tokens are checked against test/handover/pulumi-aws-facts.json: each module's type token and whether its docs
+ * say how to import it, read off the published @pulumi/aws package by scripts/pulumi-aws-facts.js (@pulumi/aws is
+ * not a dependency of ackless).
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -19,6 +17,7 @@ import * as path from "path";
 import { CFN_IMPORTS, cfnImport, CfnSource, resolveProperties } from "../../provider/handover/cloudformation";
 import { importFile } from "../../provider/handover/imports";
 import { KINDS } from "../../provider/kinds";
+import { PULUMI_AWS } from "./pulumi-aws-facts";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 
@@ -237,22 +236,17 @@ describe("handover: the CloudFormation import table", () => {
         }
     });
 
-    it("with ACKLESS_PULUMI_AWS_DIR (an unpacked @pulumi/aws): each token is its module's __pulumiType, and each module documents its import", function () {
-        const dir = process.env.ACKLESS_PULUMI_AWS_DIR;
-        if (!dir) {
-            // @pulumi/aws is not a dependency: this check runs where it has been unpacked (docs/adopt-stack.md says how).
-            this.skip();
+    it("each token is its module's type token in @pulumi/aws, whose docs tell how to import it (test/handover/pulumi-aws-facts.json)", () => {
+        for (const [type, e] of Object.entries(CFN_IMPORTS)) {
+            const m = PULUMI_AWS.modules[e.module];
+            expect(m, `${type}: ${e.module} is not a module of @pulumi/aws ${PULUMI_AWS.version}`).to.not.equal(undefined);
+            expect(m.token, type).to.equal(e.token);
+            expect(m.importDocumented, type).to.equal(true);
+            expect(m.notImportable ?? false, type).to.equal(false);
         }
-        const modules = new Map<string, string>();
-        for (const e of Object.values(CFN_IMPORTS)) {
-            modules.set(e.module, e.token);
-        }
-        modules.set("ec2/vpcIpv6CidrBlockAssociation", "aws:ec2/vpcIpv6CidrBlockAssociation:VpcIpv6CidrBlockAssociation");
-        for (const [module, token] of modules) {
-            const js = fs.readFileSync(path.join(dir!, `${module}.js`), "utf8");
-            expect(js, module).to.contain(`__pulumiType = '${token}'`);
-            expect(fs.readFileSync(path.join(dir!, `${module}.d.ts`), "utf8"), module).to.contain("## Import");
-        }
-        expect(fs.readFileSync(path.join(dir!, "ec2/vpnGatewayAttachment.d.ts"), "utf8")).to.contain("You cannot import this resource.");
+        expect(PULUMI_AWS.modules["ec2/vpcIpv6CidrBlockAssociation"].token).to.equal(
+            "aws:ec2/vpcIpv6CidrBlockAssociation:VpcIpv6CidrBlockAssociation",
+        );
+        expect(PULUMI_AWS.modules["ec2/vpnGatewayAttachment"].notImportable, "left out: @pulumi/aws cannot import it").to.equal(true);
     });
 });
