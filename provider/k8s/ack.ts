@@ -122,7 +122,7 @@ export function skipReason(kind: AckKind, cr: AckObject): string | undefined {
 
 /**
  * Spec features the ackless resource does not model. References (`subnetRef`,
- * `allocationRef`, `acmCertificateRef`) are not a reason: `ackless adopt-ack`
+ * `allocationRef`, `vpcRef`, `acmCertificateRef`) are not a reason: `ackless adopt-ack`
  * resolves them (provider/adopt-ack/references.ts).
  */
 function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
@@ -136,8 +136,8 @@ function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
         if (spec.secondaryPrivateIPAddressCount) {
             return `spec.secondaryPrivateIPAddressCount is set: ackless ec2.NatGateway does not manage secondary addresses yet`;
         }
-        if (spec.availabilityMode === "regional" || str(spec.vpcID) || spec.vpcRef) {
-            return `it is a regional NAT gateway (spec.availabilityMode / vpcID / vpcRef): ackless ec2.NatGateway manages zonal NAT gateways (one subnet) only`;
+        if (spec.availabilityMode === "regional") {
+            return !str(spec.vpcID) && !spec.vpcRef ? `it is a regional NAT gateway and spec.vpcID and spec.vpcRef are both empty` : undefined;
         }
         if (!str(spec.subnetID) && !spec.subnetRef) {
             return `spec.subnetID and spec.subnetRef are both empty`;
