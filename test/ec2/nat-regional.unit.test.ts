@@ -398,6 +398,29 @@ describe("ec2.NatGateway regional gateways (unit, mocked AWS)", function () {
             ]);
         });
 
+        it("refresh shows drift of a zone's Elastic IPs in the declared shape (zone by id stays by id), and the update puts them back", async () => {
+            const declared = [
+                { availabilityZoneId: "use1-az1", allocationIds: [A1, A2] },
+                { availabilityZone: "us-east-1b", allocationIds: [A3] },
+            ];
+            const inputs = await checked({ ...auto, tags: { Name: "nat" }, availabilityZoneAddresses: declared });
+            // A2 was disassociated outside Pulumi; an Elastic IP in us-east-1c was added.
+            const drifted = regional("available", { "us-east-1a": [A1], "us-east-1b": [A3], "us-east-1c": ["eipalloc-0000000000000000d"] });
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(drifted));
+            const r = await provider.read(ID, { ...inputs, state: "available" });
+            expect(r.props!.availabilityZoneAddresses).to.deep.equal([
+                { availabilityZoneId: "use1-az1", allocationIds: [A1] },
+                { availabilityZone: "us-east-1b", allocationIds: [A3] },
+                { availabilityZone: "us-east-1c", allocationIds: ["eipalloc-0000000000000000d"] },
+            ]);
+            expect(await provider.diff(ID, r.props!, inputs)).to.deep.include({ changes: true, replaces: [] });
+            expect(addressSteps(drifted, r.props!, inputs).map((s) => s.change.op)).to.deep.equal(["disassociate", "associate"]);
+            // As declared: no drift, no diff.
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(regional("available", { "us-east-1a": [A2, A1], "us-east-1b": [A3] })));
+            const clean = await provider.read(ID, { ...inputs, state: "available" });
+            expect((await provider.diff(ID, clean.props!, inputs)).changes).to.equal(false);
+        });
+
         it("update: a failed association in a zone surfaces its FailureMessage", async () => {
             const failed = regional("available", { "us-east-1a": [A1], "us-east-1b": [A3] });
             Object.assign(failed.NatGatewayAddresses![1], { Status: "failed", FailureMessage: `Elastic IP address ${A3} is already associated` });

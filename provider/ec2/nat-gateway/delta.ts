@@ -17,8 +17,8 @@ export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & 
     return compact({
         availabilityMode,
         subnetId: nat.SubnetId ?? base.subnetId,
-        // The input as given (zones named by name or id); what AWS holds, zone by zone, is in `addresses`.
-        availabilityZoneAddresses: base.availabilityZoneAddresses,
+        // What AWS holds in manual mode, in the declared shape (zones named as declared), so a refresh shows drift.
+        availabilityZoneAddresses: liveZones(nat, base.availabilityZoneAddresses),
         routeTableId: nat.RouteTableId,
         autoProvisionZones: nat.AutoProvisionZones,
         autoScalingIps: nat.AutoScalingIps,
@@ -62,6 +62,41 @@ export function outputsOf(nat: AwsNatGateway, base: Partial<NatGatewayOutputs & 
         clientToken: token ?? base.clientToken,
         region: base.region,
     });
+}
+
+/**
+ * A regional gateway's zone addresses as AWS holds them (every address not being disassociated), in the shape the
+ * program declared them: each declared zone (by name or id, as declared) with its live Elastic IPs, declared ones in
+ * their order first; a declared zone with none left is dropped; a live zone not declared is added by name. Anything
+ * else (automatic mode, nothing declared) is the declared value as is.
+ */
+export function liveZones(nat: AwsNatGateway, declared: ZoneAddressInput[] | undefined): ZoneAddressInput[] | undefined {
+    if (!Array.isArray(declared) || nat.AutoProvisionZones !== "disabled" || modeOf(nat) !== "regional") {
+        return declared;
+    }
+    const live = (nat.NatGatewayAddresses ?? []).filter((a) => a.AllocationId && a.Status !== "disassociating");
+    const used = new Set<string>();
+    const out: ZoneAddressInput[] = [];
+    for (const z of declared) {
+        const mine = live.filter((a) =>
+            z.availabilityZone ? a.AvailabilityZone === z.availabilityZone : a.AvailabilityZoneId === z.availabilityZoneId,
+        );
+        const ids = mine.map((a) => a.AllocationId!);
+        mine.forEach((a) => used.add(a.AllocationId!));
+        const ordered = [...(z.allocationIds ?? []).filter((x) => ids.includes(x)), ...ids.filter((x) => !(z.allocationIds ?? []).includes(x))];
+        if (ordered.length) {
+            out.push(compact({ availabilityZone: z.availabilityZone, availabilityZoneId: z.availabilityZoneId, allocationIds: ordered }));
+        }
+    }
+    const extra = new Map<string, string[]>();
+    for (const a of live.filter((x) => !used.has(x.AllocationId!))) {
+        const zone = a.AvailabilityZone ?? a.AvailabilityZoneId ?? "";
+        extra.set(zone, [...(extra.get(zone) ?? []), a.AllocationId!]);
+    }
+    for (const [zone, allocationIds] of extra) {
+        out.push({ availabilityZone: zone, allocationIds });
+    }
+    return out;
 }
 
 // ------------------------------------------------------------------- diff
