@@ -62,9 +62,10 @@ export interface NatGatewayArgs {
     /**
      * Take over an existing NAT gateway instead of creating one: `{ id: "nat-...", mode?: "adopt" | "adopt-or-create" }`.
      * With mode `adopt` (default) a missing gateway is an error at preview and nothing is created; with
-     * `adopt-or-create` a missing gateway is created from these inputs. Its subnet, allocation, connectivity type
-     * (and private IP, when declared) must equal the declared inputs (they cannot change in place); its user tags are
-     * reconciled to `tags`, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
+     * `adopt-or-create` a missing gateway is created from these inputs. Its mode, subnet (zonal) or VPC and
+     * automatic/manual mode (regional), allocation, connectivity type (and private IP, when declared) must equal the
+     * declared inputs (they cannot change in place); its declared secondary or zone addresses and its user tags are
+     * brought in place, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
      */
     adopt?: pulumi.Input<AdoptArgs>;
     /**
