@@ -47,6 +47,18 @@ class InvalidArgument(CloudFrontException):
         super().__init__("InvalidArgument", message)
 
 
+class TagsOnCreateRefused(CloudFrontException):
+    """409 for CreateFunction with Tags while the switch functionTagsOnCreate is off. The message is the one
+    quoted in cloudformation-coverage-roadmap #2508; the code AWS sent is not public, so a 409 code of
+    CloudFront's model is used (ResourceInUse), one ackless gives no meaning to."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ResourceInUse",
+            "Unable to create function with tags at this time. Please retry without tags, using a different function name, or try again later.",
+        )
+
+
 class FunctionSizeLimitExceeded(CloudFrontException):
     def __init__(self, size: int) -> None:
         super().__init__(
@@ -185,6 +197,8 @@ def create_function(self: CloudFrontResponse) -> ActionResult:
     code = _code(self._get_param("FunctionCode"))
     tags = self._get_param("Tags.Items", []) or []
     check_cloudfront_tag_keys(_keys_of(tags))
+    if tags and not state.config.get("functionTagsOnCreate", True):
+        raise TagsOnCreateRefused()
     backend = self.backend
     with state.lock:
         store = functions(backend)

@@ -16,8 +16,10 @@ Resource "*" only, turns any Condition on an identity policy into an explicit
 deny (it only knows trust-policy conditions), does not know that one API call
 can need several IAM actions (CreateDistributionWithTags: cloudfront:CreateDistribution
 and cloudfront:TagResource), and never sees the operations the emulator adds
-(CloudFront Functions). Here the check runs in the WSGI front (control.py),
-before any handler, so it covers every operation, moto's and ours, the same way.
+(CloudFront Functions, KeyValueStores and their data plane, whose actions are
+cloudfront-keyvaluestore:<operation> on the store's ARN). Here the check runs
+in the WSGI front (control.py), before any handler, so it covers every
+operation, moto's and ours, the same way.
 It reuses moto's IAM backend for users, keys and policies.
 
 What is evaluated, as AWS does for identity-based policies: explicit Deny wins,
@@ -273,6 +275,17 @@ def _cloudfront(req: Request) -> list[Check]:
         return [Check(act, arn, _tag_context(resource_tags=resource_tags))]
     if op.startswith("List"):
         return [Check(act, "*")]
+    if "KeyValueStore" in op:
+        # The IAM resource of a store is its ARN, by the store's id, though the control plane names it by Name.
+        name = _cf_path_id(req) if op != "CreateKeyValueStore" else "*"
+        arn = _kvs_arn(req, name)
+        if op == "CreateKeyValueStore":
+            tags = _xml_tags(req.xml())
+            checks = [Check(act, arn, _tag_context(tags) if tags else {})]
+            if tags:
+                checks.append(Check("cloudfront:TagResource", arn, _tag_context(tags)))
+            return checks
+        return [Check(act, arn, _tag_context(resource_tags=_cf_tags(req.account, arn)))]
     if "Distribution" in op:
         arn = _cf_arn(req, "distribution", _cf_path_id(req))
         return [Check(act, arn, _tag_context(resource_tags=_cf_tags(req.account, arn)))]
@@ -280,6 +293,30 @@ def _cloudfront(req: Request) -> list[Check]:
         arn = _cf_arn(req, "function", _cf_path_id(req))
         return [Check(act, arn, _tag_context(resource_tags=_cf_tags(req.account, arn)))]
     return [Check(act, "*")]
+
+
+def _kvs_arn(req: Request, name: str) -> str:
+    """The ARN of the store named `name` (key-value-store/<id>); key-value-store/* when there is none by that name."""
+    if name != "*":
+        from moto.cloudfront.models import cloudfront_backends
+
+        from .cloudfront_kvs import stores
+
+        try:
+            kvs = stores(cloudfront_backends[req.account]["aws"]).get(name)
+        except Exception:
+            kvs = None
+        if kvs is not None:
+            return str(kvs.arn)
+    return _cf_arn(req, "key-value-store", "*")
+
+
+def _kvs_data(req: Request, environ: Json) -> list[Check]:
+    """The data plane (cloudfront-keyvaluestore): one action per operation, on the KvsARN of the path."""
+    from .cloudfront_kvs_data import route
+
+    _, arn, _ = route(environ)
+    return [Check(f"cloudfront-keyvaluestore:{req.operation}", arn or "*")]
 
 
 def _ec2(req: Request) -> list[Check]:
@@ -334,7 +371,9 @@ def _cloudformation(req: Request) -> list[Check]:
     return [Check(act, _stack_arn(req, name))]
 
 
-def checks_for(req: Request) -> list[Check]:
+def checks_for(req: Request, environ: Json | None = None) -> list[Check]:
+    if req.service == "cloudfront-keyvaluestore":
+        return _kvs_data(req, environ or {"PATH_INFO": req.path, "REQUEST_METHOD": req.method})
     if req.service == "cloudfront":
         return _cloudfront(req)
     if req.service == "ec2":
@@ -503,7 +542,9 @@ def _denied(service: str, principal_arn: str, check: Check, explicit: bool) -> t
         # EC2: 403 UnauthorizedOperation; the encoded part is opaque (sts:DecodeAuthorizationMessage on AWS).
         encoded = uuid.uuid4().hex
         return service_error(service, 403, "UnauthorizedOperation", f"You are not authorized to perform this operation. {detail}. Encoded authorization failure message: {encoded}")
-    return service_error(service, 403, "AccessDenied", detail)
+    # The KeyValueStore data plane (rest-json) names it AccessDeniedException (its model's error shape).
+    code = "AccessDeniedException" if service == "cloudfront-keyvaluestore" else "AccessDenied"
+    return service_error(service, 403, code, detail)
 
 
 def _invalid_key(service: str) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -549,7 +590,7 @@ def authorize(environ: Json, service: str, operation: str, entry: Json) -> tuple
             query=parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True),
             body=_read_body(environ),
         )
-        checks = checks_for(req)
+        checks = checks_for(req, environ)
     entry["principal"] = user.name
     entry["iam"] = []
     for check in checks:

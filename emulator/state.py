@@ -24,6 +24,9 @@ CONFIG_DEFAULTS: dict[str, bool] = {
     "canonicalSetOrder": True,
     "natRequireInternetGateway": False,
     "iamEnforce": False,
+    # functionTagsOnCreate false: CreateFunction carrying Tags is refused with 409, as CloudFront did from
+    # late April 2026 (cloudformation-coverage-roadmap #2508); tags then go through TagResource.
+    "functionTagsOnCreate": True,
 }
 config: dict[str, float] = {
     **CONFIG_DEFAULTS,

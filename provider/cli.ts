@@ -18,6 +18,7 @@ const commands: Record<string, () => Command> = {
     drift: () => require("./ci/drift"),
     "adopt-stack": () => require("./adopt-stack/cli"),
     "adopt-ack": () => require("./adopt-ack/cli"),
+    "handover-status": () => require("./handover/status-stack"),
 };
 
 function usage(): string {

@@ -166,6 +166,16 @@ function linkFunctions(value: unknown, functionsByArn: Map<string, HandOver>): u
     return out;
 }
 
+/** Why the generated program's `publish` is what it is: what ACK did with the function's LIVE stage. */
+export function publishComment(autoPublish: boolean, liveETag: string | undefined): string {
+    if (autoPublish) {
+        return `ACK published it on every change (${ACK.autoPublish}: "true")`;
+    }
+    return liveETag
+        ? `ACK did not publish changes (no ${ACK.autoPublish}: "true"), but LIVE holds a published version (status.liveETag); true publishes on every change`
+        : `ACK never published it (no ${ACK.autoPublish}: "true", no status.liveETag); true publishes on every change`;
+}
+
 function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map<string, HandOver>): Record<string, unknown> {
     const cr = h.cr;
     const tags = ackTags(spec.tags, !!opts.dropAckTags);
@@ -182,12 +192,7 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
                 keyValueStoreAssociations: Array.isArray(kvs)
                     ? kvs.map((a: any) => a?.keyValueStoreARN ?? a?.keyValueStoreArn).filter((a: unknown) => typeof a === "string")
                     : undefined,
-                publish: new Code(
-                    String(publish),
-                    publish
-                        ? `ACK published it (${ACK.autoPublish}: "true")`
-                        : `ACK never published it (no ${ACK.autoPublish}: "true"); true publishes on every change`,
-                ),
+                publish: new Code(String(publish), publishComment(publish, str(cr.status?.liveETag))),
                 tags,
             };
         }

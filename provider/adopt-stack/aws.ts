@@ -26,3 +26,21 @@ export async function call<T>(action: string, what: string, fn: () => Promise<T>
         throw described;
     }
 }
+
+/** Runs a command's body with the AWS clients in `region` (they read AWS_REGION), then puts it back; an error is one line on stderr, exit 1. */
+export async function inRegion(command: string, region: string, body: () => Promise<number>): Promise<number> {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = region;
+    try {
+        return await body();
+    } catch (e) {
+        process.stderr.write(`ackless ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+    } finally {
+        if (saved === undefined) {
+            delete process.env.AWS_REGION;
+        } else {
+            process.env.AWS_REGION = saved;
+        }
+    }
+}

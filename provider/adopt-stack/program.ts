@@ -118,6 +118,11 @@ function resourceBlock(a: Adopted, variable: string, configRefs: ConfigRef[]): s
                 fields += field("publish", "false");
             }
             break;
+        case "AWS::CloudFront::KeyValueStore":
+            // No items: the program owns no keys, so adopting leaves every key of the store as it is.
+            cls = "cloudfront.KeyValueStore";
+            fields += field("comment", JSON.stringify(r.comment));
+            break;
     }
     if (r.systemTagKeys.length > 0) {
         comment += `\n// AWS's own tags (${r.systemTagKeys.join(", ")}) stay on it and are not declared here.`;

@@ -4,12 +4,13 @@
  */
 import {
     DescribeFunctionCommand,
+    DescribeKeyValueStoreCommand,
     DistributionConfig,
     GetDistributionConfigCommand,
     GetFunctionCommand,
     ListTagsForResourceCommand,
 } from "@aws-sdk/client-cloudfront";
-import { DescribeNatGatewaysCommand } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand } from "@aws-sdk/client-ec2";
 import { cloudfront, ec2 } from "../common/clients";
 import { AcklessError, isAwsError } from "../common/errors";
 import { fromKeyValueList, Tags, userTags } from "../common/tags";
@@ -62,7 +63,16 @@ export interface FunctionRead {
     systemTagKeys: string[];
 }
 
-export type Read = NatGatewayRead | DistributionRead | FunctionRead;
+export interface KeyValueStoreRead {
+    kind: "AWS::CloudFront::KeyValueStore";
+    /** The store's name (its adoption id). */
+    id: string;
+    comment: string;
+    tags: Tags;
+    systemTagKeys: string[];
+}
+
+export type Read = NatGatewayRead | DistributionRead | FunctionRead | KeyValueStoreRead;
 
 /** Why a resource of a managed kind cannot be taken over (gone, failed...). */
 export class CannotAdopt extends Error {}
@@ -213,4 +223,33 @@ export async function readFunction(physicalId: string): Promise<FunctionRead> {
         tags: userTags(all),
         systemTagKeys: systemKeys(all),
     };
+}
+
+/** A key value store by its CloudFormation physical id (its name: Ref of AWS::CloudFront::KeyValueStore). */
+export async function readKeyValueStore(name: string): Promise<KeyValueStoreRead> {
+    let out;
+    try {
+        out = await call("cloudfront:DescribeKeyValueStore", `reading key value store ${name}`, () =>
+            cloudfront().send(new DescribeKeyValueStoreCommand({ Name: name })),
+        );
+    } catch (e) {
+        if (isAwsError((e as AcklessError).cause ?? e, "EntityNotFound")) {
+            throw new CannotAdopt(`key value store ${name} does not exist any more`);
+        }
+        throw e;
+    }
+    const store = out.KeyValueStore;
+    if (store?.Status === "PROVISIONING_FAILED") {
+        throw new CannotAdopt(`key value store ${name} is PROVISIONING_FAILED; recreate it rather than adopting it`);
+    }
+    const all = store?.ARN ? await cloudfrontTags(store.ARN, `key value store ${name}`) : {};
+    return { kind: "AWS::CloudFront::KeyValueStore", id: name, comment: store?.Comment ?? "", tags: userTags(all), systemTagKeys: systemKeys(all) };
+}
+
+/** Public IP -> allocation id, for the Elastic IPs given (EC2 DescribeAddresses); an address not found is absent. */
+export async function allocationIds(publicIps: string[]): Promise<Map<string, string>> {
+    const out = await call("ec2:DescribeAddresses", `reading Elastic IPs ${publicIps.join(", ")}`, () =>
+        ec2().send(new DescribeAddressesCommand({ Filters: [{ Name: "public-ip", Values: publicIps }] })),
+    );
+    return new Map((out?.Addresses ?? []).filter((a) => a.PublicIp && a.AllocationId).map((a) => [a.PublicIp!, a.AllocationId!]));
 }

@@ -96,6 +96,14 @@ export async function stackResources(name: string): Promise<StackResourceSummary
     return all;
 }
 
+/** The stack's processed template (what macros expand to), as text; "" when there is none. */
+export async function stackTemplate(name: string): Promise<string> {
+    const out = await call("cloudformation:GetTemplate", `reading the template of stack "${name}"`, () =>
+        cloudformation().send(new GetTemplateCommand({ StackName: name, TemplateStage: "Processed" })),
+    );
+    return out?.TemplateBody ?? "";
+}
+
 /** The account id, from the stack's ARN (arn:aws:cloudformation:REGION:ACCOUNT:stack/...). */
 export function accountOf(stack: Stack): string | undefined {
     return stack.StackId?.split(":")[4] || undefined;

@@ -12,7 +12,7 @@ import { CollectionRef, CustomResourceRef, KubeError } from "../../provider/k8s/
 import { ackKind, AckObject } from "../../provider/k8s/ack";
 import { parseOptions, run } from "../../provider/adopt-ack/cli";
 import { Code, literal } from "../../provider/adopt-ack/literal";
-import { names, plan } from "../../provider/adopt-ack/plan";
+import { names, plan, publishComment } from "../../provider/adopt-ack/plan";
 import { programFiles } from "../../provider/adopt-ack/program";
 import { connect, readCluster } from "../../provider/adopt-ack/read";
 import { objectKey, referencesOf, resolve, Seen } from "../../provider/adopt-ack/references";
@@ -224,7 +224,7 @@ describe("adopt-ack: the generated program", () => {
                 'const rewriteRetain = new k8s.RetainPolicy("retain/Function/web/rewrite", { ...cluster, ...rewriteCr });',
                 'const rewrite = new cloudfront.Function(\n    "rewrite",\n    {\n        adopt: { id: "rewrite" },\n        name: "rewrite",',
                 "        code: `function handler(event) {\n    return event.request;\n}\n`,",
-                '        publish: true, // ACK published it (cloudfront.services.k8s.aws/auto-publish: "true")',
+                '        publish: true, // ACK published it on every change (cloudfront.services.k8s.aws/auto-publish: "true")',
                 "    { dependsOn: [rewriteRetain], retainOnDelete: true },",
                 '    { ...cluster, ...rewriteCr, finalizer: "finalizers.cloudfront.services.k8s.aws/Function", controllerGraceSeconds },\n    { dependsOn: [rewrite] },',
                 'import { cloudfront } from "ackless";\nimport * as k8s from "ackless/k8s";',
@@ -476,6 +476,15 @@ describe("adopt-ack: the generated program", () => {
         for (const [value, want] of table) {
             expect(literal(value)).to.equal(want);
         }
+    });
+});
+
+describe("adopt-ack: what the generated program says of a function's publishing", () => {
+    it("says ACK published it only with the auto-publish annotation, and never says 'never published' of a CR whose status has a liveETag", () => {
+        expect(publishComment(true, "ETAG1")).to.contain("ACK published it on every change");
+        const once = publishComment(false, "ETAG1");
+        expect(once).to.contain("LIVE holds a published version (status.liveETag)").and.not.contain("never published");
+        expect(publishComment(false, undefined)).to.contain("ACK never published it");
     });
 });
 

@@ -25,17 +25,19 @@ import {
 import {
     CloudFrontClient,
     DescribeFunctionCommand,
+    DescribeKeyValueStoreCommand,
     GetDistributionConfigCommand,
     GetFunctionCommand,
     ListTagsForResourceCommand,
 } from "@aws-sdk/client-cloudfront";
-import { DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import * as ts from "typescript";
 import * as vm from "vm";
 import { run } from "../../provider/adopt-stack/cli";
-import { NOT_MANAGED, planHandOver } from "../../provider/adopt-stack/handover";
+import { planHandOver, summaryText } from "../../provider/adopt-stack/handover";
+import { unmapped } from "../../provider/handover/cloudformation";
 import { variableNames } from "../../provider/adopt-stack/program";
 import { retireStack, settledStack } from "../../provider/adopt-stack/stack";
 import { retainEverything } from "../../provider/adopt-stack/template";
@@ -552,7 +554,7 @@ describe("adopt-stack (unit)", () => {
             expect(plan.adopted.map((a) => a.logicalId)).to.deep.equal(["Site", "Function"]);
             expect(plan.leftOut.map((l) => [l.logicalId, l.reason])).to.deep.equal([
                 ["Nat", "NAT gateway nat-gone does not exist any more"],
-                ["Bucket", NOT_MANAGED],
+                ["Bucket", unmapped("AWS::S3::Bucket")],
             ]);
             const { declared, exportsObj } = runProgram(plan.files["index.ts"]);
             const [dist, fn] = declared;
@@ -582,6 +584,86 @@ describe("adopt-stack (unit)", () => {
             expect(JSON.parse(plan.files["package.json"]).devDependencies).to.have.property("typescript");
             // Only what the program uses is imported: no NAT gateway and no config here.
             expect(plan.files["index.ts"]).to.contain('import { cloudfront } from "ackless";').and.not.contain("@pulumi/pulumi");
+        });
+
+        it("import.json: every other resource by the id @pulumi/aws expects (EIP by allocation id, route, association); a key value store adopted; the plan counts every resource", async () => {
+            cfn.on(ListStackResourcesCommand).resolves({
+                StackResourceSummaries: [
+                    resource("Vpc", "AWS::EC2::VPC", "vpc-1"),
+                    resource("Eip", "AWS::EC2::EIP", "203.0.113.7"),
+                    resource("Table", "AWS::EC2::RouteTable", "rtb-1"),
+                    resource("Default", "AWS::EC2::Route", "rtb-1|0.0.0.0/0"),
+                    resource("Assoc", "AWS::EC2::SubnetRouteTableAssociation", "rtbassoc-1"),
+                    resource("Store", "AWS::CloudFront::KeyValueStore", "settings"),
+                    resource("Bucket", "AWS::S3::Bucket", "my-bucket"),
+                ],
+            });
+            cfn.on(GetTemplateCommand, { TemplateStage: "Processed" }).resolves({
+                TemplateBody: JSON.stringify({
+                    Parameters: { SubnetParam: { Type: "String" } },
+                    Resources: {
+                        Default: {
+                            Type: "AWS::EC2::Route",
+                            Properties: { RouteTableId: { Ref: "Table" }, DestinationCidrBlock: "0.0.0.0/0", GatewayId: { Ref: "Gw" } },
+                        },
+                        Assoc: {
+                            Type: "AWS::EC2::SubnetRouteTableAssociation",
+                            Properties: { SubnetId: { Ref: "SubnetParam" }, RouteTableId: { Ref: "Table" } },
+                        },
+                    },
+                }),
+            });
+            ec2.on(DescribeAddressesCommand).resolves({ Addresses: [{ PublicIp: "203.0.113.7", AllocationId: "eipalloc-7" }] });
+            cf.on(DescribeKeyValueStoreCommand, { Name: "settings" }).resolves({
+                KeyValueStore: {
+                    Name: "settings",
+                    Id: "kvs-id",
+                    ARN: "arn:aws:cloudfront::111122223333:key-value-store/kvs-id",
+                    Comment: "flags",
+                    LastModifiedTime: new Date(),
+                },
+                ETag: "E1",
+            });
+            cf.on(ListTagsForResourceCommand, { Resource: "arn:aws:cloudfront::111122223333:key-value-store/kvs-id" }).resolves({
+                Tags: { Items: [{ Key: "team", Value: "web" }] },
+            });
+            const plan = await planHandOver(
+                stack("CREATE_COMPLETE", { Parameters: [{ ParameterKey: "SubnetParam", ParameterValue: "subnet-9" }] }),
+                "us-east-1",
+            );
+            expect(plan.imported.map((i) => [i.name, i.type, i.id])).to.deep.equal([
+                ["Vpc", "aws:ec2/vpc:Vpc", "vpc-1"],
+                ["Eip", "aws:ec2/eip:Eip", "eipalloc-7"],
+                ["Table", "aws:ec2/routeTable:RouteTable", "rtb-1"],
+                ["Default", "aws:ec2/route:Route", "rtb-1_0.0.0.0/0"],
+                ["Assoc", "aws:ec2/routeTableAssociation:RouteTableAssociation", "subnet-9/rtb-1"],
+            ]);
+            expect(plan.adopted.map((a) => [a.logicalId, a.read.kind, a.read.id])).to.deep.equal([
+                ["Store", "AWS::CloudFront::KeyValueStore", "settings"],
+            ]);
+            expect(plan.leftOut.map((l) => l.logicalId)).to.deep.equal(["Bucket"]);
+            expect(JSON.parse(plan.files["import.json"]!).resources.map((r: any) => r.name)).to.have.members([
+                "Vpc",
+                "Eip",
+                "Table",
+                "Default",
+                "Assoc",
+            ]);
+            expect(plan.files["index.ts"])
+                .to.contain('new cloudfront.KeyValueStore("Store"')
+                .and.contain('adopt: { id: "settings" }')
+                .and.contain('comment: "flags"');
+            expect(plan.files["index.ts"]).to.match(/tags: \{\s*"team": "web"\s*\}/);
+            const summary = summaryText(plan, "/out");
+            expect(summary).to.contain("7 resource(s): 1 to take over in the program, 5 to import.json, 1 left out");
+            expect(summary).to.contain("> import  Eip (AWS::EC2::EIP) 203.0.113.7: aws:ec2/eip:Eip eipalloc-7");
+            expect(summary).to.contain("pulumi import --file import.json");
+        });
+
+        it("no import.json when nothing is imported", async () => {
+            const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
+            expect(plan.imported).to.deep.equal([]);
+            expect(plan.files).not.to.have.property("import.json");
         });
 
         it("the generated program (a distribution and a function) type-checks under its own strict tsconfig against ackless's types", async () => {

@@ -5,10 +5,15 @@
  * parameter changed since its last update is refused, listing the change,
  * and left exactly as it was (no change set left behind).
  *
+ * The plan of a stack with an EIP, a route, a key value store and a
+ * distribution: the EIP by its allocation id (DescribeAddresses), the route
+ * from the processed template's properties, the store and the distribution
+ * read for the program.
+ *
  * IAM enforced: the command runs as a user bound only to
  * docs/iam/read-only.json and handover-cloudformation.json; between them the
- * two tests need every action of handover-cloudformation.json (the refused
- * one needs DeleteChangeSet).
+ * tests need every action of handover-cloudformation.json (the refused
+ * one needs DeleteChangeSet, the plan the reads of ReadForHandOver).
  */
 import {
     CloudFormationClient,
@@ -17,8 +22,9 @@ import {
     GetTemplateCommand,
     ListChangeSetsCommand,
 } from "@aws-sdk/client-cloudformation";
-import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
+import { planHandOver } from "../../provider/adopt-stack/handover";
 import { findStack, retireStack } from "../../provider/adopt-stack/stack";
 import { useEmulator } from "../helpers/emulator";
 import { setProviderEnv } from "../helpers/env";
@@ -86,6 +92,59 @@ describe("adopt-stack --retire-stack against the emulator", function () {
         expect(calls).not.to.include("UpdateStack");
         const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!;
         expect(subnets.some((s) => s.CidrBlock === "10.0.0.0/24")).to.equal(true);
+    });
+
+    it("the plan, as that user: EIP by allocation id, route by <table>_<destination>, key value store and distribution read for the program", async () => {
+        const template = {
+            Resources: {
+                Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.5.0.0/16" } },
+                Table: { Type: "AWS::EC2::RouteTable", Properties: { VpcId: { Ref: "Vpc" } } },
+                Gw: { Type: "AWS::EC2::InternetGateway" },
+                Attach: { Type: "AWS::EC2::VPCGatewayAttachment", Properties: { VpcId: { Ref: "Vpc" }, InternetGatewayId: { Ref: "Gw" } } },
+                Default: {
+                    Type: "AWS::EC2::Route",
+                    DependsOn: "Attach",
+                    Properties: { RouteTableId: { Ref: "Table" }, DestinationCidrBlock: "0.0.0.0/0", GatewayId: { Ref: "Gw" } },
+                },
+                Eip: { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } },
+                Store: { Type: "AWS::CloudFront::KeyValueStore", Properties: { Name: "plan-store", Comment: "c" } },
+                Site: {
+                    Type: "AWS::CloudFront::Distribution",
+                    Properties: {
+                        DistributionConfig: {
+                            Enabled: true,
+                            Origins: [{ Id: "o", DomainName: "example.com", CustomOriginConfig: { OriginProtocolPolicy: "https-only" } }],
+                            DefaultCacheBehavior: {
+                                TargetOriginId: "o",
+                                ViewerProtocolPolicy: "allow-all",
+                                CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                            },
+                        },
+                    },
+                },
+            },
+        };
+        await cfn.send(new CreateStackCommand({ StackName: "plan-net", TemplateBody: JSON.stringify(template) }));
+        const plan = await planHandOver((await findStack("plan-net"))!, "us-east-1");
+        const address = (await ec2.send(new DescribeAddressesCommand({}))).Addresses!.find((a) =>
+            plan.resources.some((r) => r.PhysicalResourceId === a.PublicIp),
+        )!;
+        const table = plan.resources.find((r) => r.LogicalResourceId === "Table")!.PhysicalResourceId!;
+        const gw = plan.resources.find((r) => r.LogicalResourceId === "Gw")!.PhysicalResourceId!;
+        const vpc = plan.resources.find((r) => r.LogicalResourceId === "Vpc")!.PhysicalResourceId!;
+        expect(Object.fromEntries(plan.imported.map((i) => [i.name, `${i.type} ${i.id}`]))).to.deep.equal({
+            Vpc: `aws:ec2/vpc:Vpc ${vpc}`,
+            Table: `aws:ec2/routeTable:RouteTable ${table}`,
+            Gw: `aws:ec2/internetGateway:InternetGateway ${gw}`,
+            Attach: `aws:ec2/internetGatewayAttachment:InternetGatewayAttachment ${gw}:${vpc}`,
+            Default: `aws:ec2/route:Route ${table}_0.0.0.0/0`,
+            Eip: `aws:ec2/eip:Eip ${address.AllocationId}`,
+        });
+        expect(plan.adopted.map((a) => `${a.logicalId} ${a.read.kind}`).sort()).to.deep.equal([
+            "Site AWS::CloudFront::Distribution",
+            "Store AWS::CloudFront::KeyValueStore",
+        ]);
+        expect(plan.leftOut).to.deep.equal([]);
     });
 
     it("an SSM parameter changed since the last update: refused with the change listed, the stack and its template untouched, no change set left", async () => {

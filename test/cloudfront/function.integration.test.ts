@@ -134,6 +134,17 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect(await stage(inputs.name, "DEVELOPMENT")).to.deep.equal(before);
     });
 
+    it("creates a tagged function while CloudFront refuses CreateFunction with tags (409): the tags go through TagResource", async () => {
+        await emu().setConfig({ functionTagsOnCreate: false });
+        const { outs } = await createFn({ tags: { team: "edge" } });
+        const calls = await emu().calls();
+        const create = calls.find((c) => c.operation === "CreateFunction");
+        expect(create?.status ?? 200, "CreateFunction is never refused: it carries no tags").to.be.below(400);
+        const tags = await cf().send(new ListTagsForResourceCommand({ Resource: outs.arn }));
+        expect(tags.Tags!.Items!).to.deep.include({ Key: "team", Value: "edge" });
+        expect(outs.published).to.equal(true);
+    });
+
     it("a tags-only update calls neither UpdateFunction nor PublishFunction", async () => {
         const { id, inputs, outs } = await createFn({ tags: { a: "1", b: "2" } });
         const news = await checked({ ...inputs, tags: { a: "1", c: "3" } }, inputs);

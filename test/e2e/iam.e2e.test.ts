@@ -3,7 +3,8 @@
  * the emulator with IAM enforced, as IAM users bound only to the documented
  * policies (docs/iam/*.json).
  *
- * - apply.json: up (all three kinds), an update of every field kind and tag,
+ * - apply.json: up (all four kinds: a KeyValueStore with items, a function
+ *   associating it and tested before every publish), an update of every field kind, item and tag,
  *   destroy; read-only.json: preview and refresh of that stack;
  *   apply.json + adopt.json: adoption of resources made outside Pulumi.
  *   Each run is denied nothing, and every action of each statement was needed
@@ -21,6 +22,7 @@ import {
     DescribeFunctionCommand,
     ListDistributionsCommand,
     ListFunctionsCommand,
+    ListKeyValueStoresCommand,
     ListTagsForResourceCommand,
 } from "@aws-sdk/client-cloudfront";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -40,8 +42,20 @@ const out = {};
 if (c.get("nat") !== "off") {
     out.nat = new ec2.NatGateway("nat", { subnetId: c.require("subnetId"), allocationId: c.require("allocationId"), tags }).id;
 }
+const fnArgs = {
+    code: "function handler(event) { return event.request; } // " + v,
+    runtime: "cloudfront-js-2.0",
+    // Run with TestFunction before every publish (and at preview when the code is unchanged).
+    tests: [{ name: "passes the request on", event: { version: "1.0", context: { eventType: "viewer-request" }, viewer: { ip: "198.51.100.7" }, request: { method: "GET", uri: "/a", querystring: {}, headers: {}, cookies: {} } }, expect: { request: { uri: "/a" } } }],
+    tags,
+};
+if (c.get("kvs") !== "off") {
+    const store = new cloudfront.KeyValueStore("kvs", { comment: "iam " + v, items: v === "1" ? { a: "1", gone: "x" } : { a: "2", b: "new" }, tags });
+    out.kvs = store.id;
+    fnArgs.keyValueStoreAssociations = [store.arn];
+}
 if (c.get("fn") !== "off") {
-    out.fn = new cloudfront.Function("fn", { code: "function handler(event) { return event.request; } // " + v, tags }).id;
+    out.fn = new cloudfront.Function("fn", fnArgs).id;
 }
 // Two distributions: while several wait, ackless polls them with one ListDistributions.
 for (const name of c.get("dist") === "off" ? [] : c.get("dist") === "one" ? ["dist"] : ["dist", "dist2"]) {
@@ -111,6 +125,7 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
     const liveNats = async () => ((await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? []).filter((n) => n.State !== "deleted");
     const distributions = async () => (await cf.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [];
     const functions = async () => (await cf.send(new ListFunctionsCommand({ Stage: "DEVELOPMENT" }))).FunctionList?.Items ?? [];
+    const stores = async () => (await cf.send(new ListKeyValueStoresCommand({}))).KeyValueStoreList?.Items ?? [];
 
     before(async () => {
         emu = await startEmulator({ iam: true });
@@ -136,18 +151,19 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
             await project?.cleanup();
         });
 
-        it("up as a user bound only to apply.json creates all three kinds", async () => {
+        it("up as a user bound only to apply.json creates all four kinds", async () => {
             const up = record(await project.stack.up());
-            expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 5 });
+            expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 6 });
             expect((await liveNats()).length).to.equal(1);
             expect((await distributions()).length).to.equal(2);
             expect((await functions()).length).to.equal(1);
+            expect((await stores()).length).to.equal(1);
         });
 
         it("up --refresh with a change of configuration, code and tags (added, changed, removed)", async () => {
             await project.stack.setConfig("variant", { value: "2" });
             const up = record(await project.stack.up({ refresh: true }));
-            expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 4 });
+            expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ update: 5 });
             outputs.push(JSON.stringify(await project.stack.exportStack()));
         });
 
@@ -177,6 +193,7 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
             expect(await liveNats()).to.deep.equal([]);
             expect(await distributions()).to.deep.equal([]);
             expect(await functions()).to.deep.equal([]);
+            expect(await stores()).to.deep.equal([]);
         });
 
         it("the apply.json user was denied nothing, and every action of every statement was needed", async () => {
@@ -237,7 +254,7 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
     describe("one action missing", () => {
         it("cloudfront:TagResource: the create is refused whole, the error names the action, the resource and docs/iam.md", async () => {
             const u = await user([{ name: "apply-no-tag", document: withoutAction(readPolicy("apply"), "cloudfront:TagResource") }]);
-            const project = await newProject("iam-missing-tag", program, u.env(), { nat: "off", fn: "off", dist: "one" });
+            const project = await newProject("iam-missing-tag", program, u.env(), { nat: "off", fn: "off", kvs: "off", dist: "one" });
             try {
                 const message = await failing(project.stack.up());
                 expect(message).to.contain("AWS AccessDenied (HTTP 403)");
@@ -252,7 +269,7 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
 
         it("ec2:CreateTags: the NAT gateway create is refused whole (tag on create), nothing is made", async () => {
             const u = await user([{ name: "apply-no-ec2-tags", document: withoutAction(readPolicy("apply"), "ec2:CreateTags") }]);
-            const project = await newProject("iam-missing-ec2-tags", program, u.env(), { ...(await network()), fn: "off", dist: "off" });
+            const project = await newProject("iam-missing-ec2-tags", program, u.env(), { ...(await network()), fn: "off", kvs: "off", dist: "off" });
             try {
                 const message = await failing(project.stack.up());
                 expect(message).to.contain("AWS UnauthorizedOperation (HTTP 403)");
@@ -267,7 +284,7 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
         it("cloudfront:PublishFunction: fails at the call, naming the function; the half-made function stays marked, and the next up takes it over", async () => {
             const u = await user([{ name: "apply-no-publish", document: withoutAction(readPolicy("apply"), "cloudfront:PublishFunction") }]);
             const full = await user(["apply"]);
-            const project = await newProject("iam-missing-publish", program, u.env(), { nat: "off", dist: "off" });
+            const project = await newProject("iam-missing-publish", program, u.env(), { nat: "off", kvs: "off", dist: "off" });
             try {
                 const message = await failing(project.stack.up());
                 expect(message).to.match(/missing IAM permission cloudfront:PublishFunction on arn:aws:cloudfront::123456789012:function\/fn-\S+/);

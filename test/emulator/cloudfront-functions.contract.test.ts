@@ -130,6 +130,24 @@ describe("emulator contract: CloudFront Functions", function () {
     expect(liveGet.ETag).to.equal(live.ETag);
   });
 
+  it("with functionTagsOnCreate off, CreateFunction carrying Tags is 409 and makes nothing; without Tags it succeeds (#2508)", async () => {
+    await emu().setConfig({ functionTagsOnCreate: false });
+    const name = unique("fn");
+    const send = (tags: boolean) =>
+      cf().send(
+        new CreateFunctionCommand({
+          Name: name,
+          FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" },
+          FunctionCode: code("function handler(e) { return e.request; }"),
+          ...(tags ? { Tags: { Items: [{ Key: "team", Value: "edge" }] } } : {}),
+        }),
+      );
+    const err = await expectAwsError(send(true), "ResourceInUse", 409);
+    expect(err.message).to.contain("Unable to create function with tags at this time");
+    await expectAwsError(cf().send(new DescribeFunctionCommand({ Name: name, Stage: "DEVELOPMENT" })), "NoSuchFunctionExists", 404);
+    await send(false);
+  });
+
   it("CreateFunction with a taken name: 409 FunctionAlreadyExists", async () => {
     const { name } = await create();
     await expectAwsError(create(name), "FunctionAlreadyExists", 409);

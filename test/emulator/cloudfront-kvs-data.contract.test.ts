@@ -16,19 +16,10 @@ import {
   UpdateKeysCommand,
 } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { expect } from "chai";
-import * as dns from "dns";
-import * as http from "http";
 import { useEmulator } from "../helpers/emulator";
-import { clients, code, expectAwsError, unique, viewerRequest } from "./fixtures";
+import { clients, code, expectAwsError, localhostAgent, unique, viewerRequest } from "./fixtures";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-
-/** An agent that resolves every name under localhost to 127.0.0.1 (RFC 6761 section 6.3). */
-function localhostAgent(): http.Agent {
-  const lookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) =>
-    dns.lookup(hostname === "localhost" || hostname.endsWith(".localhost") ? "127.0.0.1" : hostname, options, callback as never)) as never;
-  return new http.Agent({ lookup });
-}
 
 interface Sent {
   hostname: string;

@@ -10,6 +10,8 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
+import * as dns from "dns";
+import * as http from "http";
 import { Emulator } from "../helpers/emulator";
 
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
@@ -140,3 +142,11 @@ export function viewerRequest(uri = "/index.html") {
     request: { method: "GET", uri, querystring: {}, headers: { host: { value: "www.example.com" } }, cookies: {} },
   };
 }
+
+/** An agent that resolves every name under localhost to 127.0.0.1 (RFC 6761 section 6.3). */
+export function localhostAgent(): http.Agent {
+  const lookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) =>
+    dns.lookup(hostname === "localhost" || hostname.endsWith(".localhost") ? "127.0.0.1" : hostname, options, callback as never)) as never;
+  return new http.Agent({ lookup });
+}
+

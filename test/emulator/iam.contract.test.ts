@@ -1,9 +1,12 @@
 // Contract: IAM enforcement (emulator/iam.py) as in aws-contract.md, "IAM".
+import "@aws-sdk/signature-v4a"; // the KeyValueStore data plane is signed with SigV4A
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import {
   CloudFrontClient,
   CreateDistributionWithTagsCommand,
   CreateFunctionCommand,
+  CreateKeyValueStoreCommand,
+  DescribeKeyValueStoreCommand,
   GetDistributionCommand,
   ListDistributionsCommand,
   ListFunctionsCommand,
@@ -11,10 +14,16 @@ import {
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { CreateNatGatewayCommand, CreateTagsCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CloudFrontKeyValueStoreClient,
+  DescribeKeyValueStoreCommand as DescribeDataCommand,
+  ListKeysCommand,
+  PutKeyCommand,
+} from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { expect } from "chai";
 import { Emulator, startEmulator, useEmulator } from "../helpers/emulator";
 import { callsOf, createIamUser, enforceIam, IamCall, IamUser, PolicyDocument } from "../helpers/iam";
-import { clients, code, createDistribution, createSubnet, distributionConfig, expectAwsError, unique } from "./fixtures";
+import { clients, code, createDistribution, createSubnet, distributionConfig, expectAwsError, localhostAgent, pollUntil, unique } from "./fixtures";
 
 const userClients = (emu: Emulator, user: IamUser) => {
   const common = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }, maxAttempts: 1 };
@@ -190,6 +199,38 @@ describe("emulator contract: IAM enforcement", function () {
     await expectAwsError(update(), "AccessDenied", 403);
     await emu().seedTags({ arn: d.arn }, { "ackless:incarnation": "x" });
     await update();
+  });
+
+  it("KeyValueStores: the control plane's resource is the store's ARN (by id, though calls name the store); the data plane needs cloudfront-keyvaluestore:<operation> on the KvsARN", async () => {
+    const { cf: root } = clients(emu());
+    const [name, otherName] = [unique("kvs"), unique("kvs")];
+    const arn = (await root.send(new CreateKeyValueStoreCommand({ Name: name }))).KeyValueStore!.ARN!;
+    const otherArn = (await root.send(new CreateKeyValueStoreCommand({ Name: otherName }))).KeyValueStore!.ARN!;
+    expect(arn).to.match(/^arn:aws:cloudfront::\d{12}:key-value-store\/[0-9a-f-]{36}$/);
+    await pollUntil(() => root.send(new DescribeKeyValueStoreCommand({ Name: name })), (o) => o.KeyValueStore?.Status === "READY");
+    const user = await createIamUser(emu(), [
+      policy(
+        { Effect: "Allow", Action: "cloudfront:DescribeKeyValueStore", Resource: arn },
+        { Effect: "Allow", Action: ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:ListKeys"], Resource: arn },
+      ),
+    ]);
+    await enforceIam(emu());
+    const { cf } = userClients(emu(), user);
+    await cf.send(new DescribeKeyValueStoreCommand({ Name: name }));
+    const err = await expectAwsError(cf.send(new DescribeKeyValueStoreCommand({ Name: otherName })), "AccessDenied", 403);
+    expect(err.message).to.equal(DENIED_MESSAGE(user, "cloudfront:DescribeKeyValueStore", otherArn));
+    const kvs = new CloudFrontKeyValueStoreClient({
+      endpoint: emu().env().AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE,
+      region: "us-east-1",
+      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+      maxAttempts: 1,
+      requestHandler: { httpAgent: localhostAgent() },
+    });
+    const etag = (await kvs.send(new DescribeDataCommand({ KvsARN: arn }))).ETag!;
+    expect((await kvs.send(new ListKeysCommand({ KvsARN: arn }))).Items ?? []).to.deep.equal([]);
+    const put = await expectAwsError(kvs.send(new PutKeyCommand({ KvsARN: arn, Key: "k", Value: "v", IfMatch: etag })), "AccessDeniedException", 403);
+    expect(put.message).to.equal(DENIED_MESSAGE(user, "cloudfront-keyvaluestore:PutKey", arn));
+    await expectAwsError(kvs.send(new ListKeysCommand({ KvsARN: otherArn })), "AccessDeniedException", 403);
   });
 
   it("a full reset turns enforcement back off, a plain reset keeps it (it is a setting); --iam starts with it on, and a full reset keeps it on", async () => {

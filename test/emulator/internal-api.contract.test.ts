@@ -69,7 +69,7 @@ describe("emulator internal API", function () {
     await createSubnet(ec2);
     await emu().reset();
     expect(await emu().calls()).to.deep.equal([]);
-    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, natEipQuota: 2, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 0, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
+    expect(await emu().getConfig()).to.deep.equal({ deploySeconds: 7, natSeconds: 3, natEipQuota: 2, notDisabledSeconds: 2, notFoundAfterCreateSeconds: 5, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 0, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false, functionTagsOnCreate: true });
     const fns = await cf.send(new ListFunctionsCommand({}));
     expect(fns.FunctionList!.Quantity).to.equal(0);
     let err: any;
@@ -99,7 +99,7 @@ describe("emulator internal API", function () {
   it("transition times can be set at start (flags) and read back; env() points SDKs at the emulator", async () => {
     const other = await startEmulator({ deploySeconds: 12, natSeconds: 4, notFoundAfterCreateSeconds: 30, kvsSeconds: 2 });
     try {
-      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, natEipQuota: 2, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 2, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false });
+      expect(await other.getConfig()).to.deep.equal({ deploySeconds: 12, natSeconds: 4, natEipQuota: 2, notDisabledSeconds: 0, notFoundAfterCreateSeconds: 30, canonicalSetOrder: CANONICAL_SET_ORDER_DEFAULT, natRequireInternetGateway: false, kvsSeconds: 2, functionTimeLimitMs: FUNCTION_TIME_LIMIT_MS_DEFAULT, iamEnforce: false, functionTagsOnCreate: true });
       expect(other.env()).to.deep.equal({
         AWS_ENDPOINT_URL: other.endpoint,
         AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: `http://localhost:${other.port}`,

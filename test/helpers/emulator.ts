@@ -33,6 +33,11 @@ export interface EmulatorConfig {
      * iam: true; reset() puts it back). Key id "testing" is the account root; keys of IAM users get their policies.
      */
     iamEnforce?: boolean | null;
+    /**
+     * Off: CreateFunction carrying Tags is refused with 409, as CloudFront did from late April 2026
+     * (cloudformation-coverage-roadmap #2508); default on (null: the default).
+     */
+    functionTagsOnCreate?: boolean | null;
 }
 
 /** The emulator's default for functionTimeLimitMs (emulator/state.py). */

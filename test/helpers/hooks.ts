@@ -7,11 +7,26 @@
 import { forgetClaims } from "../../provider/lifecycle/rules";
 import { stopSharedEmulator } from "./emulator";
 
+/**
+ * Under `mocha --parallel` each worker process runs many files, and root
+ * afterAll hooks run after each file: the worker keeps its shared emulator
+ * across its files instead, and stops it when the worker ends (its exit, or
+ * the pool's SIGTERM; the emulator's own exit handler kills it then too).
+ */
+const worker = process.env.MOCHA_WORKER_ID !== undefined;
+if (worker) {
+    process.once("SIGTERM", () => {
+        void stopSharedEmulator().finally(() => process.exit(0));
+    });
+}
+
 export const mochaHooks = {
     beforeEach(): void {
         forgetClaims();
     },
     async afterAll(): Promise<void> {
-        await stopSharedEmulator();
+        if (!worker) {
+            await stopSharedEmulator();
+        }
     },
 };

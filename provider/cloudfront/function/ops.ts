@@ -9,7 +9,8 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, CONTENT_FIELDS, desiredContent, rules, sameContent, StageContent } from "./delta";
@@ -296,52 +297,18 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
  * ACKLESS_FUNCTION_IN_USE_TIMEOUT_MS, then an error naming the distributions.
  */
 export async function deleteNamed(name: string, props: Obj | undefined): Promise<void> {
-    const deadline = new Deadline(inUseTimeoutMs());
-    const started = now();
-    const { minDelayMs, maxDelayMs } = pollDefaults();
-    try {
-        await retrying(
-            async () => {
-                const etag = await devEtag(name);
-                if (etag !== undefined) {
-                    await deleteFunctionCall(name, etag);
-                }
-            },
-            (err) => isAwsError(err, "FunctionInUse", "PreconditionFailed"),
-            {
-                maxAttempts: Number.MAX_SAFE_INTEGER,
-                deadline,
-                delayMs: minDelayMs,
-                maxDelayMs,
-                onRetry: (err, n) => {
-                    if (isAwsError(err, "FunctionInUse") && (n === 1 || n % 10 === 0)) {
-                        progress(
-                            `deleting CloudFront function ${name}: still associated with a distribution after ` +
-                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
-                        );
-                    }
-                },
-            },
-        );
-    } catch (err) {
-        if (isAwsError(err, "FunctionInUse")) {
-            const arn: string = props?.arn || "";
-            let users: string[] = [];
-            try {
-                users = arn ? await distributionsUsing(arn) : [];
-            } catch {
-                // best effort: the error below still names the function
+    await deleteWhileInUse({
+        what: `CloudFront function "${name}"`,
+        inUseCode: "FunctionInUse",
+        user: "distribution",
+        fix: "remove the function from their FunctionAssociations (or delete them) first",
+        timeoutMs: inUseTimeoutMs(),
+        attempt: async () => {
+            const etag = await devEtag(name);
+            if (etag !== undefined) {
+                await deleteFunctionCall(name, etag);
             }
-            throw new AcklessError(
-                `deleting CloudFront function "${name}": AWS FunctionInUse after ${Math.round((now() - started) / 1000)} s: ` +
-                    (users.length > 0
-                        ? `still associated with distribution${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
-                        : "still associated with a distribution; ") +
-                    `remove the function from their FunctionAssociations (or delete them) first`,
-                "FunctionInUse",
-                err,
-            );
-        }
-        throw err instanceof AcklessError ? err : describeAwsError(`deleting CloudFront function "${name}"`, err);
-    }
+        },
+        users: async () => (props?.arn ? await distributionsUsing(String(props.arn)) : []),
+    });
 }

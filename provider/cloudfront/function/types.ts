@@ -11,8 +11,7 @@ export const DEFAULT_RUNTIME = "cloudfront-js-2.0";
 /** CloudFront's limit on a function's code. */
 export const MAX_CODE_BYTES = 10240;
 
-/** A function's name: 1 to 64 letters, digits, hyphens or underscores. */
-export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export { NAME_PATTERN } from "../names";
 
 /** Inputs after check(): defaults filled in. */
 export interface FunctionInputs {

@@ -10,12 +10,12 @@ import { validateTags } from "../../common/tags";
 import type { CheckContext } from "../../lifecycle/adapter";
 import { SHAPES } from "../model.generated";
 import { ModelFailure, validateTagMap } from "../validate-model";
-import { autoName } from "./keys";
+import { resolveName } from "../names";
 import { warn } from "../../common/log";
 import { desiredContent, OPTIONAL_DEFAULTS, OPTIONAL_FIELDS, OptionalField, sameContent, wasDeclared } from "./delta";
 import { arnOf, readStage, testFunctionCall } from "./sdk";
 import { describeFailure, judge, testsOf, validateTests } from "./tests";
-import { DEFAULT_RUNTIME, FunctionInputs, MAX_CODE_BYTES, NAME_PATTERN, RUNTIMES } from "./types";
+import { DEFAULT_RUNTIME, FunctionInputs, MAX_CODE_BYTES, RUNTIMES } from "./types";
 
 /** The inputs with defaults (and the generated name, and the ARN once known), and one failure per problem. */
 export async function validate(
@@ -27,32 +27,7 @@ export async function validate(
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Obj = { ...news };
 
-    // name: explicit, else kept from the previous inputs, else the adopted
-    // function's name, else generated from the resource's identity.
-    delete inputs.__nameGenerated;
-    if (inputs.name === undefined || inputs.name === null || inputs.name === "") {
-        if (typeof olds?.name === "string" && olds.name) {
-            inputs.name = olds.name;
-            if (olds.__nameGenerated === true) {
-                inputs.__nameGenerated = true;
-            }
-        } else if (ctx.adoption) {
-            inputs.name = ctx.adoption.id;
-        } else if (ctx.adoptionUnknown || !known(news.__identity)) {
-            inputs.name = UNKNOWN;
-        } else {
-            inputs.name = autoName(String(news.autoNamePrefix ?? ""), news.__identity);
-            inputs.__nameGenerated = true;
-        }
-    } else if (known(inputs.name) && (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name))) {
-        fail("name", `name "${inputs.name}" is not valid: use 1 to 64 letters, digits, hyphens or underscores ([A-Za-z0-9_-]{1,64})`);
-    } else if (ctx.adoption && known(inputs.name) && inputs.name !== ctx.adoption.id) {
-        fail(
-            "name",
-            `name "${inputs.name}" differs from adopt.id "${ctx.adoption.id}": a function is adopted by its name; ` +
-                `set name to "${ctx.adoption.id}" or omit it`,
-        );
-    }
+    resolveName(inputs, news, olds, ctx, "a function", "", fail);
 
     // Ownership of the optional fields (delta.ts OPTIONAL_DEFAULTS): declared ones are owned and listed in
     // __declared; one declared before and now left out is reset to its default (this once); one never

@@ -9,7 +9,8 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { Deadline, now, pollDefaults, retrying } from "../../common/wait";
+import { Deadline, pollDefaults, retrying } from "../../common/wait";
+import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { adoptionChanges, itemChanges, ownedView, rules } from "./delta";
@@ -237,52 +238,21 @@ export async function update(id: string, olds: Obj, news: KeyValueStoreInputs): 
  * deleted in the same run lets go meanwhile), then an error naming the functions.
  */
 export async function deleteNamed(name: string, props: Obj | undefined): Promise<void> {
-    const deadline = new Deadline(inUseTimeoutMs());
-    const started = now();
-    const { minDelayMs, maxDelayMs } = pollDefaults();
-    try {
-        await retrying(
-            async () => {
-                const current = await describeStore(name);
-                if (current !== undefined) {
-                    await deleteStoreCall(name, current.etag);
-                }
-            },
-            (err) => isAwsError(err, "CannotDeleteEntityWhileInUse", "PreconditionFailed"),
-            {
-                maxAttempts: Number.MAX_SAFE_INTEGER,
-                deadline,
-                delayMs: minDelayMs,
-                maxDelayMs,
-                onRetry: (err, n) => {
-                    if (isAwsError(err, "CannotDeleteEntityWhileInUse") && (n === 1 || n % 10 === 0)) {
-                        progress(
-                            `deleting CloudFront key value store ${name}: still associated with a function after ` +
-                                `${Math.round((now() - started) / 1000)} s; retrying until ${Math.round(inUseTimeoutMs() / 1000)} s`,
-                        );
-                    }
-                },
-            },
-        );
-    } catch (err) {
-        if (isAwsError(err, "CannotDeleteEntityWhileInUse")) {
-            const arn: string = props?.arn || (await describeStore(name).catch(() => undefined))?.arn || "";
-            let users: string[] = [];
-            try {
-                users = arn ? await functionsUsing(arn) : [];
-            } catch {
-                // best effort: the error below still names the store
+    await deleteWhileInUse({
+        what: `CloudFront key value store "${name}"`,
+        inUseCode: "CannotDeleteEntityWhileInUse",
+        user: "CloudFront function",
+        fix: "remove the store from their keyValueStoreAssociations (or delete them) first",
+        timeoutMs: inUseTimeoutMs(),
+        attempt: async () => {
+            const current = await describeStore(name);
+            if (current !== undefined) {
+                await deleteStoreCall(name, current.etag);
             }
-            throw new AcklessError(
-                `deleting CloudFront key value store "${name}": AWS CannotDeleteEntityWhileInUse after ${Math.round((now() - started) / 1000)} s: ` +
-                    (users.length > 0
-                        ? `still associated with CloudFront function${users.length > 1 ? "s" : ""} ${users.join(", ")}; `
-                        : "still associated with a CloudFront function; ") +
-                    `remove the store from their keyValueStoreAssociations (or delete them) first`,
-                "CannotDeleteEntityWhileInUse",
-                err,
-            );
-        }
-        throw err instanceof AcklessError ? err : describeAwsError(`deleting CloudFront key value store "${name}"`, err);
-    }
+        },
+        users: async () => {
+            const arn: string = props?.arn || (await describeStore(name).catch(() => undefined))?.arn || "";
+            return arn ? await functionsUsing(arn) : [];
+        },
+    });
 }

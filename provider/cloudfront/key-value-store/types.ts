@@ -3,8 +3,7 @@ import type { Tags } from "../../common/tags";
 
 export const KIND = "cloudfront:KeyValueStore";
 
-/** A store's name: 1 to 64 letters, digits, hyphens or underscores (CreateKeyValueStore's `Name`). */
-export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export { NAME_PATTERN } from "../names";
 
 /** CreateKeyValueStore / UpdateKeyValueStore: a comment of at most 128 characters. */
 export const MAX_COMMENT_CHARS = 128;

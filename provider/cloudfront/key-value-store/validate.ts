@@ -4,13 +4,13 @@
  * `adopt` itself is the lifecycle driver's (../../lifecycle/adopt.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isObject, known, Obj, UNKNOWN } from "../../common/diff";
+import { isObject, known, Obj } from "../../common/diff";
 import { validateTags } from "../../common/tags";
 import type { CheckContext } from "../../lifecycle/adapter";
 import { ModelFailure, validateTagMap } from "../validate-model";
-import { autoName } from "./keys";
+import { resolveName } from "../names";
 import { describeStore } from "./sdk";
-import { KeyValueStoreInputs, MAX_COMMENT_CHARS, MAX_ITEM_BYTES, MAX_KEY_BYTES, MAX_STORE_BYTES, NAME_PATTERN } from "./types";
+import { KeyValueStoreInputs, MAX_COMMENT_CHARS, MAX_ITEM_BYTES, MAX_KEY_BYTES, MAX_STORE_BYTES } from "./types";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -24,31 +24,7 @@ export async function validate(
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Obj = { ...news };
 
-    // name: declared, else kept from the previous inputs, else the adopted store's, else generated from the identity.
-    delete inputs.__nameGenerated;
-    if (inputs.name === undefined || inputs.name === null || inputs.name === "") {
-        if (typeof olds?.name === "string" && olds.name) {
-            inputs.name = olds.name;
-            if (olds.__nameGenerated === true) {
-                inputs.__nameGenerated = true;
-            }
-        } else if (ctx.adoption) {
-            inputs.name = ctx.adoption.id;
-        } else if (ctx.adoptionUnknown || !known(news.__identity)) {
-            inputs.name = UNKNOWN;
-        } else {
-            inputs.name = autoName(String(news.autoNamePrefix ?? "kvs"), news.__identity);
-            inputs.__nameGenerated = true;
-        }
-    } else if (known(inputs.name) && (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name))) {
-        fail("name", `name "${inputs.name}" is not valid: use 1 to 64 letters, digits, hyphens or underscores ([A-Za-z0-9_-]{1,64})`);
-    } else if (ctx.adoption && known(inputs.name) && inputs.name !== ctx.adoption.id) {
-        fail(
-            "name",
-            `name "${inputs.name}" differs from adopt.id "${ctx.adoption.id}": a key value store is adopted by its name; ` +
-                `set name to "${ctx.adoption.id}" or omit it`,
-        );
-    }
+    resolveName(inputs, news, olds, ctx, "a key value store", "kvs", fail);
 
     if (inputs.comment === undefined || inputs.comment === null) {
         inputs.comment = "";

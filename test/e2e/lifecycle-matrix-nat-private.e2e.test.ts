@@ -1,0 +1,5 @@
+// The lifecycle matrix (test/helpers/matrix.ts) for private NAT gateways. One file per kind, so that a parallel run
+// (scripts/test.sh) spreads the kinds over its workers.
+import { lifecycleMatrix } from "../helpers/matrix";
+
+lifecycleMatrix("nat-private");
