@@ -119,6 +119,17 @@ function resolvedSpec(spec: any, resolutions: Resolution[], config: (r: Resoluti
     return out;
 }
 
+/** ACK's spec.availabilityZoneAddresses ([{availabilityZone | availabilityZoneID, allocationIDs}]) in the ackless input shape. */
+function zoneAddresses(list: unknown): Record<string, unknown>[] | undefined {
+    if (!Array.isArray(list) || list.length === 0) {
+        return undefined;
+    }
+    return list.map((z: any) => ({
+        ...(str(z?.availabilityZone) ? { availabilityZone: z.availabilityZone } : { availabilityZoneId: z?.availabilityZoneID }),
+        allocationIds: Array.isArray(z?.allocationIDs) ? z.allocationIDs : [],
+    }));
+}
+
 /** The code as it reads: a template literal when it is multi-line and needs no escaping. */
 function codeValue(base64: unknown): Code {
     return new Code(stringLiteral(Buffer.from(String(base64 ?? ""), "base64").toString("utf8")));
@@ -200,8 +211,12 @@ function inputsOf(h: HandOver, spec: any, opts: PlanOptions, functionsByArn: Map
         }
         default: {
             const region = str(cr.status?.ackResourceMetadata?.region);
+            const regional = spec.availabilityMode === "regional";
             return {
-                subnetId: spec.subnetID,
+                availabilityMode: regional ? "regional" : undefined,
+                vpcId: regional ? spec.vpcID : undefined,
+                availabilityZoneAddresses: regional ? zoneAddresses(spec.availabilityZoneAddresses) : undefined,
+                subnetId: regional ? undefined : spec.subnetID,
                 allocationId: spec.allocationID || undefined,
                 connectivityType: str(spec.connectivityType),
                 region: region ? new Code(JSON.stringify(region), "the region ACK managed it in") : undefined,

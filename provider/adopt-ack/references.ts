@@ -9,7 +9,8 @@
  *
  * The table lists every reference the ACK controllers define on the three
  * kinds (ec2-controller generator.yaml: NatGateway SubnetId -> Subnet
- * Status.SubnetID, AllocationId -> ElasticIPAddress Status.AllocationID;
+ * Status.SubnetID, AllocationId -> ElasticIPAddress Status.AllocationID,
+ * VpcId -> VPC Status.VPCID for regional gateways;
  * cloudfront-controller: ViewerCertificate.ACMCertificateARN -> acm Certificate
  * Status.ACKResourceMetadata.ARN). A reference names `from: {name, namespace?}`;
  * the namespace defaults to the referring resource's.
@@ -43,6 +44,13 @@ export const REFERENCES: ReferenceKind[] = [
         idField: "allocationID",
         input: "allocationId",
         target: { apiVersion: "ec2.services.k8s.aws/v1alpha1", kind: "ElasticIPAddress", plural: "elasticipaddresses", statusPath: ["allocationID"] },
+    },
+    {
+        kind: "NATGateway",
+        refPath: ["vpcRef"],
+        idField: "vpcID",
+        input: "vpcId",
+        target: { apiVersion: "ec2.services.k8s.aws/v1alpha1", kind: "VPC", plural: "vpcs", statusPath: ["vpcID"] },
     },
     {
         kind: "Distribution",

@@ -84,8 +84,17 @@ function resourceBlock(a: Adopted, variable: string, configRefs: ConfigRef[]): s
     switch (r.kind) {
         case "AWS::EC2::NatGateway":
             cls = "ec2.NatGateway";
+            if (r.availabilityMode === "regional") {
+                comment += ` (regional, ${r.availabilityZoneAddresses ? "manual" : "automatic"} mode)`;
+                fields += field("availabilityMode", JSON.stringify("regional"));
+                fields += field("vpcId", ref("VpcId", r.vpcId ?? ""));
+                if (r.availabilityZoneAddresses) {
+                    fields += field("availabilityZoneAddresses", lit(r.availabilityZoneAddresses, "    "));
+                }
+                break;
+            }
             comment += r.vpcId ? ` (VPC ${r.vpcId}${r.privateIp ? `, private IP ${r.privateIp}` : ""})` : "";
-            fields += field("subnetId", ref("SubnetId", r.subnetId));
+            fields += field("subnetId", ref("SubnetId", r.subnetId ?? ""));
             if (r.allocationId) {
                 fields += field("allocationId", ref("AllocationId", r.allocationId));
             }

@@ -14,6 +14,7 @@ import { DescribeAddressesCommand, DescribeNatGatewaysCommand } from "@aws-sdk/c
 import { cloudfront, ec2 } from "../common/clients";
 import { AcklessError, isAwsError } from "../common/errors";
 import { fromKeyValueList, Tags, userTags } from "../common/tags";
+import { inputsOf as natInputsOf } from "../ec2/nat-gateway/delta";
 import { call } from "./aws";
 import { KINDS } from "../kinds";
 
@@ -25,8 +26,12 @@ export const MANAGED_TYPES: Record<string, { module: "ec2" | "cloudfront"; cls: 
 export interface NatGatewayRead {
     kind: "AWS::EC2::NatGateway";
     id: string;
-    subnetId: string;
+    /** `regional`: a VPC-wide gateway (no subnet), its Elastic IPs per zone in manual mode. */
+    availabilityMode: "zonal" | "regional";
+    subnetId?: string;
     vpcId?: string;
+    /** A regional gateway in manual mode: each zone's Elastic IPs (ec2/nat-gateway/delta.ts `inputsOf`). */
+    availabilityZoneAddresses?: { availabilityZone?: string; availabilityZoneId?: string; allocationIds: string[] }[];
     allocationId?: string;
     connectivityType: "public" | "private";
     privateIp?: string;
@@ -100,12 +105,17 @@ export async function readNatGateway(id: string): Promise<NatGatewayRead> {
     const primary = (nat.NatGatewayAddresses ?? []).find((a) => a.IsPrimary) ?? nat.NatGatewayAddresses?.[0];
     const all = fromKeyValueList(nat.Tags);
     const connectivityType = nat.ConnectivityType === "private" ? "private" : "public";
+    const declared = natInputsOf(nat);
+    const regional = declared.availabilityMode === "regional";
     return {
         kind: "AWS::EC2::NatGateway",
         id,
-        subnetId: nat.SubnetId!,
+        availabilityMode: regional ? "regional" : "zonal",
+        subnetId: nat.SubnetId,
         vpcId: nat.VpcId,
-        allocationId: connectivityType === "public" ? primary?.AllocationId : undefined,
+        availabilityZoneAddresses: declared.availabilityZoneAddresses as NatGatewayRead["availabilityZoneAddresses"],
+        // A regional gateway's primary Elastic IP may be AWS's own (automatic mode): never declared.
+        allocationId: connectivityType === "public" && !regional ? primary?.AllocationId : undefined,
         connectivityType,
         privateIp: primary?.PrivateIp,
         publicIp: primary?.PublicIp,

@@ -123,15 +123,15 @@ export function skipReason(kind: AckKind, cr: AckObject): string | undefined {
 /**
  * Spec features the ackless resource does not model (ACK's NATGateway of
  * ec2-controller v1.20.0 has no private IP or secondary address fields: none
- * is read). References (`subnetRef`,
- * `allocationRef`, `acmCertificateRef`) are not a reason: `ackless adopt-ack`
+ * is read). References (`subnetRef`, `allocationRef`, `vpcRef`,
+ * `acmCertificateRef`) are not a reason: `ackless adopt-ack`
  * resolves them (provider/adopt-ack/references.ts).
  */
 function unsupportedSpec(kind: AckKind, cr: AckObject): string | undefined {
     const spec = cr.spec ?? {};
     if (kind.kind === "NATGateway") {
-        if (spec.availabilityMode === "regional" || str(spec.vpcID) || spec.vpcRef) {
-            return `it is a regional NAT gateway (spec.availabilityMode / vpcID / vpcRef): ackless ec2.NatGateway manages zonal NAT gateways (one subnet) only`;
+        if (spec.availabilityMode === "regional") {
+            return !str(spec.vpcID) && !spec.vpcRef ? `it is a regional NAT gateway and spec.vpcID and spec.vpcRef are both empty` : undefined;
         }
         if (!str(spec.subnetID) && !spec.subnetRef) {
             return `spec.subnetID and spec.subnetRef are both empty`;

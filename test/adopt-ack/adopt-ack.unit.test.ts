@@ -96,6 +96,7 @@ describe("adopt-ack: reference resolution", () => {
                 nat({ subnetRef: { from: { name: "s" } }, allocationRef: { from: { name: "a" } }, subnetID: "" }),
                 ["spec.subnetRef -> Subnet web/s", "spec.allocationRef -> ElasticIPAddress web/a"],
             ],
+            ["NATGateway", nat({ availabilityMode: "regional", vpcRef: { from: { name: "main" } } }), ["spec.vpcRef -> VPC web/main"]],
             ["NATGateway", nat({ subnetID: "subnet-1", allocationID: "eipalloc-1" }), []],
             [
                 "Distribution",
@@ -191,9 +192,24 @@ describe("adopt-ack: the generated program", () => {
         { subnetRef: { from: { name: "private-a" } }, allocationID: "eipalloc-1", connectivityType: "public" },
         { natGatewayID: "nat-1", ackResourceMetadata: { ownerAccountID: "123456789012", region: "eu-west-1" } },
     );
+    const regionalCr = cr(
+        "regional",
+        {
+            availabilityMode: "regional",
+            vpcRef: { from: { name: "main" } },
+            availabilityZoneAddresses: [
+                { availabilityZone: "us-east-1a", allocationIDs: ["eipalloc-1"] },
+                { availabilityZoneID: "use1-az2", allocationIDs: ["eipalloc-2"] },
+            ],
+        },
+        { natGatewayID: "nat-2" },
+    );
     const seen: Seen = {
         inScope: () => true,
-        objects: new Map([[objectKey(EC2, "subnets", "web", "private-a"), { metadata: { name: "private-a" }, status: { subnetID: "subnet-1" } }]]),
+        objects: new Map([
+            [objectKey(EC2, "subnets", "web", "private-a"), { metadata: { name: "private-a" }, status: { subnetID: "subnet-1" } }],
+            [objectKey(EC2, "vpcs", "web", "main"), { metadata: { name: "main" }, status: { vpcID: "vpc-1" } }],
+        ]),
     };
     const generate = (resources: [string, AckObject][], opts = {}) =>
         programFiles(
@@ -265,6 +281,18 @@ describe("adopt-ack: the generated program", () => {
                 "export const egressId = egress.id;",
             ],
             lacks: ["cloudfront"],
+        },
+        {
+            name: "regional NATGateway: vpcRef resolved through the VPC's status like subnetRef, zone addresses in the ackless shape",
+            resources: [["NATGateway", regionalCr]],
+            contains: [
+                'availabilityMode: "regional",',
+                'vpcId: "vpc-1", // spec.vpcRef: VPC web/main, status.vpcID',
+                'availabilityZone: "us-east-1a",\n                allocationIds: ["eipalloc-1"],',
+                'availabilityZoneId: "use1-az2",\n                allocationIds: ["eipalloc-2"],',
+                'adopt: { id: "nat-2" },',
+            ],
+            lacks: ["subnetId", "vpcRef: {", "allocationIDs", "availabilityZoneID"],
         },
         {
             name: "left-out custom resources are listed with their reason",

@@ -106,6 +106,32 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string; err:
     }
 }
 
+/** Runs a generated program against a fake ackless (and a config with nothing set): what it declares and exports. */
+function runProgram(indexTs: string): { declared: { cls: string; name: string; args: any; opts: any }[]; exportsObj: Record<string, unknown> } {
+    const declared: { cls: string; name: string; args: any; opts: any }[] = [];
+    const fake = (cls: string) =>
+        class {
+            id = `${cls}-id`;
+            constructor(name: string, args: any, opts: any) {
+                declared.push({ cls, name, args, opts });
+            }
+        };
+    const exportsObj: Record<string, unknown> = {};
+    const requireFake = (m: string) =>
+        m === "ackless"
+            ? { cloudfront: { Distribution: fake("Distribution"), Function: fake("Function") }, ec2: { NatGateway: fake("NatGateway") } }
+            : {
+                  Config: class {
+                      get() {
+                          return undefined;
+                      }
+                  },
+              };
+    const js = ts.transpileModule(indexTs, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    vm.runInNewContext(js, { require: requireFake, exports: exportsObj });
+    return { declared, exportsObj };
+}
+
 describe("adopt-stack (unit)", () => {
     // Created in before(), not at describe time: mockClient stubs the class for
     // every instance, and mocha loads all spec files before running any.
@@ -530,30 +556,7 @@ describe("adopt-stack (unit)", () => {
                 ["Nat", "NAT gateway nat-gone does not exist any more"],
                 ["Bucket", unmapped("AWS::S3::Bucket")],
             ]);
-            // Run the generated program against a fake ackless to see what it declares.
-            const declared: any[] = [];
-            const fake = (cls: string) =>
-                class {
-                    id = `${cls}-id`;
-                    constructor(name: string, args: any, opts: any) {
-                        declared.push({ cls, name, args, opts });
-                    }
-                };
-            const exportsObj: Record<string, unknown> = {};
-            const requireFake = (m: string) =>
-                m === "ackless"
-                    ? { cloudfront: { Distribution: fake("Distribution"), Function: fake("Function") }, ec2: { NatGateway: fake("NatGateway") } }
-                    : {
-                          Config: class {
-                              get() {
-                                  return undefined;
-                              }
-                          },
-                      };
-            const js = ts.transpileModule(plan.files["index.ts"], {
-                compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-            }).outputText;
-            vm.runInNewContext(js, { require: requireFake, exports: exportsObj });
+            const { declared, exportsObj } = runProgram(plan.files["index.ts"]);
             const [dist, fn] = declared;
             expect(dist).to.deep.include({ cls: "Distribution", name: "Site", opts: { retainOnDelete: true } });
             expect(dist.args.adopt).to.deep.equal({ id: "E123" });
@@ -672,6 +675,47 @@ describe("adopt-stack (unit)", () => {
                 expect(p.recheck(plan.files["index.ts"].replace('runtime: "cloudfront-js-2.0"', "runtime: 2"))).to.not.be.empty;
             });
         });
+    });
+
+    it("a regional NAT gateway (AWS::EC2::NatGateway with AvailabilityMode regional) is declared with its mode, VPC and zone addresses, no subnet", async () => {
+        cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [resource("Nat", "AWS::EC2::NatGateway", "nat-r")] });
+        const zone = (AvailabilityZone: string, AllocationId: string) => ({
+            AllocationId,
+            AvailabilityZone,
+            IsPrimary: true,
+            Status: "succeeded" as const,
+        });
+        ec2.on(DescribeNatGatewaysCommand).resolves({
+            NatGateways: [
+                {
+                    NatGatewayId: "nat-r",
+                    State: "available",
+                    VpcId: "vpc-1",
+                    ConnectivityType: "public",
+                    AvailabilityMode: "regional",
+                    AutoProvisionZones: "disabled",
+                    NatGatewayAddresses: [zone("us-east-1b", "eipalloc-2"), zone("us-east-1a", "eipalloc-1")],
+                    Tags: [
+                        { Key: "team", Value: "net" },
+                        { Key: "aws:cloudformation:stack-name", Value: "net" },
+                    ],
+                },
+            ],
+        });
+        const plan = await planHandOver(stack("CREATE_COMPLETE"), "us-east-1");
+        const [nat] = runProgram(plan.files["index.ts"]).declared;
+        expect(nat.cls).to.equal("NatGateway");
+        expect(nat.args).to.deep.equal({
+            adopt: { id: "nat-r" },
+            availabilityMode: "regional",
+            vpcId: "vpc-1",
+            availabilityZoneAddresses: [
+                { availabilityZone: "us-east-1a", allocationIds: ["eipalloc-1"] },
+                { availabilityZone: "us-east-1b", allocationIds: ["eipalloc-2"] },
+            ],
+            tags: { team: "net" },
+        });
+        expect(plan.files["index.ts"]).to.contain("(regional, manual mode)");
     });
 
     it("variable names avoid reserved words and collisions", () => {

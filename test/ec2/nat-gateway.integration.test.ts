@@ -85,24 +85,29 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect((await provider.read(id, up.outs)).id).to.equal("");
     });
 
-    it("a create retried after an interrupted one takes over the gateway the first attempt made: one gateway", async () => {
-        const net = await network();
-        const news = { __identity: "it/retry/nat", subnetId: net.subnetId, allocationId: net.allocationId };
-        // The first attempt gives up while the gateway is still pending (as a killed run would leave it).
-        await emu().setConfig({ natSeconds: 3 });
-        process.env.ACKLESS_NAT_CREATE_TIMEOUT_S = "0.2";
-        let err: any;
-        try {
-            await provider.create((await provider.check({}, news)).inputs).catch((e) => (err = e));
-        } finally {
-            delete process.env.ACKLESS_NAT_CREATE_TIMEOUT_S;
-        }
-        expect(err?.message).to.match(/still pending/);
-        const b = await provider.create((await provider.check({}, news)).inputs);
-        expect(await all()).to.have.length(1);
-        expect(b.id).to.equal((await all())[0].NatGatewayId);
-        expect(b.outs.state).to.equal("available");
-    });
+    for (const mode of ["zonal", "regional"] as const) {
+        it(`a create retried after an interrupted one takes over the gateway the first attempt made: one gateway (${mode})`, async () => {
+            const net = await network();
+            const news =
+                mode === "zonal"
+                    ? { __identity: "it/retry/nat", subnetId: net.subnetId, allocationId: net.allocationId }
+                    : { __identity: "it/retry/regional", availabilityMode: "regional", vpcId: net.vpcId };
+            // The first attempt gives up while the gateway is still pending (as a killed run would leave it).
+            await emu().setConfig({ natSeconds: 3 });
+            process.env.ACKLESS_NAT_CREATE_TIMEOUT_S = "0.2";
+            let err: any;
+            try {
+                await provider.create((await provider.check({}, news)).inputs).catch((e) => (err = e));
+            } finally {
+                delete process.env.ACKLESS_NAT_CREATE_TIMEOUT_S;
+            }
+            expect(err?.message).to.match(/still pending/);
+            const b = await provider.create((await provider.check({}, news)).inputs);
+            expect(await all()).to.have.length(1);
+            expect(b.id).to.equal((await all())[0].NatGatewayId);
+            expect(b.outs.state).to.equal("available");
+        });
+    }
 
     it("a create for a resource whose gateway is complete and live (a forced replacement) makes a new gateway, never takes the original over", async () => {
         const net = await network();

@@ -1,7 +1,7 @@
 /**
  * ec2.NatGateway provider, unit level: every NAT gateway state mapped by
  * read/create/delete, the ClientToken reused on retry, diff and check rules.
- * AWS is aws-sdk-client-mock.
+ * AWS is aws-sdk-client-mocked.stub.
  */
 import {
     CreateNatGatewayCommand,
@@ -12,13 +12,12 @@ import {
     EC2Client,
     NatGateway,
 } from "@aws-sdk/client-ec2";
-import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { resetClients } from "../../provider/common/clients";
 import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
 import { heldByOriginal } from "../../provider/ec2/nat-gateway/delta";
 import { useFakeTime } from "../helpers/fake-clock";
+import { useMockedAws } from "../helpers/mocked-aws";
 
 const ID = "nat-0123456789abcdef0";
 const SUBNET = "subnet-0123456789abcdef0";
@@ -53,31 +52,8 @@ const marked = (n: NatGateway, token: string): NatGateway => ({ ...n, Tags: [...
 
 describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
     useFakeTime();
-    // Mocks EC2Client.prototype.send: only while this file's tests run, so that
-    // other spec files in the same mocha process keep the real client.
-    let mock: ReturnType<typeof mockClient>;
-    const saved = { ...process.env };
-
-    before(() => {
-        mock = mockClient(EC2Client);
-    });
-    beforeEach(() => {
-        mock.reset();
-        resetClients();
-        process.env.ACKLESS_POLL_MIN_MS = "1";
-        process.env.ACKLESS_POLL_MAX_MS = "2";
-        process.env.AWS_REGION = "us-east-1";
-        process.env.AWS_ACCESS_KEY_ID = "x";
-        process.env.AWS_SECRET_ACCESS_KEY = "x";
-        delete process.env.AWS_ENDPOINT_URL;
-    });
-    after(() => {
-        for (const k of Object.keys(process.env)) {
-            if (!(k in saved)) delete process.env[k];
-        }
-        Object.assign(process.env, saved);
-        mock.restore();
-    });
+    // Mocks EC2Client.prototype.send: only while this file's tests run.
+    const mocked = useMockedAws(EC2Client);
 
     const checked = async (news: Record<string, unknown>) => {
         const r = await provider.check({}, { __identity: "proj/stack//nat", ...news });
@@ -88,10 +64,11 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
 
     describe("read maps every state", () => {
         it("available: outputs carry the observed addresses, VPC, and tags split into user and system tags", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
             const r = await provider.read(ID, { privateIpAddress: undefined, clientToken: "tok" });
             expect(r.id).to.equal(ID);
             expect(r.props).to.deep.equal({
+                availabilityMode: "zonal",
                 subnetId: SUBNET,
                 allocationId: ALLOC,
                 connectivityType: "public",
@@ -113,36 +90,37 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                     },
                 ],
             });
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)[0].args[0].input).to.deep.equal({ NatGatewayIds: [ID] });
         });
 
         it("NatGatewayNotFound means gone: empty id", async () => {
-            mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+            mocked.stub.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
             expect((await provider.read(ID, {})).id).to.equal("");
         });
 
         it("an empty result means gone", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves({ NatGateways: [] });
             expect((await provider.read(ID, {})).id).to.equal("");
         });
 
         it("deleted means gone", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
             expect((await provider.read(ID, {})).id).to.equal("");
         });
 
         it("deleting waits until deleted, then gone", async () => {
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("deleting")))
                 .resolvesOnce(described(nat("deleting")))
                 .resolvesOnce(described(nat("deleting")))
                 .resolves(described(nat("deleted")));
             expect((await provider.read(ID, {})).id).to.equal("");
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(4);
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(4);
         });
 
         it("pending stays (state pending), no replacement", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("pending")));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("pending")));
             const r = await provider.read(ID, {});
             expect(r.id).to.equal(ID);
             expect(r.props.state).to.equal("pending");
@@ -151,9 +129,13 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
 
         it("failed stays with its FailureCode/FailureMessage, and diff replaces it, deleting first", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(
-                described(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "Network vpc-1 has no Internet gateway attached" })),
-            );
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
+                .resolves(
+                    described(
+                        nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "Network vpc-1 has no Internet gateway attached" }),
+                    ),
+                );
             const r = await provider.read(ID, {});
             expect(r.id).to.equal(ID);
             expect(r.props).to.include({
@@ -168,7 +150,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
 
         it("other AWS errors surface with their code", async () => {
-            mock.on(DescribeNatGatewaysCommand).rejects(awsError("UnauthorizedOperation", 403));
+            mocked.stub.on(DescribeNatGatewaysCommand).rejects(awsError("UnauthorizedOperation", 403));
             let err: any;
             await provider.read(ID, {}).catch((e) => (err = e));
             expect(err?.message).to.match(/AWS UnauthorizedOperation \(HTTP 403\)/);
@@ -179,9 +161,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("sends the check-time ClientToken and only user tags, waits pending -> available", async () => {
             const inputs = await publicInputs();
             expect(inputs.__clientToken).to.match(/^ackless-[0-9a-f]{40}$/);
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             const tok = inputs.__clientToken;
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(marked(nat("pending"), tok)))
                 .resolvesOnce(described(marked(nat("pending"), tok)))
                 .resolves(described(marked(nat("available"), tok)));
@@ -190,9 +173,12 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(r.outs.tags).to.deep.equal({ Name: "nat" });
             expect(r.outs.state).to.equal("available");
             expect(r.outs.clientToken).to.equal(inputs.__clientToken);
-            const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
+            const sent = mocked.stub.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
             expect(sent).to.deep.equal({
+                AvailabilityMode: undefined,
                 SubnetId: SUBNET,
+                VpcId: undefined,
+                AvailabilityZoneAddresses: undefined,
                 AllocationId: ALLOC,
                 ConnectivityType: "public",
                 PrivateIpAddress: undefined,
@@ -212,10 +198,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 ],
             });
             // The create is done: the marker goes (R1).
-            expect(mock.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input)).to.deep.equal([
+            expect(mocked.stub.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input)).to.deep.equal([
                 { Resources: [ID], Tags: [{ Key: "ackless:pending-create" }] },
             ]);
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
         });
 
         it("a retried create (after a crash or a timeout, with no old inputs) sends the same ClientToken and adopts the same gateway", async () => {
@@ -223,8 +209,8 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             process.env.ACKLESS_NAT_CREATE_TIMEOUT_S = "0.05";
             try {
                 const first = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
-                mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-                mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("pending"), first.inputs.__clientToken)));
+                mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+                mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("pending"), first.inputs.__clientToken)));
                 let err: any;
                 await provider.create(first.inputs).catch((e) => (err = e));
                 expect(err?.message).to.match(/still pending.*same ClientToken finds it/);
@@ -233,10 +219,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             }
             // Second attempt in a new process: check() again from scratch.
             const second = await provider.check({}, { __identity: "proj/stack//nat", subnetId: SUBNET, allocationId: ALLOC });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), second.inputs.__clientToken)));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), second.inputs.__clientToken)));
             const r = await provider.create(second.inputs);
             expect(r.id).to.equal(ID);
-            const tokens = mock.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken);
+            const tokens = mocked.stub.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken);
             expect(tokens).to.have.length(2);
             expect(tokens[0]).to.equal(tokens[1]);
         });
@@ -253,14 +239,14 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("a token whose gateway is deleted (an earlier instance) is used up: the next token makes a new gateway", async () => {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("deleted") });
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
                 NatGateway: nat("pending", { NatGatewayId: NEW }),
             });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
-                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
-            );
+            mocked.stub.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
+            mocked.stub
+                .on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] })
+                .resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.clientToken).to.equal(`${inputs.__clientToken}.1`);
@@ -269,18 +255,18 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("a reused token answered with the original pending state, whose gateway is in fact deleted, is used up too", async () => {
             const inputs = await publicInputs();
             const NEW = "nat-0bbbbbbbbbbbbbbbb";
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("pending") });
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
                 NatGateway: nat("pending", { NatGatewayId: NEW }),
             });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
-                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
-            );
+            mocked.stub.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(nat("deleted")));
+            mocked.stub
+                .on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] })
+                .resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
             expect(r.outs.state).to.equal("available");
-            expect(mock.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken)).to.deep.equal([
+            expect(mocked.stub.commandCalls(CreateNatGatewayCommand).map((c) => c.args[0].input.ClientToken)).to.deep.equal([
                 inputs.__clientToken,
                 `${inputs.__clientToken}.1`,
             ]);
@@ -289,86 +275,91 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         it("a token already answered with a failed gateway: deletes that one and moves on", async () => {
             const inputs = await publicInputs();
             const NEW = "nat-0aaaaaaaaaaaaaaaa";
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: nat("failed") });
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
                 NatGateway: nat("pending", { NatGatewayId: NEW }),
             });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
+            mocked.stub
+                .on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] })
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
-                described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
-            );
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub
+                .on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] })
+                .resolves(described(marked(nat("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
-            expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
         });
 
         it("IdempotentParameterMismatch uses the token up", async () => {
             const inputs = await publicInputs();
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).rejects(awsError("IdempotentParameterMismatch"));
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending") });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), `${inputs.__clientToken}.1`)));
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).rejects(awsError("IdempotentParameterMismatch"));
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({ NatGateway: nat("pending") });
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), `${inputs.__clientToken}.1`)));
             expect((await provider.create(inputs)).id).to.equal(ID);
         });
 
         it("failed while waiting: the error carries FailureCode and FailureMessage, and the gateway is deleted", async () => {
             const inputs = await publicInputs();
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
             const failed = nat("failed", {
                 FailureCode: "InsufficientFreeAddressesInSubnet",
                 FailureMessage: "Subnet has insufficient free addresses",
             });
             const tok = inputs.__clientToken;
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(marked(nat("pending"), tok)))
                 .resolvesOnce(described(marked(nat("pending"), tok)))
                 .resolvesOnce(described(marked(failed, tok)))
                 .resolvesOnce(described(marked(failed, tok)))
                 .resolvesOnce(described(nat("deleting")))
                 .resolves(described(nat("deleted")));
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             let err: any;
             await provider.create(inputs).catch((e) => (err = e));
             expect(err?.message).to.include("InsufficientFreeAddressesInSubnet: Subnet has insufficient free addresses");
             expect(err?.message).to.include("deleted so the next pulumi up can retry");
             expect(err?.awsCode).to.equal("InsufficientFreeAddressesInSubnet");
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(6);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(6);
         });
 
         it("a gateway that fails right after CreateNatGateway answered pending is this attempt's failure: an error, no second gateway", async () => {
             const inputs = await publicInputs();
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(
                     described(marked(nat("failed", { FailureCode: "Gateway.NotAttached", FailureMessage: "no IGW" }), inputs.__clientToken)),
                 )
                 .resolvesOnce(described(marked(nat("failed"), inputs.__clientToken)))
                 .resolves(described(nat("deleted")));
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             let err: any;
             await provider.create(inputs).catch((e) => (err = e));
             expect(err?.message).to.include("Gateway.NotAttached: no IGW");
-            expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
         it("a private gateway sends no AllocationId, and only ackless's lifecycle tags", async () => {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private", privateIpAddress: "10.0.1.20" });
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
-            mock.on(DescribeNatGatewaysCommand).resolves(
-                described(
-                    marked(
-                        nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }),
-                        inputs.__clientToken,
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
+                .resolves(
+                    described(
+                        marked(
+                            nat("available", { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.20", IsPrimary: true }] }),
+                            inputs.__clientToken,
+                        ),
                     ),
-                ),
-            );
+                );
             const r = await provider.create(inputs);
-            const sent = mock.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
+            const sent = mocked.stub.commandCalls(CreateNatGatewayCommand)[0].args[0].input;
             expect(sent.AllocationId).to.equal(undefined);
             expect(sent.TagSpecifications).to.deep.equal([
                 {
@@ -393,44 +384,45 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const priv = (state: string, extra: Partial<NatGateway> = {}) =>
                 nat(state, { ConnectivityType: "private", NatGatewayAddresses: [{ PrivateIp: "10.0.1.9", IsPrimary: true }], ...extra });
             // The original: available, its create finished (no marker).
-            mock.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: priv("available") });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(priv("available")));
-            mock.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: inputs.__clientToken }).resolves({ NatGateway: priv("available") });
+            mocked.stub.on(DescribeNatGatewaysCommand, { NatGatewayIds: [ID] }).resolves(described(priv("available")));
+            mocked.stub.on(CreateNatGatewayCommand, { ClientToken: `${inputs.__clientToken}.1` }).resolves({
                 NatGateway: priv("pending", { NatGatewayId: NEW }),
             });
-            mock.on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] }).resolves(
-                described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)),
-            );
+            mocked.stub
+                .on(DescribeNatGatewaysCommand, { NatGatewayIds: [NEW] })
+                .resolves(described(marked(priv("available", { NatGatewayId: NEW }), `${inputs.__clientToken}.1`)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(NEW);
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
-            expect(mock.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input.Resources)).to.deep.equal([[NEW]]);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            expect(mocked.stub.commandCalls(DeleteTagsCommand).map((x) => x.args[0].input.Resources)).to.deep.equal([[NEW]]);
         });
 
         it("R5: NatGatewayNotFound right after CreateNatGateway is waited for, never taken as gone (no second gateway)", async () => {
             const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
             const tok = inputs.__clientToken;
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .rejectsOnce(awsError("NatGatewayNotFound"))
                 .rejectsOnce(awsError("NatGatewayNotFound"))
                 .resolvesOnce({ NatGateways: [] })
                 .resolves(described(marked(nat("available", { ConnectivityType: "private" }), tok)));
             const r = await provider.create(inputs);
             expect(r.id).to.equal(ID);
-            expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
         });
 
         it("R5: a gateway still invisible after the propagation timeout fails the create, naming the retry (no walk to a second gateway)", async () => {
             process.env.ACKLESS_PROPAGATION_TIMEOUT_S = "0.05";
             try {
                 const inputs = await checked({ subnetId: SUBNET, connectivityType: "private" });
-                mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
-                mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+                mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending", { ConnectivityType: "private" }) });
+                mocked.stub.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
                 let err: any;
                 await provider.create(inputs).catch((e) => (err = e));
                 expect(err?.message).to.match(/still does not show it.*same ClientToken finds this NAT gateway/);
-                expect(mock.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
+                expect(mocked.stub.commandCalls(CreateNatGatewayCommand)).to.have.length(1);
             } finally {
                 delete process.env.ACKLESS_PROPAGATION_TIMEOUT_S;
             }
@@ -438,26 +430,27 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
 
         it("R2: a delete of a gateway this run created for another incarnation only drops the old entry", async () => {
             const inputs = await publicInputs();
-            mock.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
-            mock.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), inputs.__clientToken)));
+            mocked.stub.on(CreateNatGatewayCommand).resolves({ NatGateway: nat("pending") });
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(marked(nat("available"), inputs.__clientToken)));
             const created = await provider.create(inputs);
             expect(created.outs.incarnation).to.be.a("string");
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             await provider.delete(ID, { incarnation: "an-older-one" });
             await provider.delete(ID, {});
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
             // The delete of the incarnation this run made goes ahead.
-            mock.reset();
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub.reset();
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("available")))
                 .resolves(described(nat("deleted")));
             await provider.delete(ID, created.outs);
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
         it("R3: adopt applies to a first create only, not to an existing resource nor to the re-check of its replacement", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("available")));
             const news = { __identity: "proj/stack//adopted-nat", subnetId: SUBNET, allocationId: ALLOC, adopt: { id: ID } };
             expect((await provider.check({}, news)).inputs.adopt).to.deep.equal({ id: ID });
             expect((await provider.check({ subnetId: SUBNET }, news)).inputs.adopt).to.equal(undefined);
@@ -466,7 +459,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
         });
 
         it("R4: an adopted gateway found gone stays in state marked vanished, and diff replaces it, deleting first", async () => {
-            mock.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
             const olds = { subnetId: SUBNET, allocationId: ALLOC, connectivityType: "public", adopted: true, state: "available" };
             const r = await provider.read(ID, olds);
             expect(r.id).to.equal(ID);
@@ -506,7 +499,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             const original = { ...nat("available"), Tags: [{ Key: "ackless:incarnation", Value: "old" }] };
             const made = { ...nat("pending"), NatGatewayId: "nat-0aaaaaaaaaaaaaaaa" };
             let deleted = false;
-            mock.on(CreateNatGatewayCommand).callsFake((req) => {
+            mocked.stub.on(CreateNatGatewayCommand).callsFake((req) => {
                 if (req.ClientToken === base) {
                     return { NatGateway: original };
                 }
@@ -514,66 +507,70 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                 const tags = req.TagSpecifications[0].Tags;
                 return { NatGateway: { ...made, Tags: tags } };
             });
-            mock.on(DeleteNatGatewayCommand).callsFake(() => {
+            mocked.stub.on(DeleteNatGatewayCommand).callsFake(() => {
                 deleted = true;
                 return {};
             });
-            mock.on(DescribeNatGatewaysCommand).callsFake((req) => {
+            mocked.stub.on(DescribeNatGatewaysCommand).callsFake((req) => {
                 const ids: string[] = req.NatGatewayIds ?? req.Filter?.[0]?.Values ?? [];
                 if (ids.includes(ID)) {
                     return described(deleted ? { ...original, State: "deleted" } : original);
                 }
                 return described({ ...made, State: "available" });
             });
-            mock.on(DeleteTagsCommand).resolves({});
+            mocked.stub.on(DeleteTagsCommand).resolves({});
             const r = await provider.create(inputs);
             expect(r.id).to.equal("nat-0aaaaaaaaaaaaaaaa");
             expect(r.outs.clientToken).to.equal(nthToken(base, 1));
-            expect(mock.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand).map((c) => c.args[0].input.NatGatewayId)).to.deep.equal([ID]);
         });
     });
 
     describe("delete", () => {
         it("available: DeleteNatGateway, then waits for deleted", async () => {
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("available")))
                 .resolvesOnce(described(nat("deleting")))
                 .resolves(described(nat("deleted")));
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             await provider.delete(ID, {});
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
         });
 
         it("an interrupted delete resumes: already deleting just waits, no second DeleteNatGateway", async () => {
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("deleting")))
                 .resolvesOnce(described(nat("deleting")))
                 .rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
-            expect(mock.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(0);
+            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(3);
         });
 
         it("NatGatewayNotFound (on describe or on delete) means done", async () => {
-            mock.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
+            mocked.stub.on(DescribeNatGatewaysCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
-            mock.reset();
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub.reset();
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("available")))
                 .rejects(awsError("NatGatewayNotFound"));
-            mock.on(DeleteNatGatewayCommand).rejects(awsError("NatGatewayNotFound"));
+            mocked.stub.on(DeleteNatGatewayCommand).rejects(awsError("NatGatewayNotFound"));
             await provider.delete(ID, {});
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
 
         it("a failed gateway is deleted too", async () => {
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(described(nat("failed")))
                 .resolves(described(nat("deleted")));
-            mock.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
+            mocked.stub.on(DeleteNatGatewayCommand).resolves({ NatGatewayId: ID });
             await provider.delete(ID, {});
-            expect(mock.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
+            expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
         });
     });
 
@@ -628,7 +625,8 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
 
     describe("update", () => {
         it("changes only user tag keys with CreateTags/DeleteTags, never aws: ones, and returns full outputs", async () => {
-            mock.on(DescribeNatGatewaysCommand)
+            mocked.stub
+                .on(DescribeNatGatewaysCommand)
                 .resolvesOnce(
                     described(
                         nat("available", {
@@ -650,12 +648,15 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                         }),
                     ),
                 );
-            mock.on(CreateTagsCommand).resolves({});
-            mock.on(DeleteTagsCommand).resolves({});
+            mocked.stub.on(CreateTagsCommand).resolves({});
+            mocked.stub.on(DeleteTagsCommand).resolves({});
             const news = await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "new" } });
             const r = await provider.update(ID, { clientToken: "tok" }, news);
-            expect(mock.commandCalls(CreateTagsCommand)[0].args[0].input).to.deep.equal({ Resources: [ID], Tags: [{ Key: "Name", Value: "new" }] });
-            expect(mock.commandCalls(DeleteTagsCommand)[0].args[0].input).to.deep.equal({ Resources: [ID], Tags: [{ Key: "old" }] });
+            expect(mocked.stub.commandCalls(CreateTagsCommand)[0].args[0].input).to.deep.equal({
+                Resources: [ID],
+                Tags: [{ Key: "Name", Value: "new" }],
+            });
+            expect(mocked.stub.commandCalls(DeleteTagsCommand)[0].args[0].input).to.deep.equal({ Resources: [ID], Tags: [{ Key: "old" }] });
             expect(r.outs).to.include({ state: "available", subnetId: SUBNET, publicIp: "198.51.100.7", clientToken: "tok" });
             expect(r.outs.tags).to.deep.equal({ Name: "new" });
             expect(r.outs.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "net" });

@@ -40,7 +40,7 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
         expect(nat.awsId(cr({}, { natGatewayID: "nat-1" }))).to.equal("nat-1");
     });
 
-    it("skips with a reason: no status id, read-only, not synced, being deleted, regional NAT gateways", () => {
+    it("skips with a reason: no status id, read-only, not synced, being deleted, a regional NAT gateway without a VPC", () => {
         expect(ack.skipReason(dist, cr({ distributionConfig: {} }, { conditions: synced }))).to.match(
             /status.id is empty: the controller never created/,
         );
@@ -63,9 +63,16 @@ describe("k8s/ack: hand-over eligibility and spec mapping", () => {
         expect(ack.skipReason(nat, cr({}, { natGatewayID: "nat-1", conditions: synced }))).to.match(
             /spec.subnetID and spec.subnetRef are both empty/,
         );
+        // Regional gateways are handed over (vpcRef resolved like subnetRef); without a VPC there is nothing to declare.
         expect(
             ack.skipReason(nat, cr({ vpcRef: { from: { name: "v" } }, availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced })),
-        ).to.match(/regional NAT gateway/);
+        ).to.equal(undefined);
+        expect(ack.skipReason(nat, cr({ vpcID: "vpc-1", availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced }))).to.equal(
+            undefined,
+        );
+        expect(ack.skipReason(nat, cr({ availabilityMode: "regional" }, { natGatewayID: "nat-1", conditions: synced }))).to.match(
+            /regional NAT gateway and spec.vpcID and spec.vpcRef are both empty/,
+        );
         // ec2-controller v1.20.0's NATGateway has no secondary-address fields: the hand-over reads none.
         expect(ack.skipReason(nat, cr({ subnetID: "s", secondaryAllocationIDs: ["e"] }, { natGatewayID: "nat-1", conditions: synced }))).to.equal(
             undefined,

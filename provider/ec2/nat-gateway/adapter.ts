@@ -8,7 +8,8 @@
  *   one carrying this attempt's incarnation tag;
  * - `deleted` means gone (sdk.ts); `deleting` is waited for by a read;
  *   `failed` gateways never serve: a create that made one deletes it;
- * - only tags change in place; every other field replaces (delta.ts), deleting
+ * - tags, secondary addresses and a regional gateway's zone addresses change
+ *   in place; every other field replaces (delta.ts), deleting
  *   first when the new gateway needs what the old one holds; a targeted
  *   replace (no diff) does the same through `exclusiveWith`.
  */
@@ -19,7 +20,7 @@ import { Deadline } from "../../common/wait";
 import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
-import { adoptMismatches, heldByOriginal, natDiff, outputsOf } from "./delta";
+import { addressSteps, adoptMismatches, describeSteps, heldByOriginal, natDiff, outputsOf } from "./delta";
 import { clientToken, nthToken } from "./keys";
 import { deleteAndWait, reconcile, update } from "./ops";
 import { clearMarker, createNatGatewayCall, createTimeoutS, deleteTimeoutS, findNatGateway, natPoller } from "./sdk";
@@ -40,7 +41,8 @@ export const adapter: KindAdapter<NatGatewayInputs, AwsNatGateway> = {
     planAdoption(inputs, nat) {
         const failures = adoptMismatches(nat, inputs).map((m) => ({ property: m.field, reason: m.reason }));
         const tags = known(inputs.tags) ? describeTagChanges(fromKeyValueList(nat.Tags), inputs.tags) : "tags: (known at deployment)";
-        return { failures, changes: tags ? [tags] : [] };
+        const addresses = failures.length ? undefined : describeSteps(addressSteps(nat, {}, inputs));
+        return { failures, changes: [tags, addresses].filter((c): c is string => !!c) };
     },
 
     createKey: (inputs) => ({ base: inputs.__clientToken ?? clientToken(inputs)!, walk: true }),

@@ -10,11 +10,32 @@ import { delegatingProvider } from "../../delegate";
 import { awsProfile, resourceIdentity } from "../../common/identity";
 
 export interface NatGatewayArgs {
-    /** The subnet the NAT gateway lives in (`subnet-...`). Changing it replaces the gateway. */
-    subnetId: pulumi.Input<string>;
+    /**
+     * `zonal` (default): a gateway in one subnet (`subnetId`). `regional`: one public gateway for a whole VPC
+     * (`vpcId`), spanning its Availability Zones, in automatic mode (AWS picks the zones and Elastic IPs) or, with
+     * `availabilityZoneAddresses`, manual mode. Changing it replaces the gateway.
+     */
+    availabilityMode?: pulumi.Input<"zonal" | "regional">;
+    /** Zonal gateways (required there): the subnet the NAT gateway lives in (`subnet-...`). Changing it replaces the gateway. */
+    subnetId?: pulumi.Input<string>;
+    /** Regional gateways (required there): the VPC the gateway serves (`vpc-...`). Changing it replaces the gateway. */
+    vpcId?: pulumi.Input<string>;
+    /**
+     * Regional gateways in manual mode: each zone (by `availabilityZone`, like `us-east-1a`, or `availabilityZoneId`, like
+     * `use1-az1`) with its Elastic IPs. The Elastic IPs of a zone, and the zones, change in place
+     * (AssociateNatGatewayAddress / DisassociateNatGatewayAddress); adding or removing the whole list switches between
+     * manual and automatic mode, which replaces the gateway. Not with `allocationId`.
+     */
+    availabilityZoneAddresses?: pulumi.Input<
+        pulumi.Input<{
+            availabilityZone?: pulumi.Input<string>;
+            availabilityZoneId?: pulumi.Input<string>;
+            allocationIds: pulumi.Input<pulumi.Input<string>[]>;
+        }>[]
+    >;
     /**
      * The Elastic IP allocation (`eipalloc-...`) of a public NAT gateway. Required when `connectivityType` is
-     * `public`, forbidden when it is `private`. Changing it replaces the gateway; a replacement that keeps the same
+     * `public` on a zonal gateway (optional on a regional one in automatic mode: its first zone's Elastic IP), forbidden when it is `private`. Changing it replaces the gateway; a replacement that keeps the same
      * allocation deletes the old gateway before creating the new one (an Elastic IP serves one gateway at a time).
      */
     allocationId?: pulumi.Input<string>;
@@ -41,9 +62,10 @@ export interface NatGatewayArgs {
     /**
      * Take over an existing NAT gateway instead of creating one: `{ id: "nat-...", mode?: "adopt" | "adopt-or-create" }`.
      * With mode `adopt` (default) a missing gateway is an error at preview and nothing is created; with
-     * `adopt-or-create` a missing gateway is created from these inputs. Its subnet, allocation, connectivity type
-     * (and private IP, when declared) must equal the declared inputs (they cannot change in place); its user tags are
-     * reconciled to `tags`, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
+     * `adopt-or-create` a missing gateway is created from these inputs. Its mode, subnet (zonal) or VPC and
+     * automatic/manual mode (regional), allocation, connectivity type (and private IP, when declared) must equal the
+     * declared inputs (they cannot change in place); its declared secondary or zone addresses and its user tags are
+     * brought in place, its `aws:` tags are left alone. Changing or removing `adopt` later changes nothing.
      */
     adopt?: pulumi.Input<AdoptArgs>;
     /**
@@ -56,15 +78,27 @@ export interface NatGatewayArgs {
 }
 
 export class NatGateway extends pulumi.dynamic.Resource {
-    /** The subnet the gateway lives in. */
-    declare readonly subnetId: pulumi.Output<string>;
+    /** `zonal` or `regional`. */
+    declare readonly availabilityMode: pulumi.Output<"zonal" | "regional">;
+    /** The subnet a zonal gateway lives in. */
+    declare readonly subnetId: pulumi.Output<string | undefined>;
+    /** A regional gateway's zone addresses as declared (manual mode); each zone's live addresses are in `addresses`. */
+    declare readonly availabilityZoneAddresses: pulumi.Output<
+        { availabilityZone?: string; availabilityZoneId?: string; allocationIds: string[] }[] | undefined
+    >;
+    /** Regional gateways: the route table AWS made for the gateway. */
+    declare readonly routeTableId: pulumi.Output<string | undefined>;
+    /** Regional gateways: `enabled` in automatic mode, `disabled` in manual mode. */
+    declare readonly autoProvisionZones: pulumi.Output<string | undefined>;
+    /** Regional gateways: whether AWS adds Elastic IPs in a zone as connections grow. */
+    declare readonly autoScalingIps: pulumi.Output<string | undefined>;
     /** The Elastic IP allocation of a public gateway. */
     declare readonly allocationId: pulumi.Output<string | undefined>;
     /** `public` or `private`. */
     declare readonly connectivityType: pulumi.Output<"public" | "private">;
     /** The private IP address asked for, if any (the one in use is `privateIp`). */
     declare readonly privateIpAddress: pulumi.Output<string | undefined>;
-    /** Every address of the gateway (primary and secondary) with its `status` (`succeeded`, `associating`, `failed`...). */
+    /** Every address of the gateway (primary and secondary; a regional gateway's with their zone) with its `status` (`succeeded`, `associating`, `failed`...). */
     declare readonly addresses: pulumi.Output<
         {
             isPrimary: boolean;
@@ -73,6 +107,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
             publicIp?: string;
             privateIp?: string;
             networkInterfaceId?: string;
+            availabilityZone?: string;
+            availabilityZoneId?: string;
             status?: string;
             failureMessage?: string;
         }[]
@@ -85,7 +121,7 @@ export class NatGateway extends pulumi.dynamic.Resource {
     declare readonly privateIp: pulumi.Output<string | undefined>;
     /** The gateway's network interface. */
     declare readonly networkInterfaceId: pulumi.Output<string | undefined>;
-    /** The VPC of the subnet. */
+    /** The VPC: a regional gateway's, or a zonal one's subnet's. */
     declare readonly vpcId: pulumi.Output<string>;
     /** Your tags as read from AWS (no `aws:` keys). */
     declare readonly tags: pulumi.Output<Record<string, string>>;
@@ -109,7 +145,10 @@ export class NatGateway extends pulumi.dynamic.Resource {
             delegatingProvider("ackless:ec2:NatGateway"),
             name,
             {
+                availabilityMode: args.availabilityMode,
                 subnetId: args.subnetId,
+                vpcId: args.vpcId,
+                availabilityZoneAddresses: args.availabilityZoneAddresses,
                 allocationId: args.allocationId,
                 connectivityType: args.connectivityType,
                 privateIpAddress: args.privateIpAddress,
@@ -127,7 +166,9 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 publicIp: undefined,
                 privateIp: undefined,
                 networkInterfaceId: undefined,
-                vpcId: undefined,
+                routeTableId: undefined,
+                autoProvisionZones: undefined,
+                autoScalingIps: undefined,
                 systemTags: undefined,
                 failureCode: undefined,
                 failureMessage: undefined,

@@ -14,13 +14,19 @@ import type { NatGatewayInputs } from "./types";
 
 /** The base token of a resource with these inputs; undefined while any part is unknown. At most 64 characters with its walk step. */
 export function clientToken(inputs: Partial<NatGatewayInputs>): string | undefined {
-    return identityToken([
+    const parts: unknown[] = [
         inputs.__identity ?? "",
         inputs.subnetId ?? "",
         inputs.allocationId ?? "",
         inputs.connectivityType ?? "public",
         inputs.privateIpAddress ?? "",
-    ]);
+    ];
+    // A regional gateway is created from its mode and VPC too. Zonal gateways keep the parts they always had, so
+    // the tokens of gateways made before regional ones existed do not change.
+    if (inputs.availabilityMode === "regional") {
+        parts.push("regional", inputs.vpcId ?? "");
+    }
+    return identityToken(parts);
 }
 
 export { nthToken } from "../../common/identity";

@@ -8,6 +8,7 @@
 import {
     AssignPrivateNatGatewayAddressCommand,
     AssociateNatGatewayAddressCommand,
+    AvailabilityZoneAddress,
     CreateNatGatewayCommand,
     CreateTagsCommand,
     DeleteNatGatewayCommand,
@@ -24,7 +25,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { warn } from "../../common/log";
 import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
 import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
-import type { NatGatewayInputs } from "./types";
+import type { AddressChange, NatGatewayInputs } from "./types";
 
 // ------------------------------------------------------------------- find
 
@@ -117,10 +118,15 @@ export function failureText(nat: AwsNatGateway): string {
  * gateway from other parameters) is answered as "used up": undefined.
  */
 export async function createNatGatewayCall(inputs: NatGatewayInputs, token: string, tags: Tags): Promise<AwsNatGateway | undefined> {
+    const regional = inputs.availabilityMode === "regional";
+    const where = regional ? `VPC ${inputs.vpcId} (regional)` : inputs.subnetId;
     try {
         const out = await ec2().send(
             new CreateNatGatewayCommand({
-                SubnetId: inputs.subnetId,
+                AvailabilityMode: regional ? "regional" : undefined,
+                SubnetId: regional ? undefined : inputs.subnetId,
+                VpcId: regional ? inputs.vpcId : undefined,
+                AvailabilityZoneAddresses: regional ? zoneAddressesParam(inputs) : undefined,
                 AllocationId: inputs.connectivityType === "public" ? inputs.allocationId : undefined,
                 ConnectivityType: inputs.connectivityType,
                 PrivateIpAddress: inputs.privateIpAddress,
@@ -133,15 +139,23 @@ export async function createNatGatewayCall(inputs: NatGatewayInputs, token: stri
             }),
         );
         if (!out.NatGateway?.NatGatewayId) {
-            throw new AcklessError(`creating NAT gateway in ${inputs.subnetId}: AWS returned no NatGatewayId`);
+            throw new AcklessError(`creating NAT gateway in ${where}: AWS returned no NatGatewayId`);
         }
         return out.NatGateway;
     } catch (err) {
         if (isAwsError(err, "IdempotentParameterMismatch")) {
             return undefined;
         }
-        throw err instanceof AcklessError ? err : describeAwsError(`creating NAT gateway in ${inputs.subnetId}`, err);
+        throw err instanceof AcklessError ? err : describeAwsError(`creating NAT gateway in ${where}`, err);
     }
+}
+
+/** Manual mode's AvailabilityZoneAddresses, as the program lists them; undefined in automatic mode. */
+function zoneAddressesParam(inputs: NatGatewayInputs): AvailabilityZoneAddress[] | undefined {
+    const zones = inputs.availabilityZoneAddresses;
+    return zones?.length
+        ? zones.map((z) => ({ AvailabilityZone: z.availabilityZone, AvailabilityZoneId: z.availabilityZoneId, AllocationIds: z.allocationIds }))
+        : undefined;
 }
 
 /** DeleteNatGateway; false when AWS no longer knows the gateway. */
@@ -157,17 +171,7 @@ export async function deleteNatGatewayCall(id: string): Promise<boolean> {
     }
 }
 
-/**
- * One secondary-address change: AssociateNatGatewayAddress / DisassociateNatGatewayAddress (Elastic IPs of a public
- * gateway, by allocation / association id) or AssignPrivateNatGatewayAddress / UnassignPrivateNatGatewayAddress
- * (private IPs, listed or counted). AWS errors are described with their code.
- */
-export type AddressChange =
-    | { op: "associate"; allocationIds: string[]; privateIps?: string[] }
-    | { op: "disassociate"; associationIds: string[] }
-    | { op: "assign"; privateIps?: string[]; count?: number }
-    | { op: "unassign"; privateIps: string[] };
-
+/** One address change (types.ts); AWS errors are described with their code. */
 export async function changeAddresses(id: string, change: AddressChange): Promise<void> {
     const NatGatewayId = id;
     try {
@@ -178,6 +182,8 @@ export async function changeAddresses(id: string, change: AddressChange): Promis
                         NatGatewayId,
                         AllocationIds: change.allocationIds,
                         PrivateIpAddresses: change.privateIps,
+                        AvailabilityZone: change.availabilityZone,
+                        AvailabilityZoneId: change.availabilityZoneId,
                     }),
                 );
                 break;
@@ -198,7 +204,7 @@ export async function changeAddresses(id: string, change: AddressChange): Promis
                 break;
         }
     } catch (err) {
-        throw describeAwsError(`NAT gateway ${id}: ${change.op} of secondary addresses`, err);
+        throw describeAwsError(`NAT gateway ${id}: ${change.op} of addresses`, err);
     }
 }
 

@@ -5,9 +5,26 @@ export const KIND = "ec2:NatGateway";
 
 export type ConnectivityType = "public" | "private";
 
+/** `zonal` (one subnet, the default) or `regional` (one gateway for a VPC, spanning its Availability Zones). */
+export type AvailabilityMode = "zonal" | "regional";
+
+/** Manual mode of a regional gateway: the Elastic IPs of one Availability Zone, named by zone name or zone id. */
+export interface ZoneAddressInput {
+    availabilityZone?: string;
+    availabilityZoneId?: string;
+    allocationIds: string[];
+}
+
 /** The checked inputs, as stored in state. */
 export interface NatGatewayInputs {
-    subnetId: string;
+    /** `zonal` (default; check() fills it in; absent in state written before regional gateways) or `regional`. Changing it replaces the gateway. */
+    availabilityMode?: AvailabilityMode;
+    /** A zonal gateway's subnet (required there, forbidden on a regional one). */
+    subnetId?: string;
+    /** A regional gateway's VPC (required there, forbidden on a zonal one). */
+    vpcId?: string;
+    /** A regional gateway in manual mode: the Elastic IPs per zone (in place); absent: automatic mode. */
+    availabilityZoneAddresses?: ZoneAddressInput[];
     allocationId?: string;
     connectivityType: ConnectivityType;
     privateIpAddress?: string;
@@ -29,7 +46,15 @@ export interface NatGatewayInputs {
 
 /** What create/read/update return (the resource's outputs). */
 export interface NatGatewayOutputs {
-    subnetId: string;
+    availabilityMode: AvailabilityMode;
+    subnetId?: string;
+    availabilityZoneAddresses?: ZoneAddressInput[];
+    /** Regional gateways: the route table AWS made for the gateway. */
+    routeTableId?: string;
+    /** Regional gateways: `enabled` in automatic mode (AWS manages the zones), `disabled` in manual mode. */
+    autoProvisionZones?: string;
+    /** Regional gateways: whether AWS adds Elastic IPs in a zone as connections grow. */
+    autoScalingIps?: string;
     allocationId?: string;
     connectivityType: ConnectivityType;
     privateIpAddress?: string;
@@ -62,9 +87,33 @@ export interface NatAddressOutput {
     publicIp?: string;
     privateIp?: string;
     networkInterfaceId?: string;
+    /** Regional gateways: the zone this address serves. */
+    availabilityZone?: string;
+    availabilityZoneId?: string;
     /** `assigning | unassigning | associating | disassociating | succeeded | failed`. */
     status?: string;
     failureMessage?: string;
+}
+
+/**
+ * One change to a gateway's addresses: AssociateNatGatewayAddress / DisassociateNatGatewayAddress (Elastic IPs of a
+ * public gateway, by allocation / association id; a regional gateway's per zone) or AssignPrivateNatGatewayAddress /
+ * UnassignPrivateNatGatewayAddress (private IPs, listed or counted).
+ */
+export type AddressChange =
+    | { op: "associate"; allocationIds: string[]; privateIps?: string[]; availabilityZone?: string; availabilityZoneId?: string }
+    | { op: "disassociate"; associationIds: string[] }
+    | { op: "assign"; privateIps?: string[]; count?: number }
+    | { op: "unassign"; privateIps: string[] };
+
+/** One step of an in-place address update: the call, its words, and how to tell its addresses settled. */
+export interface AddressStep {
+    change: AddressChange;
+    what: string;
+    /** The addresses it changes, by allocation id or private IP (empty for a counted assign). */
+    keys: string[];
+    by: "allocation" | "ip";
+    adding: boolean;
 }
 
 /** A NAT gateway as DescribeNatGateways shows it. */
