@@ -22,7 +22,7 @@
  * The hand-over of the three ackless kinds:
  * the command writes a TypeScript program from custom resources that use
  * ACK references (subnetRef and allocationRef resolved through Subnet and
- * ElasticIPAddress custom resources; an allocationRef to a missing one
+ * ElasticIPAddress custom resources, a regional NATGateway's vpcRef through the VPC's; an allocationRef to a missing one
  * becomes config; a distribution's function association points at the
  * function handed over with it); the program type-checks under `strict`;
  * one `up` hands over (AWS resources adopted unchanged, custom resources
@@ -111,7 +111,19 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     let handoverFile: string;
     const ns = `ack-${Date.now()}`;
     const aws = { cf: undefined as unknown as CloudFrontClient, ec2: undefined as unknown as EC2Client };
-    const ids = { distribution: "", functionArn: "", nat: "", backupNat: "", subnet: "", eip: "", backupEip: "", vpc: "", rtb: "", oac: "" };
+    const ids = {
+        distribution: "",
+        functionArn: "",
+        nat: "",
+        backupNat: "",
+        regionalNat: "",
+        subnet: "",
+        eip: "",
+        backupEip: "",
+        vpc: "",
+        rtb: "",
+        oac: "",
+    };
     const status = (extra: string[] = []) => runAckless(["handover-status", "--kubeconfig", handoverFile, "-n", ns, ...extra], {});
     const crPath = (api: string, plural: string, name: string) => `/apis/${api}/namespaces/${ns}/${plural}/${name}`;
     const TENANT = "dt_2x9kQ4mT7bWc8nLp";
@@ -129,6 +141,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         crPath(CF, "functions", "rewrite"),
         crPath(EC2, "natgateways", "egress"),
         crPath(EC2, "natgateways", "backup"),
+        crPath(EC2, "natgateways", "regional"),
     ];
 
     const mutations = async () => (await emu.calls()).map((c) => c.operation).filter((op) => MUTATIONS.test(op));
@@ -223,6 +236,16 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
             ).NatGateway!.NatGatewayId!;
         ids.nat = await nat("egress", ids.eip);
         ids.backupNat = await nat("backup", ids.backupEip);
+        // A regional NAT gateway (one for the whole VPC, automatic mode): its custom resource names the VPC by vpcRef.
+        ids.regionalNat = (
+            await aws.ec2.send(
+                new CreateNatGatewayCommand({
+                    AvailabilityMode: "regional",
+                    VpcId: ids.vpc,
+                    TagSpecifications: [{ ResourceType: "natgateway", Tags: [{ Key: "Name", Value: "regional" }] }],
+                }),
+            )
+        ).NatGateway!.NatGatewayId!;
 
         // The custom resources, as the controllers left them. References only: no ids in the NAT gateways' specs.
         const finalizer = (service: string, kind: string) => [`finalizers.${service}.services.k8s.aws/${kind}`];
@@ -302,6 +325,17 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
             spec: { ...natSpec("backup-ip"), tags: [{ key: "Name", value: "backup" }] },
             status: { natGatewayID: ids.backupNat, state: "available", ackResourceMetadata: ACK_META, conditions: SYNCED },
         });
+        await createWithStatus(kube.client, EC2, "natgateways", ns, {
+            kind: "NATGateway",
+            metadata: { name: "regional", finalizers: finalizer("ec2", "NATGateway") },
+            spec: {
+                availabilityMode: "regional",
+                vpcRef: { from: { name: "main" } },
+                connectivityType: "public",
+                tags: [{ key: "Name", value: "regional" }],
+            },
+            status: { natGatewayID: ids.regionalNat, state: "available", ackResourceMetadata: ACK_META, conditions: SYNCED },
+        });
         // Never synced: left to ACK.
         await createWithStatus(kube.client, EC2, "natgateways", ns, {
             kind: "NATGateway",
@@ -368,19 +402,20 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         expect(r.out.indexOf("ackless adopt-ack plan:")).to.equal(0);
         expect(r.out.indexOf("ackless adopt-ack plan:")).to.be.below(r.out.indexOf("Written to"));
         expect(r.out).to.contain(
-            "ackless adopt-ack plan: 12 custom resources of the ACK cloudfront and ec2 controllers' 29 kinds: " +
-                "4 handed over (program), 7 imported (import.json), 1 left out",
+            "ackless adopt-ack plan: 13 custom resources of the ACK cloudfront and ec2 controllers' 29 kinds: " +
+                "5 handed over (program), 7 imported (import.json), 1 left out",
         );
         for (const line of [
             /CachePolicy +1 imported/,
             /DistributionTenant +1 imported/,
-            /NATGateway +2 handed over, 1 left out/,
+            /NATGateway +3 handed over, 1 left out/,
             /RouteTable +1 imported/,
             /VPC +1 imported/,
         ]) {
             expect(r.out).to.match(line);
         }
         expect(r.out).to.contain(`+ hand over NATGateway ${ns}/egress -> ec2.NatGateway ${ids.nat} (egress)`);
+        expect(r.out).to.contain(`+ hand over NATGateway ${ns}/regional -> ec2.NatGateway ${ids.regionalNat} (regional)`);
         expect(r.out).to.contain(`spec.subnetRef -> Subnet ${ns}/private-a: ${ids.subnet}`);
         expect(r.out).to.contain(`spec.allocationRef -> ElasticIPAddress ${ns}/egress-ip: ${ids.eip}`);
         expect(r.out).to.contain(`spec.allocationRef -> config (ElasticIPAddress ${ns}/backup-ip does not exist in the cluster)`);
@@ -430,10 +465,12 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         expect(index).to.contain(`subnetId: "${ids.subnet}", // spec.subnetRef: Subnet ${ns}/private-a, status.subnetID`);
         expect(index).to.contain(`allocationId: "${ids.eip}", // spec.allocationRef: ElasticIPAddress ${ns}/egress-ip, status.allocationID`);
         expect(index).to.contain(`allocationId: config.require("backupAllocationId")`);
+        expect(index).to.contain(`availabilityMode: "regional"`);
+        expect(index).to.contain(`vpcId: "${ids.vpc}", // spec.vpcRef: VPC ${ns}/main, status.vpcID`);
         expect(index).to.contain(`FunctionARN: rewrite.arn, // Function ${ns}/rewrite, handed over above`);
         expect(index).to.contain(`HTTPSPort: 443`);
         expect(index).not.to.contain("JSON.parse");
-        expect(index.match(/\{ dependsOn: \[\w+Retain\], retainOnDelete: true \}/g)).to.have.length(4);
+        expect(index.match(/\{ dependsOn: \[\w+Retain\], retainOnDelete: true \}/g)).to.have.length(5);
         expect(JSON.parse(fs.readFileSync(path.join(outDir, "package.json"), "utf8")).dependencies).to.have.keys("ackless", "@pulumi/pulumi");
         expect(JSON.parse(fs.readFileSync(path.join(outDir, "tsconfig.json"), "utf8")).compilerOptions.strict).to.equal(true);
         const readme = fs.readFileSync(path.join(outDir, "README.md"), "utf8");
@@ -486,8 +523,8 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         await project.stack.setConfig("backupAllocationId", { value: ids.backupEip });
         await emu.resetCalls();
         const up = await project.stack.up();
-        // 4 x (retain, adopt, delete) + 2 reference rewrites + the stack; nothing of import.json (not imported yet).
-        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 15 });
+        // 5 x (retain, adopt, delete) + 2 reference rewrites + the stack; nothing of import.json (not imported yet).
+        expect(changeCounts(up.summary.resourceChanges)).to.deep.equal({ create: 18 });
         expect(up.stdout).to.contain(`VPC/${ns}/main stays with ACK: aws:ec2/vpc:Vpc::main (${ids.vpc}) not in this stack yet`);
         expect(handover.calls(), "the exec plugin ran").to.be.greaterThan(0);
         for (const p of HANDED_OVER) {
@@ -522,20 +559,29 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         const of = (t: string) => resources.filter((r) => r.type === `pulumi-nodejs:dynamic/ackless:${t}`);
         expect(of("Distribution").map((r) => r.id)).to.deep.equal([ids.distribution]);
         expect(of("Function").map((r) => r.id)).to.deep.equal(["rewrite"]);
+        const regional = of("NatGateway").find((r) => r.name === "regional");
+        expect([regional?.id, regional?.outputs.availabilityMode, regional?.outputs.vpcId]).to.deep.equal([ids.regionalNat, "regional", ids.vpc]);
         expect(
             of("NatGateway")
+                .filter((r) => r.name !== "regional")
                 .map((r) => [r.name, r.id, r.outputs.subnetId, r.outputs.allocationId])
                 .sort(),
         ).to.deep.equal([
             ["backup", ids.backupNat, ids.subnet, ids.backupEip],
             ["egress", ids.nat, ids.subnet, ids.eip],
         ]);
-        expect(of("RetainPolicy").map((r) => r.outputs.policy)).to.deep.equal(["retain", "retain", "retain", "retain"]);
+        expect(of("RetainPolicy").map((r) => r.outputs.policy)).to.deep.equal(["retain", "retain", "retain", "retain", "retain"]);
         expect(of("ReferenceRewrite")).to.have.length(2);
-        expect(of("CustomResourceDeletion").map((r) => r.outputs.finalizerRemovedBy)).to.deep.equal(["ackless", "ackless", "ackless", "ackless"]);
+        expect(of("CustomResourceDeletion").map((r) => r.outputs.finalizerRemovedBy)).to.deep.equal([
+            "ackless",
+            "ackless",
+            "ackless",
+            "ackless",
+            "ackless",
+        ]);
         const state = await project.state();
         const retained = state.resources.filter((r: any) => /ackless:(Distribution|Function|NatGateway)$/.test(r.type));
-        expect(retained.map((r: any) => r.retainOnDelete)).to.deep.equal([true, true, true, true]);
+        expect(retained.map((r: any) => r.retainOnDelete)).to.deep.equal([true, true, true, true, true]);
     });
 
     it("after the import step (simulated: alreadyImported), the next up retires the imported custom resources; handover-status: nothing left", async () => {
@@ -552,7 +598,7 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
         }
         expect(await mutations(), "AWS untouched").to.deep.equal([]);
         const deletions = (await project!.resources()).filter((r) => r.type.endsWith("CustomResourceDeletion"));
-        expect(deletions).to.have.length(11);
+        expect(deletions).to.have.length(12);
         // The never-synced NATGateway was left out (nothing in AWS to hand over): its owner deletes it.
         const pending = crPath(EC2, "natgateways", "pending");
         await kube.client.delete(pending);
@@ -590,12 +636,12 @@ describe("e2e: ackless adopt-ack (ACK hand-over; engine + emulator + real API se
     it("destroy leaves every AWS resource running (retainOnDelete)", async () => {
         await emu.resetCalls();
         const destroy = await project!.stack.destroy();
-        expect(changeCounts(destroy.summary.resourceChanges)).to.deep.equal({ delete: 29 });
+        expect(changeCounts(destroy.summary.resourceChanges)).to.deep.equal({ delete: 32 });
         expect(await mutations()).to.deep.equal([]);
         expect(await project!.resources()).to.deep.equal([]);
         expect(await liveOriginDomain()).to.equal("origin-v2.example.com");
         expect((await aws.cf.send(new DescribeFunctionCommand({ Name: "rewrite", Stage: "LIVE" }))).FunctionSummary!.Name).to.equal("rewrite");
-        expect(await liveNats()).to.deep.equal([ids.nat, ids.backupNat].sort());
+        expect(await liveNats()).to.deep.equal([ids.nat, ids.backupNat, ids.regionalNat].sort());
     });
 
     it("the IAM user (apply.json + adopt.json) was denied nothing", async () => {
