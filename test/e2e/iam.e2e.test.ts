@@ -128,7 +128,9 @@ describe("e2e: IAM: ackless under the documented least-privilege policies", func
     const stores = async () => (await cf.send(new ListKeyValueStoresCommand({}))).KeyValueStoreList?.Items ?? [];
 
     before(async () => {
-        emu = await startEmulator({ iam: true });
+        // Distributions take 3 s to deploy, so the two of the apply run wait at the same time: the shared poller then
+        // reads them with one ListDistributions (the action apply.json's Read carries for it), whatever the load.
+        emu = await startEmulator({ iam: true, deploySeconds: 3 });
         const opts = { endpoint: emu.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
         ec2 = new EC2Client(opts);
         cf = new CloudFrontClient(opts);
