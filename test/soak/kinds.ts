@@ -7,17 +7,22 @@ import {
     CloudFrontClient,
     CreateDistributionCommand,
     CreateFunctionCommand,
+    CreateKeyValueStoreCommand,
     DeleteDistributionCommand,
     DeleteFunctionCommand,
+    DeleteKeyValueStoreCommand,
     DescribeFunctionCommand,
+    DescribeKeyValueStoreCommand,
     GetDistributionCommand,
     GetDistributionConfigCommand,
     ListDistributionsCommand,
     ListFunctionsCommand,
+    ListKeyValueStoresCommand,
     PublishFunctionCommand,
     TagResourceCommand,
     UpdateDistributionCommand,
     UpdateFunctionCommand,
+    UpdateKeyValueStoreCommand,
 } from "@aws-sdk/client-cloudfront";
 import { CreateNatGatewayCommand, CreateTagsCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 
@@ -88,8 +93,10 @@ const nat: SoakKind = {
     key: "nat",
     typeName: "NatGateway",
     fixedIdentity: () => false,
+    // Secondary private addresses change in place with the entry's version (0, 1 or 2 of them).
     declare: `(e, opts, ctx) => new ec2.NatGateway(e.name, {
         subnetId: ctx.subnets[e.r % 2], connectivityType: "private", tags: { soak: "t" + e.tag },
+        secondaryPrivateIpAddressCount: e.v % 3,
         ...(e.adoptId ? { adopt: { id: e.adoptId } } : {}) }, opts)`,
     async live(w) {
         const out = await w.ec2.send(new DescribeNatGatewaysCommand({}));
@@ -257,8 +264,49 @@ const dist: SoakKind = {
     },
 };
 
+const kvs: SoakKind = {
+    key: "kvs",
+    typeName: "KeyValueStore",
+    fixedIdentity: (e) => e.r > 0,
+    declare: `(e, opts, ctx) => new cloudfront.KeyValueStore(e.name, {
+        ...(e.r > 0 ? { name: ctx.token + "-" + e.key + "-" + e.r } : {}),
+        comment: "v" + e.v, items: { k: "v" + e.v }, tags: { soak: "t" + e.tag },
+        ...(e.adoptId ? { adopt: { id: e.adoptId } } : {}) }, opts)`,
+    async live(w) {
+        const out = await w.cf.send(new ListKeyValueStoresCommand({ MaxItems: 100 }));
+        return (out.KeyValueStoreList?.Items ?? []).map((k) => k.Name!);
+    },
+    async create(w, handle) {
+        const name = `oob-${handle}`;
+        await w.cf.send(new CreateKeyValueStoreCommand({ Name: name, Comment: "made outside" }));
+        return name;
+    },
+    async remove(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await w.cf.send(new DeleteKeyValueStoreCommand({ Name: id, IfMatch: d.ETag }));
+    },
+    async editField(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await w.cf.send(new UpdateKeyValueStoreCommand({ Name: id, Comment: "edited outside", IfMatch: d.ETag }));
+    },
+    async editTags(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await w.cf.send(
+            new TagResourceCommand({
+                Resource: d.KeyValueStore!.ARN!,
+                Tags: {
+                    Items: [
+                        { Key: "soak", Value: "oob" },
+                        { Key: "oob", Value: "1" },
+                    ],
+                },
+            }),
+        );
+    },
+};
+
 /** Every kind, in `--kinds` order. */
-export const KINDS: readonly SoakKind[] = [nat, fn, dist];
+export const KINDS: readonly SoakKind[] = [nat, fn, dist, kvs];
 
 export function kindByKey(key: string): SoakKind {
     const k = KINDS.find((x) => x.key === key);
