@@ -79,6 +79,15 @@ export async function settled<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> 
     }
 }
 
+/** The tags a console user changes and adds on a CloudFront resource (a function, a distribution, a key value store). */
+async function tagOutside(w: World, arn: string): Promise<void> {
+    const Items = [
+        { Key: "soak", Value: "oob" },
+        { Key: "oob", Value: "1" },
+    ];
+    await w.cf.send(new TagResourceCommand({ Resource: arn, Tags: { Items } }));
+}
+
 async function waitDeployed(cf: CloudFrontClient, id: string): Promise<string> {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -166,17 +175,7 @@ const fn: SoakKind = {
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new DescribeFunctionCommand({ Name: id })));
         const arn = d.FunctionSummary!.FunctionMetadata!.FunctionARN!;
-        await w.cf.send(
-            new TagResourceCommand({
-                Resource: arn,
-                Tags: {
-                    Items: [
-                        { Key: "soak", Value: "oob" },
-                        { Key: "oob", Value: "1" },
-                    ],
-                },
-            }),
-        );
+        await tagOutside(w, arn);
     },
 };
 
@@ -250,17 +249,7 @@ const dist: SoakKind = {
     },
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new GetDistributionCommand({ Id: id })));
-        await w.cf.send(
-            new TagResourceCommand({
-                Resource: d.Distribution!.ARN!,
-                Tags: {
-                    Items: [
-                        { Key: "soak", Value: "oob" },
-                        { Key: "oob", Value: "1" },
-                    ],
-                },
-            }),
-        );
+        await tagOutside(w, d.Distribution!.ARN!);
     },
 };
 
@@ -291,17 +280,7 @@ const kvs: SoakKind = {
     },
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
-        await w.cf.send(
-            new TagResourceCommand({
-                Resource: d.KeyValueStore!.ARN!,
-                Tags: {
-                    Items: [
-                        { Key: "soak", Value: "oob" },
-                        { Key: "oob", Value: "1" },
-                    ],
-                },
-            }),
-        );
+        await tagOutside(w, d.KeyValueStore!.ARN!);
     },
 };
 
