@@ -27,3 +27,38 @@ export function delegatingProvider(kind: string): pulumi.dynamic.ResourceProvide
         delete: (id: string, props: any) => require("ackless/dist/provider/registry").provider(kind).delete(id, props),
     };
 }
+
+/**
+ * Lifecycle R1, the program's half: a create leaves its resource marked
+ * (`ackless:pending-create`) and sets the `unrecorded` output to this run's
+ * nonce (`__run`); the engine saves a step's result in the stack's state
+ * before it answers the program's registration, so once the program sees
+ * that output the resource is recorded, and the marker can go. Only in a
+ * real run (a preview records nothing), once per create, best effort: a
+ * marker left behind is removed by the resource's next update, or by a
+ * create that finds it in state.
+ */
+export function confirmWhenRecorded(
+    resource: pulumi.CustomResource & { readonly unrecorded: pulumi.Output<string | undefined> },
+    kind: string,
+    run: string | undefined,
+    scope: { region?: pulumi.Input<string | undefined>; __profile?: string },
+): void {
+    if (run === undefined) {
+        return;
+    }
+    pulumi.all([resource.id, resource.unrecorded, scope.region]).apply(async ([id, unrecorded, region]) => {
+        if (!id || unrecorded !== run) {
+            return;
+        }
+        const impl = require("ackless/dist/provider/registry").provider(kind);
+        try {
+            await impl.confirm?.(id, { region, __profile: scope.__profile });
+        } catch (err) {
+            void pulumi.log.warn(
+                `${id}: could not remove the ackless:pending-create marker (${(err as Error).message}); the next update removes it`,
+                resource,
+            );
+        }
+    });
+}

@@ -10,7 +10,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-export type ProviderImpl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+export type ProviderImpl = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> & {
+    /** The lifecycle driver's confirmation that the engine recorded a create (R1; delete.ts calls it from the program). */
+    confirm?(id: string, props: Record<string, any>): Promise<void>;
+};
 
 /** An ACK custom resource kind, as the hand-over finds and reads it. */
 export interface AckResource {

@@ -204,6 +204,7 @@ type ProviderMethods = {
     read(id: string, props: any): Promise<any>;
     update(id: string, olds: any, news: any): Promise<any>;
     delete(id: string, props: any): Promise<void>;
+    confirm?(id: string, props: any): Promise<void>;
 };
 
 /**
@@ -238,5 +239,6 @@ export function awsScoped<P extends ProviderMethods>(p: P, regional: boolean): P
             return { ...r, outs: keepProfile(r.outs, where(news, olds).profile) };
         },
         delete: (id, props) => withAws(where(props), () => p.delete(id, props)),
+        ...(p.confirm ? { confirm: (id: string, props: any) => withAws(where(props), () => p.confirm!(id, props)) } : {}),
     };
 }

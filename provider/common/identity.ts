@@ -30,6 +30,18 @@ export function resourceIdentity(name: string, opts?: pulumi.ResourceOptions): p
     return pulumi.output(parent).apply((p) => `${pulumi.getProject()}/${pulumi.getStack()}/${p}/${name}`);
 }
 
+const RUN = crypto.randomUUID();
+
+/**
+ * The `__run` input every AWS resource class sends: a nonce of this program
+ * run, so that the provider's create can tell the program which creates it
+ * must confirm once the engine has recorded them (lifecycle R1, delete.ts).
+ * Undefined in a preview, which records nothing.
+ */
+export function runNonce(): string | undefined {
+    return pulumi.runtime.isDryRun() ? undefined : RUN;
+}
+
 /**
  * `ackless-<40 hex digits>`: a hash of `parts` (the identity first, then the
  * inputs that decide what is created); undefined while any part is unknown.

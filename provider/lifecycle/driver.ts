@@ -4,12 +4,56 @@
  * KindAdapter (./adapter.ts) and gets a provider:
  *
  *   check   adoption once (R3), `adopt` checked and previewed, the kind's validation
- *   create  adoption, or the key walk: takeover of an unfinished create only (R1),
- *           claim (R2), visibility wait (R5), settle, marker cleared
+ *   create  adoption, or the key walk: takeover only of a create the engine never
+ *           recorded (R1), claim (R2), visibility wait (R5), settle; the marker
+ *           stays until the engine has recorded it (below)
  *   read    gone, vanished (R4), a deleting resource waited for
  *   diff    the kind's, plus R4 (a vanished resource is replaced, deleting first)
  *   update  the kind's, with `adopted` and `incarnation` carried over
  *   delete  in-process guard (R2 claims) and durable guard (incarnation tag), gone = done
+ *
+ * When a create's marker comes off (R1). A create tags its resource
+ * `ackless:pending-create` before AWS makes it, and a later create with the
+ * same key takes over a resource carrying that marker. The marker must stay
+ * on until Pulumi holds the resource in its state, not merely until the create
+ * finished: a `pulumi up` killed after the create returned but before the
+ * engine saved the result leaves a resource no state names, and a create that
+ * cleared its own marker left it looking completed, so the next up walked past
+ * it and made a second one (the soak's orphan-after-killed-create). So:
+ *
+ * - The program of a real run sends a run nonce (`__run`, common/identity.ts);
+ *   check notes it and drops it from the inputs (no diff). A create that
+ *   knows the run keeps the marker and sets the output `unrecorded` to it.
+ * - The engine saves a step's result in the state before it answers the
+ *   program's registration (pulumi/pulumi pkg/resource/deploy/step_executor.go:
+ *   "OnResourceStepPost saved the results of the step in the snapshot" before
+ *   `stepComplete`). So when the program sees `unrecorded` equal to its own
+ *   run, the resource is recorded: the class's confirmWhenRecorded
+ *   (delegate.ts) calls `confirm`, which removes the marker. A preview sends no
+ *   nonce and confirms nothing: check, diff and read never write.
+ * - Whatever the engine hands this process with a state entry (diff, read,
+ *   update, delete) is recorded (rules.noteRecorded). A create never takes
+ *   over such a holder: it removes its stale marker and walks on. An update
+ *   removes a marker its program never got to remove.
+ * - Without a nonce (a caller of the provider methods alone, an older
+ *   program), create removes the marker itself, as it always did.
+ *
+ * Why no resource in state is taken over: a holder the engine recorded in an
+ * earlier run lost its marker when that run's program saw it, before the run
+ * ended. In this run, a replacement's original (create before delete) was
+ * diffed first (a program change) or is unmarked (a targeted replace, `up
+ * --replace` or `state taint`, whose create sees no diff): so is the original
+ * of a public NAT gateway's delete-first replace (`exclusiveWith` is asked
+ * only about unmarked holders). A resource kept by `retainOnDelete` or
+ * dropped by `pulumi state delete` was recorded before, so it is unmarked
+ * too. Preview creates nothing. What remains is one window: the engine saved
+ * the create and the run died before its program removed the marker (a kill
+ * between two local steps, milliseconds). If the very next command then
+ * replaces that resource by target before anything updates it, or it is
+ * retained and declared again, its create takes it over: a takeover is always
+ * a new incarnation, so the engine's delete of the old entry leaves it alone
+ * (R2): the resource is kept, never deleted, orphaned or duplicated, and the
+ * replacement did not happen (run `up --replace` again).
  *
  * One timeout policy per rule:
  * - R5, a new resource that never shows in reads: create fails naming the
@@ -26,19 +70,27 @@ import { AcklessError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded } from "../common/wait";
 import type { KindAdapter, Obj } from "./adapter";
-import { adoptionOf, adoptMissing, checkAdopt, findForAdoption, isNew, logAdoptionPlan, logWillCreate, type Adoption } from "./adopt";
+import { adoptionOf, adoptMissing, checkAdopt, findForAdoption, hasAdopt, isNew, logAdoptionPlan, logWillCreate, type Adoption } from "./adopt";
 import {
+    ADOPT_DECLARED_OUTPUT,
     ADOPTED_OUTPUT,
     adoptionAllowed,
     claim,
+    currentRun,
+    declaresAdopt,
     goneRead,
     guardedDelete,
     INCARNATION_OUTPUT,
-    INCARNATION_TAG,
+    isRecorded,
     newIncarnation,
+    noteAdoptDeclared,
+    noteRecorded,
+    noteRun,
     ownedByNewerIncarnation,
+    PENDING_CREATE_TAG,
     propagationDeadline,
     propagationTimeoutMs,
+    UNRECORDED_OUTPUT,
     VANISHED_OUTPUT,
     waitVisible,
     waitVisibleOn,
@@ -51,27 +103,57 @@ export const MAX_KEYS = 20;
 /** The error code of an adoption refused because AWS reports the resource `failed`. */
 export const ADOPT_FAILED = "AdoptFailedResource";
 
-export type Provider = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+export type Provider = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> & {
+    /**
+     * Not a Pulumi method: called by the program (delegate.ts) once the engine
+     * has recorded a create that kept its marker (R1): removes the marker.
+     */
+    confirm(id: string, props: Obj): Promise<void>;
+};
 
 /** The region a regional kind's inputs name (check runs before the registry scopes anything to it). */
 const regionOf = (inputs: Obj): string | undefined => (typeof inputs?.region === "string" && inputs.region ? inputs.region : undefined);
 
 /**
- * The lifecycle outputs (`adopted`, `incarnation`) of the old state entry on
- * top of `outs`, never undefined (the engine rejects undefined values), and
- * `vanished` never carried.
+ * The lifecycle outputs (`adopted`, `adoptDeclared`, `incarnation`,
+ * `unrecorded`) of the old state entry on top of `outs`, never undefined (the
+ * engine rejects undefined values), and `vanished` never carried.
  */
 export function carryOver(olds: Obj | undefined, outs: Obj): Obj {
-    return withLifecycle(outs, olds?.[INCARNATION_OUTPUT], olds?.[ADOPTED_OUTPUT] === true);
+    return withLifecycle(outs, {
+        incarnation: olds?.[INCARNATION_OUTPUT],
+        adopted: olds?.[ADOPTED_OUTPUT] === true,
+        adoptDeclared: olds?.[ADOPT_DECLARED_OUTPUT] === true,
+        unrecorded: olds?.[UNRECORDED_OUTPUT],
+    });
 }
 
-/** `outs` with exactly these lifecycle outputs: the incarnation (when known) and `adopted` (R4), never `vanished`. */
-function withLifecycle(outs: Obj, incarnation: unknown, adopted: boolean): Obj {
-    const { [ADOPTED_OUTPUT]: _a, [INCARNATION_OUTPUT]: _i, [VANISHED_OUTPUT]: _v, ...rest } = outs;
+interface Lifecycle {
+    incarnation?: unknown;
+    /** R4: this incarnation was adopted. */
+    adopted?: boolean;
+    /** R4: the program declares `adopt` (whichever incarnation this is). */
+    adoptDeclared?: boolean;
+    /** R1: the run whose program confirms this create once the engine recorded it. */
+    unrecorded?: unknown;
+}
+
+/** `outs` with exactly these lifecycle outputs, each only when set; never `vanished`. */
+function withLifecycle(outs: Obj, l: Lifecycle): Obj {
+    const {
+        [ADOPTED_OUTPUT]: _a,
+        [ADOPT_DECLARED_OUTPUT]: _d,
+        [INCARNATION_OUTPUT]: _i,
+        [VANISHED_OUTPUT]: _v,
+        [UNRECORDED_OUTPUT]: _u,
+        ...rest
+    } = outs;
     return {
         ...rest,
-        ...(adopted ? { [ADOPTED_OUTPUT]: true } : {}),
-        ...(typeof incarnation === "string" ? { [INCARNATION_OUTPUT]: incarnation } : {}),
+        ...(l.adopted ? { [ADOPTED_OUTPUT]: true } : {}),
+        ...(l.adoptDeclared ? { [ADOPT_DECLARED_OUTPUT]: true } : {}),
+        ...(typeof l.incarnation === "string" ? { [INCARNATION_OUTPUT]: l.incarnation } : {}),
+        ...(typeof l.unrecorded === "string" && l.unrecorded ? { [UNRECORDED_OUTPUT]: l.unrecorded } : {}),
     };
 }
 
@@ -186,8 +268,14 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
             }
             throw new AcklessError(`${what} ${id} failed: ${f.code}: ${f.message}; ${cleaned}`, f.code);
         }
-        await a.clearMarker(settled);
-        return { id, outs: withLifecycle(a.outputs(inputs, settled, { key }), incarnation, false) };
+        // R1: the marker stays until the engine has recorded this resource, when the program confirms it
+        // (delete.ts, confirmWhenRecorded); without a program to confirm it (no run nonce), create clears it.
+        const run = currentRun();
+        if (run === undefined) {
+            await a.clearMarker(settled);
+        }
+        const outs = a.outputs(inputs, settled, { key });
+        return { id, outs: withLifecycle(outs, { incarnation, adoptDeclared: declaresAdopt(inputs.__identity), unrecorded: run }) };
     }
 
     /** R1: the key walk. */
@@ -220,7 +308,15 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
             }
             const id = a.idOf(holder);
             const liveness = a.liveness(holder, inputs);
-            const ours = a.markerOf(holder, inputs) === key;
+            let marker = a.markerOf(holder, inputs);
+            if (marker !== undefined && isRecorded(a.kind, id)) {
+                // R1: the engine showed this process its state entry, so Pulumi holds it; only its marker was left
+                // (a run that died before its program confirmed the create). It is a completed one.
+                progress(`${what} ${id} (${a.keyName} ${key}) is in the stack's state but still marked as a create: removing the marker`);
+                await a.clearMarker(holder);
+                marker = undefined;
+            }
+            const ours = marker === key;
             if (liveness === "failed") {
                 // An earlier attempt's failed resource is ours to clean up; it can never serve.
                 if (ours) {
@@ -233,7 +329,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
                 progress(`${what} ${id} (${a.keyName} ${key}) failed${next()}`);
                 continue;
             }
-            const held = walk && liveness === "live" && a.markerOf(holder, inputs) === undefined ? a.exclusiveWith?.(inputs, holder) : undefined;
+            const held = walk && liveness === "live" && marker === undefined ? a.exclusiveWith?.(inputs, holder) : undefined;
             if (held !== undefined) {
                 // A targeted replace of a resource that keeps something only one can hold: the new one could never
                 // serve beside the original, and the engine deletes the original right after this create anyway.
@@ -257,16 +353,16 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
                 );
                 continue;
             }
-            // R1: an unfinished create of this resource (an interrupted earlier `pulumi up`): take it over.
+            // R1: a create of this resource the engine never recorded (an interrupted earlier `pulumi up`, killed
+            // before or after the create finished): take it over.
             progress(
-                `${what} ${id} already holds ${a.keyName} ${key} and is marked as an unfinished create of this resource (an interrupted earlier ` +
-                    `\`pulumi up\`): taking it over instead of creating a second one`,
+                `${what} ${id} already holds ${a.keyName} ${key} and is marked as a create of this resource that Pulumi never recorded (an ` +
+                    `interrupted earlier \`pulumi up\`): taking it over instead of creating a second one`,
             );
-            // A takeover keeps the incarnation its first attempt tagged.
-            const kept = a.tagsOf(holder)[INCARNATION_TAG] || incarnation;
-            claim(a.kind, id, "took over", kept);
-            const current = await a.reconcile(inputs, holder, "taking over", kept);
-            const done = await finish(inputs, current, key, kept, "took over", deadline);
+            // A takeover is a new incarnation: an older state entry naming this id (which this process cannot see) never deletes it (R2).
+            claim(a.kind, id, "took over", incarnation);
+            const current = await a.reconcile(inputs, holder, "taking over", incarnation);
+            const done = await finish(inputs, current, key, incarnation, "took over", deadline);
             if (done) {
                 return done;
             }
@@ -290,14 +386,27 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         }
         progress(`${what} ${id}: adopted`);
         claim(a.kind, id, "adopted", incarnation);
-        return { id, outs: withLifecycle(a.outputs(inputs, settled, {}), incarnation, true) };
+        return { id, outs: withLifecycle(a.outputs(inputs, settled, {}), { incarnation, adopted: true, adoptDeclared: true }) };
+    }
+
+    /** R1: the engine recorded `id`: remove the create marker it still carries, if any. */
+    async function confirm(id: string, props: Obj): Promise<void> {
+        const observed = await a.find(id, props);
+        if (observed !== undefined && a.tagsOf(observed)[PENDING_CREATE_TAG] !== undefined) {
+            await a.clearMarker(observed);
+        }
     }
 
     return {
         async check(olds: Obj, news: Obj): Promise<pulumi.dynamic.CheckResult> {
             const given: Obj = { ...(news ?? {}) };
+            // R1: the program's run nonce, never an input (a new one every run would be a diff every time).
+            noteRun(given.__run);
+            delete given.__run;
             // R3: only a first create adopts; an existing resource, or its replacement, never does.
             const adoptOk = adoptionAllowed(olds, given.__identity);
+            // R4: a resource whose program declares adopt is kept (vanished) when found gone, whichever incarnation it is.
+            noteAdoptDeclared(given.__identity, hasAdopt(given.adopt));
             const adopt = checkAdopt(given.adopt, a.adoptId.what, a.adoptId.pattern);
             if (!adoptOk) {
                 delete given.adopt;
@@ -317,6 +426,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async diff(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.DiffResult> {
+            noteRecorded(a.kind, id);
             return withVanished(olds, await a.diff(id, olds ?? {}, news ?? {}), a.replaceField);
         },
 
@@ -336,6 +446,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {
+            noteRecorded(a.kind, id);
             let observed = await a.find(id, props);
             if (observed !== undefined && a.readWaitsWhileDeleting && a.liveness(observed) === "deleting") {
                 progress(`${what} ${id} is deleting; waiting until it is gone`);
@@ -351,10 +462,25 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
-            return { outs: carryOver(olds, await a.update(id, olds ?? {}, news as I)) };
+            noteRecorded(a.kind, id);
+            const outs = await a.update(id, olds ?? {}, news as I);
+            if (typeof olds?.[UNRECORDED_OUTPUT] === "string") {
+                // An update is of a recorded resource: a marker its program never got to remove goes now.
+                await confirm(id, olds);
+            }
+            return {
+                outs: withLifecycle(outs, {
+                    incarnation: olds?.[INCARNATION_OUTPUT],
+                    adopted: olds?.[ADOPTED_OUTPUT] === true,
+                    adoptDeclared: olds?.[ADOPT_DECLARED_OUTPUT] === true || declaresAdopt((news as Obj)?.__identity),
+                }),
+            };
         },
 
+        confirm,
+
         async delete(id: string, props: Obj): Promise<void> {
+            noteRecorded(a.kind, id);
             await guardedDelete(a.kind, what, id, props, async () => {
                 let observed: L | undefined;
                 if (typeof props?.[INCARNATION_OUTPUT] === "string") {

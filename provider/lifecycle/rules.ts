@@ -9,14 +9,18 @@
  * inputs; a killed run forgets a create it started. These rules keep the one
  * promise that matters: **never delete, orphan or duplicate a live resource**.
  *
- * R1. Takeover only of an unfinished create. A create whose idempotency key
- *     (ClientToken, CallerReference, derived name) already names a resource
- *     takes it over only when that resource is still marked as an unfinished
- *     create of this resource (the `ackless:pending-create` tag, or for a
- *     CloudFront function an unpublished function with this code). A
- *     completed, live resource is never "found" by a create: the create walks
- *     to the next key and makes a new one. So a replacement never takes over
- *     the original, and a retried create never makes a second one. One
+ * R1. Takeover only of a create the engine may not have recorded. A create
+ *     whose idempotency key (ClientToken, CallerReference, derived name)
+ *     already names a resource takes it over only when that resource is still
+ *     marked as a create of this resource (the `ackless:pending-create` tag,
+ *     or for a CloudFront function an unpublished function with this code)
+ *     and this process has not seen it in state. The marker stays on until
+ *     the engine has recorded the resource (the driver's header says how that
+ *     is known), so it covers an interrupted create and a finished create
+ *     whose `pulumi up` died before the engine recorded it. A recorded
+ *     resource is never "found" by a create: the create walks to the next key
+ *     and makes a new one. So a replacement never takes over the original,
+ *     and a retried create never makes a second one. One
  *     exception, for a completed original that holds what its replacement
  *     needs for itself (a NAT gateway's Elastic IP: the kind's
  *     `exclusiveWith`): a targeted replace deletes it first, naming the brief
@@ -39,12 +43,16 @@
  *     the old state entry from removing it. Either way a replacement never
  *     adopts, then deletes, the live original.
  *
- * R4. An adopted resource deleted outside Pulumi stays in state, marked
- *     vanished (with a warning naming its id), instead of being dropped: a
- *     dropped one would come back through check with no old inputs, and its
- *     `adopt` would point at nothing. The next `up` replaces it: it creates a
- *     new resource from the program (no adoption, R3), deleting first (there
- *     is nothing left to keep), and the delete of the vanished id is a no-op.
+ * R4. A resource whose program declares `adopt`, deleted outside Pulumi,
+ *     stays in state, marked vanished (with a warning naming its id), instead
+ *     of being dropped: a dropped one would come back through check with no
+ *     old inputs, and its `adopt` would point at nothing (or at the original
+ *     a replacement already deleted). This holds for every incarnation: the
+ *     adopted one (`adopted`) and a created one that replaced it
+ *     (`adoptDeclared`, set by create when check saw the program declare
+ *     `adopt`). The next `up` replaces it: it creates a new resource from the
+ *     program (no adoption, R3), deleting first (there is nothing left to
+ *     keep), and the delete of the vanished id is a no-op.
  *
  * R5. Eventual consistency. A resource this process has just created may
  *     read as not found for a while (AWS's read APIs are eventually
@@ -63,6 +71,11 @@ export const PENDING_CREATE_TAG = "ackless:pending-create";
 
 /** The output that marks a state entry as made by adoption. */
 export const ADOPTED_OUTPUT = "adopted";
+/**
+ * The output that marks a state entry whose program declares `adopt`, whichever
+ * incarnation it is (the adopted one, or a created replacement of it): R4.
+ */
+export const ADOPT_DECLARED_OUTPUT = "adoptDeclared";
 /** The output that marks an adopted resource found gone by a read (R4). */
 export const VANISHED_OUTPUT = "vanished";
 
@@ -119,9 +132,56 @@ export function claim(kind: string, id: string, how: "created" | "adopted" | "to
     return incarnation;
 }
 
-/** Forgets every claim: for tests that call provider methods directly, one test at a time. */
+/** Forgets every claim (and what R1 knows is recorded): for tests that call provider methods directly, one test at a time. */
 export function forgetClaims(): void {
     claims.clear();
+    recorded.clear();
+    declaring.clear();
+    run = undefined;
+}
+
+// ------------------------------------------------- R1: recorded by the engine
+
+/**
+ * The output a create sets when it left its resource marked (`ackless:pending-create`)
+ * until the engine is known to have recorded it: the run (the program's
+ * `__run` nonce) whose program confirms it. See the driver's header.
+ */
+export const UNRECORDED_OUTPUT = "unrecorded";
+
+const recorded = new Set<string>();
+let run: string | undefined;
+
+/**
+ * The run nonce (`__run`) the program of this deployment sends with every
+ * resource's inputs when it confirms recorded creates; undefined when the
+ * program sends none (a preview, or a caller of the provider methods alone).
+ */
+export function currentRun(): string | undefined {
+    return run;
+}
+
+/** Check's note of the program's run nonce (the latest one seen wins: one program runs per deployment). */
+export function noteRun(nonce: unknown): void {
+    if (typeof nonce === "string" && nonce) {
+        run = nonce;
+    }
+}
+
+/**
+ * Records that the engine handed this process `id` with its state entry
+ * (diff, read, update, delete): the engine has recorded it, so a create never
+ * takes it over, whatever its marker says (R1).
+ */
+export function noteRecorded(kind: string, id: string | undefined): void {
+    if (id) {
+        recorded.add(claimKey(kind, id));
+    }
+}
+
+/** True when this process has seen `id` with a state entry (noteRecorded). */
+export function isRecorded(kind: string, id: string): boolean {
+    return recorded.has(claimKey(kind, id));
 }
 
 /**
@@ -174,15 +234,35 @@ export function adoptionAllowed(olds: unknown, identity: unknown): boolean {
 
 // ------------------------------------------------------- R4: vanished
 
+const declaring = new Set<string>();
+
+/** Check's note (R4): whether the program declares `adopt` for the resource with this identity. */
+export function noteAdoptDeclared(identity: unknown, declared: boolean): void {
+    const key = typeof identity === "string" && identity !== UNKNOWN ? identity : undefined;
+    if (key && declared) {
+        declaring.add(key);
+    } else if (key) {
+        declaring.delete(key);
+    }
+}
+
+/** True when this process's check saw the program declare `adopt` for this identity. */
+export function declaresAdopt(identity: unknown): boolean {
+    return typeof identity === "string" && declaring.has(identity);
+}
+
 /**
- * The read result for a resource found gone: dropped from state, except an
- * adopted one, which stays marked vanished (R4) so the next up replaces it.
+ * The read result for a resource found gone: dropped from state, except one
+ * whose program declares `adopt` (the adopted incarnation, or a created one
+ * that replaced it), which stays marked vanished (R4) so the next up replaces
+ * it instead of adopting again what `adopt` names.
  */
 export function goneRead(what: string, id: string, props: Record<string, any> | undefined): { id: string; props: Record<string, any> } {
-    if (props && props[ADOPTED_OUTPUT] === true) {
+    if (props && (props[ADOPTED_OUTPUT] === true || props[ADOPT_DECLARED_OUTPUT] === true)) {
         warn(
-            `${what} ${id} was adopted and no longer exists (deleted outside Pulumi); it stays in state marked vanished, ` +
-                `and the next pulumi up creates a new one from the program (without adopting)`,
+            `${what} ${id} ${props[ADOPTED_OUTPUT] === true ? "was adopted and" : "(whose program declares adopt)"} no longer exists ` +
+                `(deleted outside Pulumi); it stays in state marked vanished, and the next pulumi up creates a new one from the program ` +
+                `(without adopting)`,
         );
         return { id, props: { ...props, [VANISHED_OUTPUT]: true } };
     }

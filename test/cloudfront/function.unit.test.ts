@@ -216,7 +216,7 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             expect(marker?.Value).to.equal("fn");
             const incarnation = cf.commandCalls(TagResourceCommand)[0].args[0].input.Tags!.Items!.find((t) => t.Key === "ackless:incarnation")!.Value;
 
-            // The next up: the name is taken by the marked function, which is taken over (its incarnation kept) and published.
+            // The next up: the name is taken by the marked function, which is taken over (as a new incarnation) and published.
             cf.reset();
             let published = false;
             cf.on(CreateFunctionCommand).rejects(awsError("FunctionAlreadyExists", 409));
@@ -243,9 +243,12 @@ describe("cloudfront.Function provider (mocked AWS)", function () {
             });
             const r = await provider.create(inputs);
             expect(r.id).to.equal("fn");
-            expect(r.outs).to.include({ incarnation, published: true, liveEtag: "L1" });
+            expect(r.outs).to.include({ published: true, liveEtag: "L1" });
+            expect(r.outs.incarnation).to.be.a("string").and.not.equal(incarnation);
             expect(cf.commandCalls(PublishFunctionCommand).map((c) => c.args[0].input.IfMatch)).to.deep.equal(["E1"]);
-            expect(cf.commandCalls(TagResourceCommand)).to.have.length(0);
+            expect(cf.commandCalls(TagResourceCommand).map((c) => c.args[0].input.Tags!.Items)).to.deep.equal([
+                [{ Key: "ackless:incarnation", Value: r.outs.incarnation }],
+            ]);
             expect(cf.commandCalls(UntagResourceCommand).map((c) => c.args[0].input.TagKeys)).to.deep.equal([{ Items: ["ackless:pending-create"] }]);
         });
         it("R5: a LIVE stage that never shows after the publish fails the create naming the retry; the function stays marked", async () => {

@@ -173,17 +173,90 @@ describe("lifecycle driver (unit, fake kind)", () => {
             expect(r.outs.key).to.equal("key-a");
         });
 
-        it("a holder marked with this key (an interrupted create) is taken over, keeping its first incarnation; no second resource", async () => {
+        it("a holder marked with this key (an interrupted create) is taken over as a new incarnation; no second resource", async () => {
             const orphan = cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-a", [INCARNATION_TAG]: "first" } });
             const r = await p.create({ size: 2, __identity: "a" });
             expect(r.id).to.equal(orphan.id);
             expect(cloud.live()).to.have.length(1);
-            expect(r.outs.incarnation).to.equal("first");
+            expect(r.outs.incarnation).to.be.a("string").and.not.equal("first");
+            expect(cloud.things.get(orphan.id)!.tags[INCARNATION_TAG]).to.equal(r.outs.incarnation);
             expect(cloud.calls).to.include(`reconcile ${orphan.id} taking over`);
             expect(cloud.things.get(orphan.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
             // Recorded as taken over for the new incarnation: the old state entry's delete leaves it alone (R2).
             await p.delete(orphan.id, { incarnation: "an-older-one" });
             expect(cloud.things.has(orphan.id)).to.equal(true);
+        });
+
+        describe("a create Pulumi may not have recorded (its `pulumi up` killed after the create finished)", () => {
+            /** One `pulumi up`: the program's check (with its run nonce), then create, in a fresh provider process. */
+            const up = async (run: string, inputs: Inputs) => {
+                forgetClaims();
+                const checked = await p.check({}, { ...inputs, __run: run });
+                expect(checked.inputs).to.not.have.property("__run");
+                return p.create(checked.inputs!);
+            };
+
+            it("keeps its marker and reports the run that must confirm it; the next up takes it over, no second resource", async () => {
+                const first = await up("run-1", { size: 2, __identity: "killed" });
+                expect(first.outs.unrecorded).to.equal("run-1");
+                expect(cloud.things.get(first.id)!.state).to.equal("live");
+                expect(cloud.things.get(first.id)!.tags[PENDING_CREATE_TAG]).to.equal("key-killed");
+                // The engine died before recording it: the program never confirmed it, the state has no entry.
+                const retry = await up("run-2", { size: 2, __identity: "killed" });
+                expect(retry.id).to.equal(first.id);
+                expect(cloud.live()).to.have.length(1);
+                expect(retry.outs.key).to.equal("key-killed");
+                // A new incarnation: a stale entry naming the id (unseen by this process) never deletes it.
+                expect(retry.outs.incarnation).to.not.equal(first.outs.incarnation);
+                await p.delete(first.id, first.outs);
+                expect(cloud.things.has(first.id)).to.equal(true);
+            });
+
+            it("once the program confirms it (the engine recorded it), it is a completed one: never taken over", async () => {
+                const first = await up("run-1", { size: 2, __identity: "kept" });
+                await p.confirm(first.id, first.outs);
+                expect(cloud.things.get(first.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+                const replacement = await up("run-2", { size: 2, __identity: "kept" });
+                expect(replacement.id).to.not.equal(first.id);
+                expect(replacement.outs.key).to.equal("key-kept.1");
+            });
+
+            for (const seen of ["diff", "read", "update", "delete of another entry"] as const) {
+                it(`still marked, but shown in state by a ${seen} in this process: never taken over, its marker removed`, async () => {
+                    const first = await up("run-1", { size: 2, __identity: "seen" });
+                    forgetClaims();
+                    if (seen === "diff") await p.diff(first.id, first.outs, { size: 2 });
+                    if (seen === "read") await p.read(first.id, first.outs);
+                    if (seen === "update") await p.update(first.id, first.outs, { size: 3 });
+                    if (seen === "delete of another entry") {
+                        cloud.things.get(first.id)!.tags[INCARNATION_TAG] = "newer";
+                        await p.delete(first.id, { incarnation: "older" });
+                    }
+                    await noteRunAgain("run-2");
+                    const replacement = await p.create({ size: 3, __identity: "seen" });
+                    expect(replacement.id).to.not.equal(first.id);
+                    expect(cloud.things.has(first.id)).to.equal(true);
+                    expect(cloud.things.get(first.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+                });
+            }
+
+            it("an update of an entry still marked removes the marker and the output", async () => {
+                const first = await up("run-1", { size: 2, __identity: "upd" });
+                const u = await p.update(first.id, first.outs, { size: 4 });
+                expect(u.outs).to.not.have.property("unrecorded");
+                expect(cloud.things.get(first.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+            });
+
+            it("without a program to confirm it (no run nonce), create removes the marker itself, as before", async () => {
+                const r = await p.create({ size: 2, __identity: "legacy" });
+                expect(r.outs).to.not.have.property("unrecorded");
+                expect(cloud.things.get(r.id)!.tags[PENDING_CREATE_TAG]).to.equal(undefined);
+            });
+
+            /** The run nonce as the next check of the same process would note it. */
+            function noteRunAgain(run: string) {
+                return p.check({}, { size: 1, __run: run, __identity: UNKNOWN_IDENTITY_FOR_TESTS });
+            }
         });
 
         it("a completed holder (no marker) is never taken over: the walk makes a new one", async () => {
@@ -353,6 +426,34 @@ describe("lifecycle driver (unit, fake kind)", () => {
             const d = await p.diff("t-1", adopted.props, { size: 1 });
             expect(d).to.include({ changes: true, deleteBeforeReplace: true });
             expect(d.replaces).to.deep.equal(["size"]);
+        });
+
+        it("covers every incarnation of a resource whose program declares adopt: a created replacement found gone stays, vanished", async () => {
+            const original = cloud.add({ key: "k", size: 1 });
+            const first = await p.check({}, { size: 1, adopt: { id: original.id }, __identity: "r4-declared" });
+            const adopted = await p.create(first.inputs!);
+            // A program change replaces it: check with the old inputs, the engine's re-check, then a create that never adopts (R3).
+            await p.check(first.inputs!, { size: 2, adopt: { id: original.id }, __identity: "r4-declared" });
+            const again = await p.check({}, { size: 2, adopt: { id: original.id }, __identity: "r4-declared" });
+            expect(again.inputs!.adopt).to.equal(undefined);
+            const made = await p.create(again.inputs!);
+            expect(made.id).to.not.equal(adopted.id);
+            expect(made.outs).to.not.have.property("adopted");
+            expect(made.outs.adoptDeclared).to.equal(true);
+            // Deleted outside Pulumi; a later process's refresh keeps it, vanished, so the next up replaces it (not adopt again).
+            cloud.things.delete(made.id);
+            forgetClaims();
+            const read = await p.read(made.id, made.outs);
+            expect(read).to.deep.include({ id: made.id });
+            expect(read.props).to.include({ vanished: true, adoptDeclared: true });
+            expect((await p.diff(made.id, read.props, again.inputs!)).deleteBeforeReplace).to.equal(true);
+            // An update keeps the mark; a resource whose program never declared adopt is dropped as before.
+            const t = cloud.add({ key: "u", size: 1 });
+            expect((await p.update(t.id, { size: 1, adoptDeclared: true }, { size: 3 })).outs.adoptDeclared).to.equal(true);
+            const plain = await p.create({ size: 1, __identity: "r4-plain" });
+            expect(plain.outs).to.not.have.property("adoptDeclared");
+            cloud.things.delete(plain.id);
+            expect(await p.read(plain.id, plain.outs)).to.deep.equal({ id: "", props: {} });
         });
 
         it("a read that finds it deleting waits until it is gone", async () => {

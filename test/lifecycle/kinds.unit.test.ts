@@ -20,7 +20,7 @@ describe("kind descriptors", () => {
     it("the registry serves every kind, and each adapter claims under its descriptor's claim key", () => {
         for (const k of KINDS) {
             const p = registry(k.token);
-            expect(Object.keys(p).sort()).to.deep.equal(["check", "create", "delete", "diff", "read", "update"]);
+            expect(Object.keys(p).sort()).to.deep.equal(["check", "confirm", "create", "delete", "diff", "read", "update"]);
             const folder = k.cls.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
             const mod = require(`../../provider/${k.module}/${folder}/adapter`);
             if (mod.adapter) {

@@ -1,5 +1,5 @@
 /**
- * npm run soak -- --ops N --seed S [--kinds nat,fn,dist] [--faults on|off] [--shrink-minutes M] [--out DIR]
+ * npm run soak -- --ops N --seed S [--kinds nat,fn,dist,kvs] [--faults on|off] [--shrink-minutes M] [--out DIR]
  * npm run soak -- --replay FILE
  * Starts its own emulator; prints every operation and, last, "N operations,
  * D divergences" with the figures. Exit status 0 only when D is 0.
@@ -13,7 +13,7 @@ const ALL_OPS: string[] = [...EDIT_OPS, ...ENGINE_OPS, "kill", ...WORLD_OPS];
 import { replay, Reproduction, soak, summaryLine } from "./soak";
 
 const USAGE =
-    "usage: npm run soak -- --ops N --seed S [--kinds nat,fn,dist] [--faults on|off] [--mix op=weight,...] [--shrink-minutes M] [--out DIR]\n" +
+    "usage: npm run soak -- --ops N --seed S [--kinds nat,fn,dist,kvs] [--faults on|off] [--mix op=weight,...] [--shrink-minutes M] [--out DIR]\n" +
     "       npm run soak -- --replay FILE [--verbose on]";
 
 /** --mix kill=0,oobDelete=8: weight overrides by operation type. */

@@ -7,17 +7,22 @@ import {
     CloudFrontClient,
     CreateDistributionCommand,
     CreateFunctionCommand,
+    CreateKeyValueStoreCommand,
     DeleteDistributionCommand,
     DeleteFunctionCommand,
+    DeleteKeyValueStoreCommand,
     DescribeFunctionCommand,
+    DescribeKeyValueStoreCommand,
     GetDistributionCommand,
     GetDistributionConfigCommand,
     ListDistributionsCommand,
     ListFunctionsCommand,
+    ListKeyValueStoresCommand,
     PublishFunctionCommand,
     TagResourceCommand,
     UpdateDistributionCommand,
     UpdateFunctionCommand,
+    UpdateKeyValueStoreCommand,
 } from "@aws-sdk/client-cloudfront";
 import { CreateNatGatewayCommand, CreateTagsCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 
@@ -74,6 +79,15 @@ export async function settled<T>(fn: () => Promise<T>, ms = 20_000): Promise<T> 
     }
 }
 
+/** The tags a console user changes and adds on a CloudFront resource (a function, a distribution, a key value store). */
+async function tagOutside(w: World, arn: string): Promise<void> {
+    const Items = [
+        { Key: "soak", Value: "oob" },
+        { Key: "oob", Value: "1" },
+    ];
+    await w.cf.send(new TagResourceCommand({ Resource: arn, Tags: { Items } }));
+}
+
 async function waitDeployed(cf: CloudFrontClient, id: string): Promise<string> {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -88,8 +102,10 @@ const nat: SoakKind = {
     key: "nat",
     typeName: "NatGateway",
     fixedIdentity: () => false,
+    // Secondary private addresses change in place with the entry's version (0, 1 or 2 of them).
     declare: `(e, opts, ctx) => new ec2.NatGateway(e.name, {
         subnetId: ctx.subnets[e.r % 2], connectivityType: "private", tags: { soak: "t" + e.tag },
+        secondaryPrivateIpAddressCount: e.v % 3,
         ...(e.adoptId ? { adopt: { id: e.adoptId } } : {}) }, opts)`,
     async live(w) {
         const out = await w.ec2.send(new DescribeNatGatewaysCommand({}));
@@ -159,17 +175,7 @@ const fn: SoakKind = {
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new DescribeFunctionCommand({ Name: id })));
         const arn = d.FunctionSummary!.FunctionMetadata!.FunctionARN!;
-        await w.cf.send(
-            new TagResourceCommand({
-                Resource: arn,
-                Tags: {
-                    Items: [
-                        { Key: "soak", Value: "oob" },
-                        { Key: "oob", Value: "1" },
-                    ],
-                },
-            }),
-        );
+        await tagOutside(w, arn);
     },
 };
 
@@ -243,22 +249,43 @@ const dist: SoakKind = {
     },
     async editTags(w, id) {
         const d = await settled(() => w.cf.send(new GetDistributionCommand({ Id: id })));
-        await w.cf.send(
-            new TagResourceCommand({
-                Resource: d.Distribution!.ARN!,
-                Tags: {
-                    Items: [
-                        { Key: "soak", Value: "oob" },
-                        { Key: "oob", Value: "1" },
-                    ],
-                },
-            }),
-        );
+        await tagOutside(w, d.Distribution!.ARN!);
+    },
+};
+
+const kvs: SoakKind = {
+    key: "kvs",
+    typeName: "KeyValueStore",
+    fixedIdentity: (e) => e.r > 0,
+    declare: `(e, opts, ctx) => new cloudfront.KeyValueStore(e.name, {
+        ...(e.r > 0 ? { name: ctx.token + "-" + e.key + "-" + e.r } : {}),
+        comment: "v" + e.v, items: { k: "v" + e.v }, tags: { soak: "t" + e.tag },
+        ...(e.adoptId ? { adopt: { id: e.adoptId } } : {}) }, opts)`,
+    async live(w) {
+        const out = await w.cf.send(new ListKeyValueStoresCommand({ MaxItems: 100 }));
+        return (out.KeyValueStoreList?.Items ?? []).map((k) => k.Name!);
+    },
+    async create(w, handle) {
+        const name = `oob-${handle}`;
+        await w.cf.send(new CreateKeyValueStoreCommand({ Name: name, Comment: "made outside" }));
+        return name;
+    },
+    async remove(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await w.cf.send(new DeleteKeyValueStoreCommand({ Name: id, IfMatch: d.ETag }));
+    },
+    async editField(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await w.cf.send(new UpdateKeyValueStoreCommand({ Name: id, Comment: "edited outside", IfMatch: d.ETag }));
+    },
+    async editTags(w, id) {
+        const d = await settled(() => w.cf.send(new DescribeKeyValueStoreCommand({ Name: id })));
+        await tagOutside(w, d.KeyValueStore!.ARN!);
     },
 };
 
 /** Every kind, in `--kinds` order. */
-export const KINDS: readonly SoakKind[] = [nat, fn, dist];
+export const KINDS: readonly SoakKind[] = [nat, fn, dist, kvs];
 
 export function kindByKey(key: string): SoakKind {
     const k = KINDS.find((x) => x.key === key);

@@ -126,13 +126,21 @@ export function newEntry(kind: string, name: string, flags: { retain?: boolean; 
  * a create-before-delete replacement cannot reuse. Undeclared entries are fine.
  */
 export function replaceableInPlace(spec: readonly Entry[], name: string): boolean {
-    const e = spec.find((x) => x.name === name);
+    const e = declaredAs(spec, name);
     return !e || !kindByKey(e.kind).fixedIdentity(e);
+}
+
+/**
+ * The entry that declares the state entry `name`: by its name, or by an alias
+ * (renamed in the program, not yet by an `up`, so the state still has the old name).
+ */
+function declaredAs(spec: readonly Entry[], name: string): Entry | undefined {
+    return spec.find((x) => x.name === name) ?? spec.find((x) => x.aliases.includes(name));
 }
 
 /** `destroy --target` then the next `up` re-creates it: unfair when a retained copy keeps its fixed identity. */
 export function destroyableInPlace(spec: readonly Entry[], name: string): boolean {
-    const e = spec.find((x) => x.name === name);
+    const e = declaredAs(spec, name);
     return !e || !e.retain || !kindByKey(e.kind).fixedIdentity(e);
 }
 

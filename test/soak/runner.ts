@@ -312,7 +312,7 @@ export class Session {
         }
         if (error) {
             const message = errorText(error);
-            if (/protected/i.test(message)) {
+            if (/protected|marked for protection/i.test(message)) {
                 await this.check(effect);
                 return { status: "refused", divergences: [], note: `refused: ${firstLine(error)}` };
             }

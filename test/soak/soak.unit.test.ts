@@ -80,6 +80,10 @@ describe("soak: program edits", () => {
         ];
         expect(["f", "g", "n"].map((n) => replaceableInPlace(spec, n))).to.deep.equal([false, true, true]);
         expect(["f", "g", "n", "gone"].map((n) => destroyableInPlace(spec, n))).to.deep.equal([false, true, true, true]);
+        // Renamed in the program but not yet by an up: the state entry still has the old name, an alias of the entry.
+        const renamed = applyEdit(spec, { t: "rename", name: "f", to: "f2" })!;
+        expect(replaceableInPlace(renamed, "f")).to.equal(false);
+        expect(destroyableInPlace(renamed, "f")).to.equal(false);
     });
 });
 

@@ -7,8 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import type { AdoptArgs } from "../../lifecycle/adopt";
-import { awsProfile, resourceIdentity } from "../../common/identity";
-import { delegatingProvider } from "../../delegate";
+import { awsProfile, resourceIdentity, runNonce } from "../../common/identity";
+import { confirmWhenRecorded, delegatingProvider } from "../../delegate";
 
 /** Fields ackless fills when omitted (see DistributionArgs.distributionConfig). */
 type FilledKeys = "Quantity" | "CallerReference" | "Comment" | "Enabled";
@@ -117,11 +117,14 @@ export class Distribution extends pulumi.dynamic.Resource {
     declare readonly callerReference: pulumi.Output<string>;
     declare readonly waitForDeployment: pulumi.Output<boolean | undefined>;
     declare readonly deployTimeoutMinutes: pulumi.Output<number | undefined>;
+    /** Set by the create that made it until the program has confirmed the engine recorded it (lifecycle R1). */
+    declare readonly unrecorded: pulumi.Output<string | undefined>;
     declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
 
     constructor(name: string, args: DistributionArgs, opts?: pulumi.CustomResourceOptions) {
         // Identity for the derived CallerReference (see manager.ts).
         const identity = resourceIdentity(name, opts);
+        const run = runNonce();
         super(
             delegatingProvider("ackless:cloudfront:Distribution"),
             name,
@@ -134,6 +137,8 @@ export class Distribution extends pulumi.dynamic.Resource {
                 adopt: args.adopt,
                 __identity: identity,
                 __profile: awsProfile(),
+                __run: run,
+                unrecorded: undefined,
                 arn: undefined,
                 domainName: undefined,
                 status: undefined,
@@ -148,5 +153,6 @@ export class Distribution extends pulumi.dynamic.Resource {
             "ackless",
             "Distribution",
         );
+        confirmWhenRecorded(this, "ackless:cloudfront:Distribution", run, { __profile: awsProfile() });
     }
 }

@@ -8,8 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../../lifecycle/adopt";
-import { awsProfile, resourceIdentity } from "../../common/identity";
-import { delegatingProvider } from "../../delegate";
+import { awsProfile, resourceIdentity, runNonce } from "../../common/identity";
+import { confirmWhenRecorded, delegatingProvider } from "../../delegate";
 
 export type FunctionRuntime = "cloudfront-js-1.0" | "cloudfront-js-2.0";
 
@@ -108,8 +108,11 @@ export class Function extends pulumi.dynamic.Resource {
     declare readonly tags: pulumi.Output<Record<string, string>>;
     /** Tags AWS reserves (`aws:` keys), read only. */
     declare readonly systemTags: pulumi.Output<Record<string, string>>;
+    /** Set by the create that made it until the program has confirmed the engine recorded it (lifecycle R1). */
+    declare readonly unrecorded: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: FunctionArgs, opts?: pulumi.CustomResourceOptions) {
+        const run = runNonce();
         super(
             delegatingProvider("ackless:cloudfront:Function"),
             name,
@@ -128,6 +131,8 @@ export class Function extends pulumi.dynamic.Resource {
                 // project/stack/parent/name: the generated name is derived from it (lifecycle R1).
                 __identity: resourceIdentity(name, opts),
                 __profile: awsProfile(),
+                __run: run,
+                unrecorded: undefined,
                 arn: undefined,
                 status: undefined,
                 etag: undefined,
@@ -139,5 +144,6 @@ export class Function extends pulumi.dynamic.Resource {
             "ackless",
             "Function",
         );
+        confirmWhenRecorded(this, "ackless:cloudfront:Function", run, { __profile: awsProfile() });
     }
 }

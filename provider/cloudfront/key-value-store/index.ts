@@ -9,8 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../../lifecycle/adopt";
-import { awsProfile, resourceIdentity } from "../../common/identity";
-import { delegatingProvider } from "../../delegate";
+import { awsProfile, resourceIdentity, runNonce } from "../../common/identity";
+import { confirmWhenRecorded, delegatingProvider } from "../../delegate";
 
 export interface KeyValueStoreArgs {
     /**
@@ -56,8 +56,11 @@ export class KeyValueStore extends pulumi.dynamic.Resource {
     declare readonly tags: pulumi.Output<Record<string, string>>;
     /** Tags AWS reserves (`aws:` keys), read only. */
     declare readonly systemTags: pulumi.Output<Record<string, string>>;
+    /** Set by the create that made it until the program has confirmed the engine recorded it (lifecycle R1). */
+    declare readonly unrecorded: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: KeyValueStoreArgs = {}, opts?: pulumi.CustomResourceOptions) {
+        const run = runNonce();
         super(
             delegatingProvider("ackless:cloudfront:KeyValueStore"),
             name,
@@ -70,6 +73,8 @@ export class KeyValueStore extends pulumi.dynamic.Resource {
                 autoNamePrefix: name,
                 __identity: resourceIdentity(name, opts),
                 __profile: awsProfile(),
+                __run: run,
+                unrecorded: undefined,
                 arn: undefined,
                 storeId: undefined,
                 status: undefined,
@@ -80,5 +85,6 @@ export class KeyValueStore extends pulumi.dynamic.Resource {
             "ackless",
             "KeyValueStore",
         );
+        confirmWhenRecorded(this, "ackless:cloudfront:KeyValueStore", run, { __profile: awsProfile() });
     }
 }

@@ -6,8 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../../lifecycle/adopt";
-import { delegatingProvider } from "../../delegate";
-import { awsProfile, resourceIdentity } from "../../common/identity";
+import { confirmWhenRecorded, delegatingProvider } from "../../delegate";
+import { awsProfile, resourceIdentity, runNonce } from "../../common/identity";
 
 export interface NatGatewayArgs {
     /**
@@ -135,12 +135,15 @@ export class NatGateway extends pulumi.dynamic.Resource {
     declare readonly clientToken: pulumi.Output<string>;
     /** The region the gateway lives in. */
     declare readonly region: pulumi.Output<string>;
+    /** Set by the create that made it until the program has confirmed the engine recorded it (lifecycle R1). */
+    declare readonly unrecorded: pulumi.Output<string | undefined>;
 
     /** The resource's id is the NAT gateway id (`nat-...`). */
     constructor(name: string, args: NatGatewayArgs, opts?: pulumi.CustomResourceOptions) {
         // Identity for the ClientToken (see keys.ts): stable for
         // this resource across runs, different for another resource.
         const identity = resourceIdentity(name, opts);
+        const run = runNonce();
         super(
             delegatingProvider("ackless:ec2:NatGateway"),
             name,
@@ -161,6 +164,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 region: args.region ?? new pulumi.Config("aws").get("region"),
                 __identity: identity,
                 __profile: awsProfile(),
+                __run: run,
+                unrecorded: undefined,
                 state: undefined,
                 addresses: undefined,
                 publicIp: undefined,
@@ -178,5 +183,9 @@ export class NatGateway extends pulumi.dynamic.Resource {
             "ackless",
             "NatGateway",
         );
+        confirmWhenRecorded(this, "ackless:ec2:NatGateway", run, {
+            region: args.region ?? new pulumi.Config("aws").get("region"),
+            __profile: awsProfile(),
+        });
     }
 }
