@@ -184,7 +184,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
             "NatGateway",
         );
         confirmWhenRecorded(this, "ackless:ec2:NatGateway", run, {
-            region: args.region ?? new pulumi.Config("aws").get("region"),
+            // The region the gateway lives in, as check resolved it (aws:region, else the SDK's chain: AWS_REGION, the profile's).
+            region: this.region,
             __profile: awsProfile(),
         });
     }
