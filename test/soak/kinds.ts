@@ -61,6 +61,11 @@ export interface SoakKind {
     editField(w: World, id: string): Promise<void>;
     /** Changes and adds user tags outside Pulumi. */
     editTags(w: World, id: string): Promise<void>;
+    /**
+     * The replacement generation (`r`) an entry adopting `id` declares so that its fields that cannot change match the
+     * resource (a NAT gateway's subnet); none when generation 0 always matches.
+     */
+    adoptGeneration?(w: World, id: string): Promise<number>;
 }
 
 const CODE = "function handler(event) { return event.request; }";
@@ -117,6 +122,12 @@ const nat: SoakKind = {
     },
     async remove(w, id) {
         await w.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id }));
+    },
+    async adoptGeneration(w, id) {
+        const out = await settled(() => w.ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] })));
+        const at = w.subnets.indexOf(out.NatGateways?.[0]?.SubnetId ?? "");
+        if (at < 0) throw new Error(`NAT gateway ${id} is in none of the soak's subnets`);
+        return at;
     },
     async editField(w, id) {
         // A NAT gateway has no field that changes in place: its tags are what a console user edits.

@@ -52,6 +52,9 @@ const USER_REFRESHES = /no longer exists; run (pulumi up --refresh|`pulumi refre
 /** A command that fails under faults is run again this many times with faults on, then once with faults off. */
 const FAULT_ATTEMPTS = 3;
 
+/** The program's `token` config: the prefix of the names and CallerReferences entries declare (kinds.ts). */
+const SOAK_TOKEN = "soak";
+
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
 export class Session {
@@ -96,7 +99,7 @@ export class Session {
             "soak",
             soakProgram(opts.kinds),
             { ...emu.env(), ACKLESS_POLL_MIN_MS: "50", ACKLESS_POLL_MAX_MS: "200" },
-            { subnets: JSON.stringify(subnets), token: "soak", spec: "[]" },
+            { subnets: JSON.stringify(subnets), token: SOAK_TOKEN, spec: "[]" },
         );
         const s = new Session(opts, project, { ec2, cf, subnets });
         s.appliedSpec = "[]";
@@ -162,8 +165,13 @@ export class Session {
             if (op.t === "forceReplace" && this.spec.find((e) => e.name === op.name)?.adopt && !this.stateEntry(op.name)) {
                 return skipped(`${op.name} is an adoption not made yet: a field that cannot change must match the adopted resource`);
             }
-            const next = applyEdit(this.spec, op);
+            let next = applyEdit(this.spec, op);
             if (!next) return skipped("does not apply to the program");
+            if (op.t === "adopt") {
+                // The adoption declares what the resource has where a field cannot change (a retained NAT gateway's subnet).
+                const generation = await kindByKey(op.kind).adoptGeneration?.(this.world, this.handles.get(op.handle)!.id);
+                if (generation !== undefined) next = next.map((e) => (e.name === op.name ? { ...e, r: generation } : e));
+            }
             this.spec = next;
             return ok();
         }
@@ -310,6 +318,18 @@ export class Session {
             this.figures.refused++;
             return { ...r, note: `${cmd} refused (${firstLine(error).slice(0, 160)}); then up --refresh` };
         }
+        const spent = error ? this.spentIdentities(errorText(error)) : [];
+        if (spent.length) {
+            // ackless refused to re-create a distribution whose declared CallerReference CloudFront already used (its
+            // distribution was deleted), and named the fix: the user declares a new CallerReference and runs it again.
+            this.spec = this.spec.map((e) => (spent.includes(e) ? { ...e, r: e.r + 1 } : e));
+            const r = await this.command(cmd, effect, urn);
+            this.figures.refused++;
+            return {
+                ...r,
+                note: `${cmd} refused (${firstLine(error!).slice(0, 160)}); then a new CallerReference for ${spent.map((e) => e.name).join(", ")}`,
+            };
+        }
         if (error) {
             const message = errorText(error);
             if (/protected|marked for protection/i.test(message)) {
@@ -323,6 +343,14 @@ export class Session {
             };
         }
         return this.check({ ...effect, expect: expectation });
+    }
+
+    /** Entries whose declared identity ackless refused because a deleted resource already used it (a CallerReference). */
+    private spentIdentities(message: string): Entry[] {
+        const used = new Set(
+            [...message.matchAll(/CallerReference "([^"]+)" was already used by a distribution that has since been deleted/g)].map((m) => m[1]),
+        );
+        return this.spec.filter((e) => e.kind === "dist" && kindByKey(e.kind).fixedIdentity(e) && used.has(`${SOAK_TOKEN}-${e.key}-${e.r}`));
     }
 
     /** What a command that succeeds promises (model.Expectation). */
