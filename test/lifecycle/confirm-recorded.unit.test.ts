@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { confirmWhenRecorded } from "../../provider/delegate";
 
 // The very module the stored provider code and confirmWhenRecorded load (public API: delegate.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const registry = require("ackless/dist/provider/registry");
 
 const TYPE = "test:index:Recorded";
@@ -33,7 +32,7 @@ describe("lifecycle R1: confirmWhenRecorded removes the marker only once the eng
     let confirmed: Confirmed[] = [];
     let failWith: string | undefined;
     let warnings: string[] = [];
-    let waiters: (() => void)[] = [];
+    const waiters: (() => void)[] = [];
     const realProvider = registry.provider;
     const realWarn = pulumi.log.warn;
 
