@@ -107,10 +107,12 @@ const nat: SoakKind = {
     key: "nat",
     typeName: "NatGateway",
     fixedIdentity: () => false,
-    // Secondary private addresses change in place with the entry's version (0, 1 or 2 of them).
+    // A private gateway's secondary private addresses change in place with the entry's version (0, 1 or 2 of them);
+    // a public one (Entry.pub) has the Elastic IP the runner gave it (`e.eip`), so its replacement deletes first.
     declare: `(e, opts, ctx) => new ec2.NatGateway(e.name, {
-        subnetId: ctx.subnets[e.r % 2], connectivityType: "private", tags: { soak: "t" + e.tag },
-        secondaryPrivateIpAddressCount: e.v % 3,
+        subnetId: ctx.subnets[e.r % 2], tags: { soak: "t" + e.tag },
+        ...(e.eip ? { connectivityType: "public", allocationId: e.eip }
+                  : { connectivityType: "private", secondaryPrivateIpAddressCount: e.v % 3 }),
         ...(e.adoptId ? { adopt: { id: e.adoptId } } : {}) }, opts)`,
     async live(w) {
         const out = await w.ec2.send(new DescribeNatGatewaysCommand({}));

@@ -32,10 +32,16 @@ export interface Entry {
     retain: boolean;
     /** Handle of the out-of-band resource this entry adopts. */
     adopt?: string;
+    /**
+     * A public NAT gateway: the runner gives it an Elastic IP of its own. Never retained: a retained copy would keep
+     * the address, which one gateway at a time can hold, so re-creating or replacing it beside the copy is the user's
+     * mistake, not a soak operation.
+     */
+    pub?: boolean;
 }
 
 export type EditOp =
-    | { t: "add"; kind: string; name: string; retain?: boolean; protect?: boolean }
+    | { t: "add"; kind: string; name: string; retain?: boolean; protect?: boolean; public?: boolean }
     | { t: "remove"; name: string }
     | { t: "edit"; name: string; field: "v" | "tag" }
     | { t: "forceReplace"; name: string }
@@ -96,7 +102,7 @@ export function applyEdit(spec: readonly Entry[], op: EditOp): Entry[] | undefin
     switch (op.t) {
         case "add":
             if (taken(op.name)) return undefined;
-            return [...spec, newEntry(op.kind, op.name, { retain: op.retain, protect: op.protect })];
+            return [...spec, newEntry(op.kind, op.name, { retain: op.retain && !op.public, protect: op.protect, pub: op.public })];
         case "adopt":
             if (taken(op.name) || spec.some((e) => e.adopt === op.handle)) return undefined;
             return [...spec, { ...newEntry(op.kind, op.name, { retain: op.retain }), adopt: op.handle }];
@@ -112,12 +118,14 @@ export function applyEdit(spec: readonly Entry[], op: EditOp): Entry[] | undefin
         case "protect":
             return change(op.name, (e) => ({ ...e, protect: op.on }));
         case "retain":
+            if (find(op.name)?.pub) return undefined;
             return change(op.name, (e) => ({ ...e, retain: op.on }));
     }
 }
 
-export function newEntry(kind: string, name: string, flags: { retain?: boolean; protect?: boolean } = {}): Entry {
-    return { kind, name, key: name, aliases: [], v: 1, tag: 1, r: 0, protect: flags.protect ?? false, retain: flags.retain ?? false };
+export function newEntry(kind: string, name: string, flags: { retain?: boolean; protect?: boolean; pub?: boolean } = {}): Entry {
+    const entry: Entry = { kind, name, key: name, aliases: [], v: 1, tag: 1, r: 0, protect: flags.protect ?? false, retain: flags.retain ?? false };
+    return flags.pub ? { ...entry, pub: true } : entry;
 }
 
 /**
@@ -200,6 +208,7 @@ export class Generator {
         const replaceable = stateUnprotected.filter((n) => replaceableInPlace(spec, n));
         const destroyable = stateUnprotected.filter((n) => destroyableInPlace(spec, n));
         const adoptable = view.free.filter((f) => this.opts.kinds.includes(f.kind));
+        const retainable = spec.filter((e) => !e.pub);
         const size = spec.length;
         const f = this.opts.faults;
         const t = p.weighted(
@@ -210,7 +219,7 @@ export class Generator {
                 forceReplace: replaceEditable.length ? 4 : 0,
                 rename: size ? 3 : 0,
                 protect: size ? 3 : 0,
-                retain: size ? 3 : 0,
+                retain: retainable.length ? 3 : 0,
                 adopt: adoptable.length && size < maxEntries ? 4 : 0,
                 up: 18,
                 preview: 4,
@@ -234,7 +243,13 @@ export class Generator {
         switch (t) {
             case "add": {
                 const kind = p.pick(this.opts.kinds);
-                return { t, kind, name: fresh(kind), ...(p.chance(0.2) ? { retain: true } : {}), ...(p.chance(0.1) ? { protect: true } : {}) };
+                const flags = { ...(p.chance(0.2) ? { retain: true } : {}), ...(p.chance(0.1) ? { protect: true } : {}) };
+                // Half the NAT gateways are public, each with an Elastic IP, and never retained (Entry.pub).
+                if (kind === "nat" && p.chance(0.5)) {
+                    const { retain: _never, ...kept } = flags;
+                    return { t, kind, name: fresh(kind), ...kept, public: true };
+                }
+                return { t, kind, name: fresh(kind), ...flags };
             }
             case "remove":
                 return { t, name: p.pick(unprotected).name };
@@ -251,7 +266,7 @@ export class Generator {
                 return { t, name: e.name, on: !e.protect };
             }
             case "retain": {
-                const e = p.pick(spec);
+                const e = p.pick(retainable);
                 return { t, name: e.name, on: !e.retain };
             }
             case "adopt": {

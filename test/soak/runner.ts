@@ -7,7 +7,7 @@ import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { Emulator } from "../helpers/emulator";
 import { changeCounts, descendants, newProject, TestProject } from "../helpers/pulumi";
 import { kindByKey, kindByType, settled, soakProgram, SoakKind, World } from "./kinds";
@@ -69,6 +69,9 @@ export class Session {
     private commands = 0;
     private last: Snapshot = { live: new Map(), state: [] };
     private appliedSpec = "";
+    /** The Elastic IP of each public NAT gateway entry (Entry.pub), by entry key; and every address allocated so far. */
+    private readonly eipOf = new Map<string, string>();
+    private readonly eipPool: string[] = [];
     /** What the engine printed during the current operation (kept for a divergence's log). */
     output: string[] = [];
     /** AWS calls counted since the current operation began. */
@@ -274,14 +277,44 @@ export class Session {
             const { adopt: _dropped, ...rest } = e;
             return rest;
         });
+        await this.assignAddresses();
         const resolved = this.spec.map(({ adopt, ...e }) => {
             const id = adopt ? this.handles.get(adopt)?.id : undefined;
-            return id ? { ...e, adoptId: id } : e;
+            const eip = e.pub ? this.eipOf.get(e.key) : undefined;
+            return { ...e, ...(id ? { adoptId: id } : {}), ...(eip ? { eip } : {}) };
         });
         const json = JSON.stringify(resolved);
         if (json !== this.appliedSpec) {
             await this.project.stack.setConfig("spec", { value: json });
             this.appliedSpec = json;
+        }
+    }
+
+    /**
+     * Gives each public NAT gateway entry an Elastic IP of its own, kept while the entry is in the program: one that no
+     * entry declares and no live gateway holds (a removed entry's gateway holds its address until it is deleted).
+     */
+    private async assignAddresses(): Promise<void> {
+        const keys = new Set(this.spec.filter((e) => e.pub).map((e) => e.key));
+        for (const key of [...this.eipOf.keys()]) if (!keys.has(key)) this.eipOf.delete(key);
+        const needing = this.spec.filter((e) => e.pub && !this.eipOf.has(e.key));
+        if (!needing.length) return;
+        const wait = this.hiddenUntil - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const out = await this.world.ec2.send(new DescribeNatGatewaysCommand({}));
+        const taken = new Set<string>(this.eipOf.values());
+        for (const g of out.NatGateways ?? []) {
+            if (g.State === "deleted" || g.State === "failed") continue;
+            for (const a of g.NatGatewayAddresses ?? []) if (a.AllocationId) taken.add(a.AllocationId);
+        }
+        for (const e of needing) {
+            let eip = this.eipPool.find((a) => !taken.has(a));
+            if (!eip) {
+                eip = (await this.world.ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!;
+                this.eipPool.push(eip);
+            }
+            taken.add(eip);
+            this.eipOf.set(e.key, eip);
         }
     }
 

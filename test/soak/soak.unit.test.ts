@@ -165,6 +165,26 @@ describe("soak: operation generator", () => {
         }
     });
 
+    it("draws public NAT gateways, never retained nor toggled to retained (their Elastic IP would stay with a kept copy)", () => {
+        const g = new Generator(new Prng(5), { kinds: ["nat"], faults: false, maxEntries: 12 });
+        let spec: Entry[] = [];
+        let publicAdds = 0;
+        for (let i = 0; i < 400; i++) {
+            const op = g.next(view(spec, []));
+            if (op.t === "add" && op.public) {
+                publicAdds++;
+                expect(op.retain, "a public gateway is added without retainOnDelete").to.equal(undefined);
+            }
+            if (op.t === "retain") expect(spec.find((e) => e.name === op.name)?.pub, `${op.name} is public`).to.equal(undefined);
+            if (["add", "remove", "edit", "rename", "protect", "retain"].includes(op.t)) spec = applyEdit(spec, op as any) ?? spec;
+        }
+        expect(publicAdds).to.be.greaterThan(5);
+        expect(spec.some((e) => e.pub) && spec.some((e) => !e.pub), "both public and private gateways declared").to.equal(true);
+        const pub = applyEdit([], { t: "add", kind: "nat", name: "n1", retain: true, public: true })!;
+        expect(pub[0]).to.include({ pub: true, retain: false });
+        expect(applyEdit(pub, { t: "retain", name: "n1", on: true }), "retain does not apply to a public gateway").to.equal(undefined);
+    });
+
     it("adopts only free out-of-band resources of a soaked kind", () => {
         const g = new Generator(new Prng(5), { kinds: ["nat"], faults: false });
         for (let i = 0; i < 300; i++) {
@@ -287,6 +307,9 @@ describe("soak: program, arguments and closing line", () => {
         for (const k of KINDS) expect(program).to.contain(`${k.key}: (e, opts, ctx)`);
         expect(program).to.contain("retainOnDelete: e.retain");
         expect(program).to.contain("aliases: e.aliases");
+        expect(program, "a public NAT gateway declares the Elastic IP the runner gave it").to.contain(
+            'connectivityType: "public", allocationId: e.eip',
+        );
     });
 
     it("rejects unknown options and options without a value", () => {
