@@ -532,6 +532,12 @@ export class Session {
             const r = await this.command("destroyTarget", { engineMayDelete: true, targets: [still.urn] }, still.urn);
             return { ...r, note };
         }
+        if (op.cmd === "upReplace") {
+            // The same command again: ackless takes over what the killed replacement made (a plain `up` would not
+            // replace, and the replacement the killed run made would stay on AWS unrecorded: README, "an interrupted run").
+            const r = await this.command("upReplace", { engineMayDelete: true }, e!.urn);
+            return { ...r, note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}` };
+        }
         const r = await this.command(op.cmd === "upRefresh" ? "upRefresh" : "up", { engineMayDelete: true });
         return { ...r, note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}` };
     }
