@@ -125,9 +125,19 @@ export function adoptMissing(what: string, id: string): AcklessError {
     );
 }
 
-/** Check-time failure for the same case (preview stops before anything is created). */
+/**
+ * Check-time failure for the same case (preview stops before anything is created). Check has no old inputs on a
+ * first create and also on a targeted replace (the engine re-checks `up --replace` and `state taint` without them),
+ * so the message names that case and its fix too.
+ */
 export function adoptMissingFailure(what: string, id: string): pulumi.dynamic.CheckFailure {
-    return { property: "adopt", reason: adoptMissing(what, id).message };
+    return {
+        property: "adopt",
+        reason:
+            `${adoptMissing(what, id).message}. If this resource is already in the stack and you ran \`pulumi up --replace\` or ` +
+            `\`pulumi state taint\` (the engine checks a targeted replacement without its old inputs, so adopt is checked again), ` +
+            `remove adopt from the program: the adoption has already happened`,
+    };
 }
 
 /**

@@ -4,7 +4,7 @@
  * that were asked and how to see the account.
  */
 import { expect } from "chai";
-import { adoptMissing } from "../../provider/lifecycle/adopt";
+import { adoptMissing, adoptMissingFailure } from "../../provider/lifecycle/adopt";
 import { withAws } from "../../provider/common/clients";
 
 describe("lifecycle/adopt: not found may mean another account", () => {
@@ -35,5 +35,13 @@ describe("lifecycle/adopt: not found may mean another account", () => {
                 process.env.AWS_PROFILE = saved;
             }
         }
+    });
+
+    it("at check (preview): also names the targeted replace, whose re-check sees adopt again, and its fix", () => {
+        const failure = adoptMissingFailure("CloudFront distribution", "E2QWRUHEXAMPLE");
+        expect(failure.property).to.equal("adopt");
+        expect(failure.reason).to.include("adopt: CloudFront distribution E2QWRUHEXAMPLE does not exist, so there is nothing to adopt");
+        expect(failure.reason).to.include("you ran `pulumi up --replace` or `pulumi state taint`");
+        expect(failure.reason).to.include("remove adopt from the program: the adoption has already happened");
     });
 });

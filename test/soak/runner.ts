@@ -274,8 +274,7 @@ export class Session {
             const h = e.adopt ? this.handles.get(e.adopt) : undefined;
             if (!e.adopt || this.stateEntry(e.name) || (h && this.last.live.has(h.id))) return e;
             this.log(`      ${e.name}: adopt names ${e.adopt}, which is gone; the program drops adopt`);
-            const { adopt: _dropped, ...rest } = e;
-            return rest;
+            return withoutAdopt(e);
         });
         await this.assignAddresses();
         const resolved = this.spec.map(({ adopt, ...e }) => {
@@ -363,6 +362,18 @@ export class Session {
                 note: `${cmd} refused (${firstLine(error!).slice(0, 160)}); then a new CallerReference for ${spent.map((e) => e.name).join(", ")}`,
             };
         }
+        const adopted = error ? this.adoptedAlready(errorText(error)) : [];
+        if (adopted.length) {
+            // A targeted replacement (`up --replace`, `state taint`) is checked without its old inputs, so ackless checks
+            // `adopt` again and refuses one naming a resource that is gone, with the fix: the user removes adopt.
+            this.spec = this.spec.map((e) => (adopted.includes(e) ? withoutAdopt(e) : e));
+            const r = await this.command(cmd, effect, urn);
+            this.figures.refused++;
+            return {
+                ...r,
+                note: `${cmd} refused (adopt names a resource that is gone); then adopt removed from ${adopted.map((e) => e.name).join(", ")}`,
+            };
+        }
         if (error) {
             const message = errorText(error);
             if (/protected|marked for protection/i.test(message)) {
@@ -376,6 +387,12 @@ export class Session {
             };
         }
         return this.check({ ...effect, expect: expectation });
+    }
+
+    /** Entries in state whose `adopt` ackless refused at check because it names a resource that is gone. */
+    private adoptedAlready(message: string): Entry[] {
+        const names = new Set([...message.matchAll(/resource '([^']+)': property adopt value .*? nothing to adopt/g)].map((m) => m[1]));
+        return this.spec.filter((e) => e.adopt && [e.name, ...e.aliases].some((n) => names.has(n) && this.stateEntry(n)));
     }
 
     /** Entries whose declared identity ackless refused because a deleted resource already used it (a CallerReference). */
@@ -684,4 +701,9 @@ export function condense(text: string): string {
         .map((l) => l.trim())
         .filter((l) => /error|failed|AWS |refus|protected|cannot|not found|exist/i.test(l) && !/^\s*at /.test(l));
     return [...new Set(lines)].slice(0, 6).join(" | ") || text.trim().split("\n").slice(-3).join(" | ");
+}
+
+function withoutAdopt(e: Entry): Entry {
+    const { adopt: _dropped, ...rest } = e;
+    return rest;
 }
