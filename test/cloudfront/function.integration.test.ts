@@ -163,6 +163,22 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect(upd.outs).to.include({ published: true, etag: outs.etag });
     });
 
+    it("a tags-only update of a function deleted outside Pulumi says it no longer exists and to refresh, not AWS's 404 of TagResource", async () => {
+        const { id, inputs, outs } = await createFn({ tags: { a: "1" } });
+        await provider.delete(id, outs);
+        const news = await checked({ ...inputs, tags: { a: "2" } }, inputs);
+        await emu().resetCalls();
+        const err = await provider.update(id, outs, news).then(
+            () => undefined,
+            (e) => e,
+        );
+        expect(err?.message).to.equal(
+            `updating CloudFront function "${id}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+        );
+        expect(err.awsCode).to.equal("NoSuchFunctionExists");
+        expect(await ops()).to.not.include("TagResource");
+    });
+
     it("an out-of-band update without publish reads as drift; update restores DEVELOPMENT and LIVE equals it", async () => {
         const { id, inputs, outs } = await createFn();
         await cf().send(

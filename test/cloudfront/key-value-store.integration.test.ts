@@ -140,6 +140,20 @@ describe("cloudfront.KeyValueStore provider against the emulator", function () {
         });
     });
 
+    it("a tags-only update of a store deleted outside Pulumi says it no longer exists and to refresh, not AWS's 404 of TagResource", async () => {
+        const { id, inputs, outs } = await createStore({ tags: { a: "1" } });
+        await provider.delete(id, outs);
+        const news = await checked({ ...inputs, tags: { a: "2" } }, inputs);
+        const err = await provider.update(id, outs, news).then(
+            () => undefined,
+            (e) => e,
+        );
+        expect(err?.message).to.equal(
+            `updating CloudFront key value store "${id}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+        );
+        expect(err.awsCode).to.equal("EntityNotFound");
+    });
+
     it("a generated name is derived from the identity; a completed store holding it is walked past, never taken over", async () => {
         const identity = `proj/stack/${unique("res")}`;
         const first = await checked({ autoNamePrefix: "store", __identity: identity });

@@ -42,6 +42,8 @@ export interface Figures {
     /** Engine commands retried because faults made them fail. */
     faultRetries: number;
     kills: number;
+    /** Empty state metadata sidecars a kill left, removed (repairTruncatedSidecars). */
+    sidecarsRepaired?: number;
     wallMs: number;
 }
 
@@ -61,7 +63,18 @@ export class Session {
     spec: Entry[] = [];
     /** Out-of-band and retained resources: handle -> kind and id. */
     readonly handles = new Map<string, { kind: string; id: string }>();
-    readonly figures: Figures = { ops: 0, byType: {}, skipped: 0, refused: 0, awsCalls: 0, faults: 0, faultRetries: 0, kills: 0, wallMs: 0 };
+    readonly figures: Figures = {
+        ops: 0,
+        byType: {},
+        skipped: 0,
+        refused: 0,
+        awsCalls: 0,
+        faults: 0,
+        faultRetries: 0,
+        kills: 0,
+        sidecarsRepaired: 0,
+        wallMs: 0,
+    };
     private faultsOn = false;
     private faultSeed = 0;
     private consistencyOn = false;
@@ -539,7 +552,9 @@ export class Session {
         this.output.push(`$ pulumi ${args.join(" ")} (${killed ? "killed" : "not killed"})\n${output}`);
         this.noteCreate();
         if (killed) this.figures.kills++;
-        // What a user does next: release the lock the killed CLI left, and run the command again.
+        // What a user does next: repair a state file the kill truncated (README, Troubleshooting), release the lock the
+        // killed CLI left, and run the command again.
+        if (killed) this.repairTruncatedSidecars();
         await this.cli(["cancel", "--yes"]).catch((err) => this.log(`      pulumi cancel: ${firstLine(err)}`));
         const note = killed ? `killed after ${op.afterCalls} AWS calls` : `finished before ${op.afterCalls} AWS calls`;
         if (op.cmd === "destroyTarget") {
@@ -587,6 +602,29 @@ export class Session {
     }
 
     /** The ackless resources of the stack's latest checkpoint (read from the file backend). */
+    /**
+     * The file backend writes each state file's metadata sidecar (`<stack>.json.attrs`) in place, not through a rename
+     * (gocloud.dev/blob/fileblob attrs.go setAttrs), so a kill -9 at that moment leaves it empty and every later command
+     * fails with "failed to load checkpoint: EOF". A missing sidecar is read as none: the user removes the empty one.
+     */
+    private repairTruncatedSidecars(): void {
+        const walk = (dir: string): string[] =>
+            fs.existsSync(dir)
+                ? fs
+                      .readdirSync(dir, { withFileTypes: true })
+                      .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
+                : [];
+        for (const file of walk(path.join(this.project.dir, ".state", ".pulumi"))) {
+            if (file.endsWith(".attrs") && fs.statSync(file).size === 0) {
+                fs.rmSync(file);
+                this.figures.sidecarsRepaired = (this.figures.sidecarsRepaired ?? 0) + 1;
+                this.log(
+                    `      the kill left ${path.relative(this.project.dir, file)} empty (the state's metadata sidecar): removed, as a user would`,
+                );
+            }
+        }
+    }
+
     async readState(): Promise<StateEntry[]> {
         const dir = path.join(this.project.dir, ".state", ".pulumi", "stacks");
         const file = findFile(dir, "test.json");

@@ -211,7 +211,7 @@ export function summaryLine(report: { ops: readonly Op[]; failure?: Failure; fig
     return (
         `${report.ops.length} operations, ${d} divergences` +
         ` | by type: ${byType}` +
-        ` | skipped ${f.skipped}, refused ${f.refused}, killed ${f.kills}` +
+        ` | skipped ${f.skipped}, refused ${f.refused}, killed ${f.kills}${f.sidecarsRepaired ? ` (state sidecars repaired ${f.sidecarsRepaired})` : ""}` +
         ` | AWS calls ${f.awsCalls}, faults injected ${f.faults}, commands retried under faults ${f.faultRetries}` +
         ` | wall time ${(f.wallMs / 1000).toFixed(1)} s` +
         (report.stopped ? " | stopped early: no finale" : "")

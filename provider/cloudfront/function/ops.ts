@@ -9,6 +9,7 @@ import { AcklessError, describeAwsError, isAwsError } from "../../common/errors"
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
+import { goneOnUpdate } from "../tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
 import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
@@ -124,10 +125,7 @@ export async function updateDevelopment(name: string, inputs: FunctionInputs): P
         async () => {
             const current = await describeStage(name, "DEVELOPMENT");
             if (current === undefined) {
-                throw new AcklessError(
-                    `updating CloudFront function "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
-                    "NoSuchFunctionExists",
-                );
+                throw goneOnUpdate(`CloudFront function "${name}"`, "NoSuchFunctionExists");
             }
             progress(`updating CloudFront function ${name} (DEVELOPMENT stage)`);
             const content = desiredContent(inputs, current);
@@ -271,7 +269,12 @@ export async function update(id: string, olds: Obj, news: FunctionInputs): Promi
         arn = arn || ((await functionArn(name)) ?? "");
         // Diff against the live tags, not the state: a tag changed outside
         // Pulumi since the last refresh is reconciled too.
-        await tagFunction(name, arn, (await functionTags(name, arn)) ?? (olds.tags as Tags), inputs.tags);
+        // Gone (deleted outside Pulumi): tagging it would only fail with AWS's 404.
+        const live = await functionTags(name, arn);
+        if (live === undefined) {
+            throw goneOnUpdate(`CloudFront function "${name}"`, "NoSuchFunctionExists");
+        }
+        await tagFunction(name, arn, live, inputs.tags);
     }
 
     return {

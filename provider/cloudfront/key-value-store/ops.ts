@@ -8,7 +8,8 @@
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
-import { Tags, userTags } from "../../common/tags";
+import { userTags } from "../../common/tags";
+import { goneOnUpdate } from "../tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
 import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
@@ -138,10 +139,7 @@ export async function updateComment(name: string, comment: string): Promise<{ et
         async () => {
             const current = await describeStore(name);
             if (current === undefined) {
-                throw new AcklessError(
-                    `updating CloudFront key value store "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
-                    "EntityNotFound",
-                );
+                throw goneOnUpdate(`CloudFront key value store "${name}"`, "EntityNotFound");
             }
             progress(`updating the comment of CloudFront key value store ${name}`);
             const out = await updateStoreCall(name, current.etag, comment);
@@ -190,10 +188,7 @@ export async function update(id: string, olds: Obj, news: KeyValueStoreInputs): 
         arn = (await describeStore(name))?.arn ?? "";
     }
     if (!arn) {
-        throw new AcklessError(
-            `updating CloudFront key value store "${name}": it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
-            "EntityNotFound",
-        );
+        throw goneOnUpdate(`CloudFront key value store "${name}"`, "EntityNotFound");
     }
     if (changed.includes("comment")) {
         const out = await updateComment(name, news.comment ?? "");
@@ -210,7 +205,11 @@ export async function update(id: string, olds: Obj, news: KeyValueStoreInputs): 
     }
     if (changed.includes("tags")) {
         // Against the live tags, not the state: a tag changed outside Pulumi since the last refresh is reconciled too.
-        const live = (await findStore(name))?.allTags ?? (olds.tags as Tags);
+        // Gone (deleted outside Pulumi): tagging it would only fail with AWS's 404.
+        const live = (await findStore(name))?.allTags;
+        if (live === undefined) {
+            throw goneOnUpdate(`CloudFront key value store "${name}"`, "EntityNotFound");
+        }
         await tagStore(name, arn, live, userTags(news.tags));
     }
     const out: KeyValueStoreOutputs = {
