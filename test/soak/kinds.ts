@@ -51,7 +51,7 @@ export interface SoakKind {
      * and re-creating it after a retained copy left the state are the user's
      * mistake, which ackless refuses with the fix, not a soak operation.
      */
-    fixedIdentity(e: { r: number }): boolean;
+    fixedIdentity(e: { r: number; aliases?: readonly string[]; pub?: boolean }): boolean;
     /** Ids of the live resources of this kind. */
     live(w: World): Promise<string[]>;
     /** Makes one outside Pulumi (as a console user would), ready to adopt; returns its id. */
@@ -106,7 +106,9 @@ async function waitDeployed(cf: CloudFrontClient, id: string): Promise<string> {
 const nat: SoakKind = {
     key: "nat",
     typeName: "NatGateway",
-    fixedIdentity: () => false,
+    // A renamed public gateway: its targeted replace cannot find the original that holds its Elastic IP (the open
+    // defect test/soak/open/taint-renamed-public-nat.json), so `up --replace` and `state taint` of one are not drawn.
+    fixedIdentity: (e) => !!e.pub && (e.aliases?.length ?? 0) > 0,
     // A private gateway's secondary private addresses change in place with the entry's version (0, 1 or 2 of them);
     // a public one (Entry.pub) has the Elastic IP the runner gave it (`e.eip`), so its replacement deletes first.
     declare: `(e, opts, ctx) => new ec2.NatGateway(e.name, {
