@@ -6,7 +6,7 @@
  */
 import { ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand } from "@aws-sdk/client-cloudfront";
 import { cloudfront } from "../common/clients";
-import { AcklessError, describeAwsError, isAwsError } from "../common/errors";
+import { describeAwsError, isAwsError } from "../common/errors";
 import { warn } from "../common/log";
 import { fromKeyValueList, tagChanges, Tags, toKeyValueList } from "../common/tags";
 import { PENDING_CREATE_TAG } from "../lifecycle/rules";
@@ -42,11 +42,6 @@ export async function writeTags(what: string, arn: string, observed: Tags | unde
         throw describeAwsError(`tagging ${what}`, err);
     }
     return remove.length > 0 || Object.keys(set).length > 0;
-}
-
-/** An update found the resource gone (deleted outside Pulumi since the last refresh): a refresh recreates it. */
-export function goneOnUpdate(what: string, awsCode: string): AcklessError {
-    return new AcklessError(`updating ${what}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, awsCode);
 }
 
 /** R1: the create is done; without the marker no later create takes the resource over. Warns, never throws. */

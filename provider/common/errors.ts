@@ -105,6 +105,11 @@ export class AcklessError extends Error {
     }
 }
 
+/** An update found the resource gone (deleted outside Pulumi since the last refresh): a refresh recreates it. */
+export function goneOnUpdate(what: string, awsCode: string): AcklessError {
+    return new AcklessError(`updating ${what}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, awsCode);
+}
+
 /**
  * Wraps an AWS failure as "<what>: AWS <Code> (HTTP n): <message>; <plain explanation>".
  * Network errors (no HTTP status) say so.

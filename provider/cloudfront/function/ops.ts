@@ -5,11 +5,10 @@
  * bounded FunctionInUse retry. The rules around them (what to take over, when
  * a delete may run) are the lifecycle driver's.
  */
-import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
+import { AcklessError, describeAwsError, goneOnUpdate, isAwsError } from "../../common/errors";
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { Tags, userTags } from "../../common/tags";
-import { goneOnUpdate } from "../tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
 import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";

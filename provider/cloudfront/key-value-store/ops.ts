@@ -5,11 +5,10 @@
  * over the data ETag, the delete with its bounded in-use retry. The rules
  * around them are the lifecycle driver's.
  */
-import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
+import { AcklessError, describeAwsError, goneOnUpdate, isAwsError } from "../../common/errors";
 import { progress } from "../../common/log";
 import { diffFields, Obj } from "../../common/diff";
 import { userTags } from "../../common/tags";
-import { goneOnUpdate } from "../tags";
 import { Deadline, pollDefaults, retrying } from "../../common/wait";
 import { deleteWhileInUse } from "../../common/in-use";
 import type { CreateAnswer, LifecycleTags } from "../../lifecycle/adapter";
