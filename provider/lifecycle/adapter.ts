@@ -130,6 +130,17 @@ export interface KindAdapter<I extends Obj, L> {
      */
     createWithKey(inputs: I, key: string, tags: LifecycleTags): Promise<CreateAnswer<L>>;
     /**
+     * Whether a key is free again as soon as its holder is deleted (a name:
+     * functions, key value stores). Then a used key whose holder cannot be
+     * read is never a deleted one's: it is one AWS does not show yet, most
+     * likely this very create's, whose answer was lost and whose retry was
+     * refused. The create retries that key until it is made or its holder
+     * shows (then the holder rules apply), instead of walking past it and
+     * leaving the holder unrecorded. Without it, an unreadable holder is a
+     * deleted one's and the walk goes on.
+     */
+    readonly keyFreedOnDelete?: boolean;
+    /**
      * What `original` holds that the resource these inputs make needs for
      * itself (an Elastic IP, a fixed private IP), in words; undefined when both
      * can exist at once. `original` is a completed, live holder of one of this

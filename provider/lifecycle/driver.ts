@@ -68,8 +68,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { withRegion } from "../common/clients";
 import { AcklessError } from "../common/errors";
 import { progress, warn } from "../common/log";
-import { Deadline, DeadlineExceeded } from "../common/wait";
-import type { KindAdapter, Obj } from "./adapter";
+import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
+import type { CreateAnswer, KindAdapter, Obj } from "./adapter";
 import { adoptionOf, adoptMissing, checkAdopt, findForAdoption, hasAdopt, isNew, logAdoptionPlan, logWillCreate, type Adoption } from "./adopt";
 import {
     ADOPT_DECLARED_OUTPUT,
@@ -278,6 +278,40 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         return { id, outs: withLifecycle(outs, { incarnation, adoptDeclared: declaresAdopt(inputs.__identity), unrecorded: run }) };
     }
 
+    /**
+     * R1, a kind whose keys are freed on delete (adapter.keyFreedOnDelete): `key` is used but its holder does not
+     * show. Retries the create with that key (made when the name is free by now) until it is made or the holder
+     * shows, within the visibility budget (R5); never walks past it.
+     */
+    async function untilHolderShows(inputs: I, key: string, incarnation: string): Promise<CreateAnswer<L>> {
+        progress(
+            `${what}: ${a.keyName} ${key} is taken, but its holder does not show in reads yet (most likely an earlier attempt of this ` +
+                `create whose answer was lost): waiting for it rather than making a second one`,
+        );
+        const limit = propagationDeadline();
+        try {
+            return await waitFor(
+                `${what} ${key}: waiting for the holder of the ${a.keyName} to show`,
+                () => a.createWithKey(inputs, key, { incarnation, pendingCreate: key }),
+                (answer) => "made" in answer || answer.heldBy !== undefined,
+                () => "taken, and its holder not found",
+                limit,
+                { progress },
+            );
+        } catch (err) {
+            if (!(err instanceof DeadlineExceeded)) {
+                throw err;
+            }
+            throw new AcklessError(
+                `creating ${what}: the ${a.keyName} ${key} is taken, but reading it still shows nothing after ${Math.round(limit.timeoutMs / 1000)} s ` +
+                    `(ACKLESS_PROPAGATION_TIMEOUT_S, default ${Math.round(propagationTimeoutMs() / 1000)} s); nothing else was created. Run pulumi ` +
+                    `up again: a holder that is an unfinished create of this resource is then taken over`,
+                "KeyHolderNotVisible",
+                err,
+            );
+        }
+    }
+
     /** R1: the key walk. */
     async function createNew(inputs: I): Promise<pulumi.dynamic.CreateResult> {
         const { base, walk } = a.createKey(inputs);
@@ -287,7 +321,10 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         for (let n = 0; n < steps; n++) {
             const key = a.nthKey(base, n);
             const next = () => (walk && n + 1 < steps ? `; trying ${a.nthKey(base, n + 1)}` : "");
-            const answer = await a.createWithKey(inputs, key, { incarnation, pendingCreate: key });
+            let answer = await a.createWithKey(inputs, key, { incarnation, pendingCreate: key });
+            if (!("made" in answer) && answer.heldBy === undefined && a.keyFreedOnDelete) {
+                answer = await untilHolderShows(inputs, key, incarnation);
+            }
             if ("made" in answer) {
                 const id = a.idOf(answer.made);
                 claim(a.kind, id, "created", incarnation);

@@ -323,6 +323,60 @@ describe("lifecycle driver (unit, fake kind)", () => {
             expect(r.outs.key).to.equal("key-a.2");
         });
 
+        describe("a kind whose keys are freed on delete (keyFreedOnDelete: names)", () => {
+            /** The fake kind with keyFreedOnDelete, whose create of `key` answers "taken, holder unknown" `times` times first. */
+            function unseenHolder(key: string, times: number) {
+                const adapter = fakeAdapter(cloud, { keyFreedOnDelete: true });
+                const base = adapter.createWithKey.bind(adapter);
+                let left = times;
+                adapter.createWithKey = async (inputs, k, tags) => {
+                    if (k === key && left > 0) {
+                        left--;
+                        cloud.calls.push(`create ${k} (holder unseen)`);
+                        return { heldBy: undefined };
+                    }
+                    return base(inputs, k, tags);
+                };
+                return lifecycleProvider(adapter);
+            }
+
+            it("a taken key whose holder does not show yet is retried until it shows, never walked past: the lost attempt is taken over", async () => {
+                // An earlier attempt of this create made it (its answer was lost); reads do not show it yet.
+                const lost = cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-a" } });
+                const r = await unseenHolder("key-a", 3).create({ size: 2, __identity: "a" });
+                expect(r.id).to.equal(lost.id);
+                expect(cloud.live()).to.have.length(1);
+                const creates = cloud.calls.filter((c) => c.startsWith("create"));
+                expect(creates).to.deep.equal([...Array(3).fill("create key-a (holder unseen)"), "create key-a"]);
+            });
+
+            it("a name freed meanwhile is made with that same key, not the next", async () => {
+                const r = await unseenHolder("key-a", 2).create({ size: 2, __identity: "a" });
+                expect(r.outs.key).to.equal("key-a");
+                expect(cloud.live()).to.have.length(1);
+            });
+
+            it("a holder that never shows fails the create naming the key and the retry; nothing is made", async () => {
+                const lost = cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-a" } });
+                const err = await unseenHolder("key-a", 1_000_000)
+                    .create({ size: 2, __identity: "a" })
+                    .catch((e) => e);
+                expect(err.awsCode).to.equal("KeyHolderNotVisible");
+                expect(err.message).to.match(/the Token key-a is taken, but reading it still shows nothing after .*Run pulumi up again/);
+                expect(cloud.live().map((t) => t.id)).to.deep.equal([lost.id]);
+            });
+
+            it("without it, the same answer is a deleted holder's and the walk goes on (why names need it)", async () => {
+                cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-a" } });
+                const adapter = fakeAdapter(cloud);
+                const base = adapter.createWithKey.bind(adapter);
+                adapter.createWithKey = async (inputs, k, tags) => (k === "key-a" ? { heldBy: undefined } : base(inputs, k, tags));
+                const r = await lifecycleProvider(adapter).create({ size: 2, __identity: "a" });
+                expect(r.outs.key).to.equal("key-a.1");
+                expect(cloud.live()).to.have.length(2);
+            });
+        });
+
         it("a failed holder of an earlier attempt is deleted, then the walk goes on", async () => {
             const failed = cloud.add({ key: "key-a", state: "failed", tags: { [PENDING_CREATE_TAG]: "key-a" } });
             const r = await p.create({ size: 2, __identity: "a" });

@@ -12,7 +12,9 @@
  *   code (any code, for a generated name), and carries no incarnation;
  * - a function has two stages: settle publishes DEVELOPMENT to LIVE and waits
  *   for LIVE to show; it is never `failed` or `deleting`;
- * - delete retries FunctionInUse while a distribution lets go of it (ops.ts).
+ * - delete retries FunctionInUse while a distribution lets go of it (ops.ts);
+ * - a name is free again once its function is deleted (keyFreedOnDelete): a
+ *   taken name whose holder does not show yet is waited for, not walked past.
  */
 import { AcklessError } from "../../common/errors";
 import { warn } from "../../common/log";
@@ -48,6 +50,9 @@ export const adapter: KindAdapter<FunctionInputs, ObservedFunction> = {
     createKey: (inputs) => ({ base: inputs.name, walk: inputs.__nameGenerated === true }),
     nthKey: nthName,
     createWithKey: createFunction,
+    // A function's name is free again once it is deleted: a 409 whose holder does not show (eventual consistency after
+    // the create of an attempt whose answer was lost) is retried on the same name, never walked past (an orphan).
+    keyFreedOnDelete: true,
     keyTaken: (name, holder) =>
         new AcklessError(
             `creating ${WHAT} "${name}": a function with this name already exists in the account` +
