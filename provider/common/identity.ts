@@ -30,6 +30,38 @@ export function resourceIdentity(name: string, opts?: pulumi.ResourceOptions): p
     return pulumi.output(parent).apply((p) => `${pulumi.getProject()}/${pulumi.getStack()}/${p}/${name}`);
 }
 
+/**
+ * The identities the resource had under its `aliases` (a renamed resource
+ * keeps its old name as an alias), built as resourceIdentity builds them:
+ * each alias object's name (else the resource's), its parent (else the
+ * resource's), its stack and project (else this one's).
+ * An alias given as a URN is left out: its parent's URN is not in it.
+ */
+export function aliasIdentities(name: string, opts?: pulumi.ResourceOptions): pulumi.Output<string[]> {
+    const parentUrn = (p: unknown): pulumi.Input<string> | undefined =>
+        p === undefined || p === null ? undefined : pulumi.Resource.isInstance(p) ? p.urn : (p as pulumi.Input<string>);
+    const ids = (opts?.aliases ?? []).flatMap((alias) => {
+        if (typeof alias !== "object" || alias === null || pulumi.Output.isInstance(alias)) {
+            return [];
+        }
+        const a = alias as pulumi.Alias;
+        // The parent as the alias names it, else the resource's own. (An alias naming the root stack resource as its parent
+        // gives an identity no resource had: resourceIdentity writes no parent as "". It matches nothing, safely.)
+        const parent = parentUrn(a.parent) ?? (opts?.parent ? opts.parent.urn : "");
+        return [
+            pulumi
+                .all([a.project ?? pulumi.getProject(), a.stack ?? pulumi.getStack(), parent, a.name ?? name])
+                .apply(([project, stack, p, n]) => `${project}/${stack}/${p}/${n}`),
+        ];
+    });
+    return pulumi.all(ids).apply((list) => [...new Set(list)]);
+}
+
+/** The value of the owner tag (lifecycle OWNER_TAG) of the resource with this identity. */
+export function ownerToken(identity: string): string {
+    return identityToken(["owner", identity])!;
+}
+
 const RUN = crypto.randomUUID();
 
 /**

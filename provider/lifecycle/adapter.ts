@@ -153,6 +153,19 @@ export interface KindAdapter<I extends Obj, L> {
      */
     exclusiveWith?(inputs: I, original: L): string | undefined;
     /**
+     * A live resource made for this same resource (the owner tag names its
+     * identity or one of its aliases'), whatever fields it was created from,
+     * that holds what a resource from these inputs needs for itself (as
+     * exclusiveWith), and what it holds, in words; undefined when there is
+     * none. A targeted replace (`up --replace`, `state taint`) of a resource
+     * renamed with `aliases`, or whose creation fields change in the same run,
+     * cannot find its original by the key walk, so the new resource fails (AWS
+     * gives the hold to one at a time). Asked only then: a completed original
+     * found here is deleted, and the walk goes on (an unfinished create is
+     * left alone). Nothing is asked in the common path.
+     */
+    originalHolding?(inputs: I): Promise<{ original: L; held: string } | undefined>;
+    /**
      * A used declared key: the error naming the holder and the fix (adopt it,
      * or declare another key). `holder` is undefined when it is gone.
      */

@@ -261,10 +261,16 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
             const f = a.failure?.(settled) ?? { code: "ResourceFailed", message: "AWS reports it failed" };
             progress(`${what} ${id} failed (${f.code}: ${f.message}); deleting it`);
             let cleaned = "it was deleted so the next pulumi up can retry";
+            let removed = true;
             try {
                 await a.remove(id, undefined, settled);
             } catch (err) {
+                removed = false;
                 cleaned = `deleting it failed too (${(err as Error).message}); the next pulumi up deletes it and retries`;
+            }
+            if (how === "created" && removed && (await madeRoomForReplacement(inputs, id))) {
+                progress(`${what} ${id} was deleted; trying the next ${a.keyName}`);
+                return undefined;
             }
             throw new AcklessError(`${what} ${id} failed: ${f.code}: ${f.message}; ${cleaned}`, f.code);
         }
@@ -310,6 +316,31 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
                 err,
             );
         }
+    }
+
+    /**
+     * A resource this create made failed: was it because a completed, live resource made for this same resource holds
+     * what it needs (adapter.originalHolding), the original of a targeted replace that the key walk could not find
+     * (renamed, or other creation fields)? Then that original is deleted, as the walk's exclusiveWith does, and the
+     * walk goes on (true). The engine deletes the original right after this create anyway.
+     */
+    async function madeRoomForReplacement(inputs: I, failedId: string): Promise<boolean> {
+        const found = await a.originalHolding?.(inputs);
+        if (!found || a.idOf(found.original) === failedId) {
+            return false;
+        }
+        if (a.liveness(found.original, inputs) !== "live" || a.markerOf(found.original, inputs) !== undefined) {
+            return false;
+        }
+        const id = a.idOf(found.original);
+        progress(
+            `${what} ${id} was made for this resource (under another name, or with other creation fields) and holds ${found.held}, ` +
+                `which the new ${what} needs: it is the one this resource replaces, deleting it first; there is no ${what} for this ` +
+                `resource until the new one is ready (a brief outage)`,
+        );
+        await a.remove(id, undefined, found.original);
+        progress(`${what} ${id} deleted to make room for its replacement`);
+        return true;
     }
 
     /** R1: the key walk. */

@@ -90,6 +90,16 @@ export const INCARNATION_OUTPUT = "incarnation";
  */
 export const INCARNATION_TAG = "ackless:incarnation";
 
+/**
+ * The tag naming the resource a resource was made for: a hash of its identity
+ * (common/identity.ts ownerToken), whatever fields it was created from. A kind
+ * with exclusive holds (adapter.originalHolding) finds by it the original a
+ * targeted replace replaces when the key walk cannot: after a rename (the
+ * program's `aliases` name the old identities) or a change of the creation
+ * fields in the same run.
+ */
+export const OWNER_TAG = "ackless:owner";
+
 /** A new incarnation's name. */
 export function newIncarnation(): string {
     return randomUUID();

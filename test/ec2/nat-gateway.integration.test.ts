@@ -13,7 +13,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
 import { resetClients } from "../../provider/common/clients";
+import { ownerToken } from "../../provider/common/identity";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
+import { OWNER_TAG } from "../../provider/lifecycle/rules";
 import { useEmulator } from "../helpers/emulator";
 
 describe("ec2.NatGateway provider (integration, emulator)", function () {
@@ -147,6 +149,68 @@ describe("ec2.NatGateway provider (integration, emulator)", function () {
         expect(err.message).to.match(/Resource\.AlreadyAssociated/);
         const live = (await all()).filter((n) => n.State !== "deleted");
         expect(live.map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([`${other.id}:available`]);
+    });
+
+    describe("a targeted replace whose original the ClientToken walk cannot find is found by its owner tag", () => {
+        const states = async () => (await all()).map((n) => `${n.NatGatewayId}:${n.State}`).sort();
+        const live = async () => (await all()).filter((n) => n.State !== "deleted").map((n) => `${n.NatGatewayId}:${n.State}`);
+
+        it("renamed with aliases: the gateway made under the old name holds the Elastic IP, and is deleted first", async () => {
+            const net = await network();
+            const a = await provider.create(
+                (await provider.check({}, { __identity: "it/rename/nat1", subnetId: net.subnetId, allocationId: net.allocationId })).inputs,
+            );
+            const made = (await all()).find((n) => n.NatGatewayId === a.id)!;
+            expect(made.Tags).to.deep.include({ Key: OWNER_TAG, Value: ownerToken("it/rename/nat1") });
+            // Renamed nat1 -> nat2 (aliases: [{ name: "nat1" }]), then `state taint` / `up --replace`: no old inputs, a new identity.
+            const renamed = {
+                __identity: "it/rename/nat2",
+                __aliasIdentities: ["it/rename/nat1"],
+                subnetId: net.subnetId,
+                allocationId: net.allocationId,
+            };
+            const b = await provider.create((await provider.check({}, renamed)).inputs);
+            expect(b.outs).to.include({ state: "available", allocationId: net.allocationId });
+            expect(b.outs.publicIp).to.equal(a.outs.publicIp);
+            // The first new gateway failed (Resource.AlreadyAssociated) and was deleted; the original then, and the next token made it.
+            expect(await live()).to.deep.equal([`${b.id}:available`]);
+            expect(await states()).to.include(`${a.id}:deleted`);
+            expect(b.outs.clientToken).to.match(/\.1$/);
+            await provider.delete(a.id, a.outs);
+            expect(await live()).to.deep.equal([`${b.id}:available`]);
+        });
+
+        it("its subnet changed in the same run: the gateway in the old subnet holds the Elastic IP, and is deleted first", async () => {
+            const net = await network();
+            const identity = "it/moved/nat";
+            const a = await provider.create(
+                (await provider.check({}, { __identity: identity, subnetId: net.subnetId, allocationId: net.allocationId })).inputs,
+            );
+            const b = await provider.create(
+                (await provider.check({}, { __identity: identity, subnetId: net.subnetId2, allocationId: net.allocationId })).inputs,
+            );
+            expect(b.outs).to.include({ state: "available", subnetId: net.subnetId2, allocationId: net.allocationId });
+            expect(await live()).to.deep.equal([`${b.id}:available`]);
+            expect(await states()).to.include(`${a.id}:deleted`);
+        });
+
+        it("another resource's gateway (no alias names it) holding the Elastic IP is never deleted: AWS's Resource.AlreadyAssociated", async () => {
+            const net = await network();
+            const other = await provider.create(
+                (await provider.check({}, { __identity: "it/rename/other", subnetId: net.subnetId, allocationId: net.allocationId })).inputs,
+            );
+            const mine = {
+                __identity: "it/rename/mine",
+                __aliasIdentities: ["it/rename/older"],
+                subnetId: net.subnetId2,
+                allocationId: net.allocationId,
+            };
+            const err = await provider.create((await provider.check({}, mine)).inputs).catch((e) => e);
+            expect(err.message).to.match(/Resource\.AlreadyAssociated/);
+            expect((await all()).filter((n) => n.State !== "deleted").map((n) => `${n.NatGatewayId}:${n.State}`)).to.deep.equal([
+                `${other.id}:available`,
+            ]);
+        });
     });
 
     it("secondary Elastic IPs change in place: associate (waits for succeeded), disassociate (waits until gone), no replacement", async () => {

@@ -13,6 +13,7 @@ import {
     NatGateway,
 } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
+import { ownerToken } from "../../provider/common/identity";
 import { clientToken, nthToken } from "../../provider/ec2/nat-gateway/keys";
 import { provider } from "../../provider/ec2/nat-gateway/adapter";
 import { heldByOriginal } from "../../provider/ec2/nat-gateway/delta";
@@ -193,6 +194,8 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                             { Key: "Name", Value: "nat" },
                             { Key: "ackless:pending-create", Value: inputs.__clientToken },
                             { Key: "ackless:incarnation", Value: r.outs.incarnation },
+                            // The resource it is made for (OWNER_TAG): how a targeted replace after a rename finds it.
+                            { Key: "ackless:owner", Value: ownerToken("proj/stack//nat") },
                         ],
                     },
                 ],
@@ -324,7 +327,10 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(err?.message).to.include("deleted so the next pulumi up can retry");
             expect(err?.awsCode).to.equal("InsufficientFreeAddressesInSubnet");
             expect(mocked.stub.commandCalls(DeleteNatGatewayCommand)).to.have.length(1);
-            expect(mocked.stub.commandCalls(DescribeNatGatewaysCommand)).to.have.length(6);
+            // Reads until deleted, then (the create failed) one look for an original of this resource holding its Elastic IP.
+            const describes = mocked.stub.commandCalls(DescribeNatGatewaysCommand);
+            expect(describes).to.have.length(7);
+            expect(describes[6].args[0].input.Filter).to.deep.include({ Name: "tag:ackless:owner", Values: [ownerToken("proj/stack//nat")] });
         });
 
         it("a gateway that fails right after CreateNatGateway answered pending is this attempt's failure: an error, no second gateway", async () => {
@@ -367,6 +373,7 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
                     Tags: [
                         { Key: "ackless:pending-create", Value: inputs.__clientToken },
                         { Key: "ackless:incarnation", Value: r.outs.incarnation },
+                        { Key: "ackless:owner", Value: ownerToken("proj/stack//nat") },
                     ],
                 },
             ]);

@@ -308,6 +308,66 @@ describe("lifecycle driver (unit, fake kind)", () => {
             expect(r.outs.key).to.equal("key-c.1");
         });
 
+        describe("an original the walk cannot find (originalHolding: renamed, or other creation fields)", () => {
+            /**
+             * The fake kind whose originalHolding answers a live thing tagged owner "me" of the same size, and whose
+             * new things fail (as AWS fails a second holder of an Elastic IP) while such a thing exists.
+             */
+            const withOwners = () => {
+                const holding = (size: number) => cloud.live().find((x) => x.tags.owner === "me" && x.size === size && x.state !== "failed");
+                return lifecycleProvider(
+                    fakeAdapter(cloud, {
+                        async originalHolding(inputs) {
+                            cloud.calls.push("originalHolding");
+                            const t = holding(inputs.size);
+                            return t ? { original: { ...t, tags: { ...t.tags } }, held: `size ${t.size}` } : undefined;
+                        },
+                        async settle(_inputs, t) {
+                            const live = cloud.things.get(t.id)!;
+                            live.state = holding(live.size) && holding(live.size)!.id !== t.id ? "failed" : "live";
+                            return { ...live, tags: { ...live.tags } };
+                        },
+                    }),
+                );
+            };
+
+            it("the new one fails while a completed, live original holds what it needs: the original is deleted, the next key makes it", async () => {
+                const original = cloud.add({ key: "old-key", size: 2, tags: { owner: "me", [INCARNATION_TAG]: "orig" } });
+                const r = await withOwners().create({ size: 2, __identity: "renamed" });
+                const failed = cloud.calls.find((c) => c.startsWith("remove ") && c !== `remove ${original.id}`);
+                expect(cloud.calls.filter((c) => /^(create|remove|originalHolding)/.test(c))).to.deep.equal([
+                    "create key-renamed",
+                    failed,
+                    "originalHolding",
+                    `remove ${original.id}`,
+                    "create key-renamed.1",
+                ]);
+                expect(cloud.live().map((t) => t.id)).to.deep.equal([r.id]);
+                expect(r.outs.key).to.equal("key-renamed.1");
+            });
+
+            it("a create that does not fail never asks; an unfinished (marked) original is left alone and the create fails", async () => {
+                await withOwners().create({ size: 5, __identity: "plain" });
+                expect(cloud.calls).to.not.include("originalHolding");
+                const marked = cloud.add({ key: "old-1", size: 2, state: "pending", tags: { owner: "me", [PENDING_CREATE_TAG]: "old-1" } });
+                const err = await withOwners()
+                    .create({ size: 2, __identity: "x" })
+                    .catch((e) => e);
+                expect(err.message).to.match(/failed: Thing\.Broken/);
+                expect(cloud.things.has(marked.id)).to.equal(true);
+                expect(cloud.calls.filter((c) => c === `remove ${marked.id}`)).to.deep.equal([]);
+            });
+
+            it("nothing of this resource holding it: the failure is reported as before, nothing else deleted", async () => {
+                const other = cloud.add({ key: "old-3", size: 4, tags: { owner: "someone else" } });
+                cloud.settle = "fail";
+                const p2 = lifecycleProvider(fakeAdapter(cloud, { originalHolding: async () => undefined }));
+                const err = await p2.create({ size: 4, __identity: "z" }).catch((e) => e);
+                expect(err.message).to.match(/failed: Thing\.Broken: it broke; it was deleted so the next pulumi up can retry/);
+                expect(cloud.live().map((t) => t.id)).to.deep.equal([other.id]);
+            });
+        });
+
         it("a holder marked with another key is not ours either", async () => {
             cloud.add({ key: "key-a", state: "pending", tags: { [PENDING_CREATE_TAG]: "key-b" } });
             const r = await p.create({ size: 2, __identity: "a" });

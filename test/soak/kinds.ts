@@ -106,9 +106,9 @@ async function waitDeployed(cf: CloudFrontClient, id: string): Promise<string> {
 const nat: SoakKind = {
     key: "nat",
     typeName: "NatGateway",
-    // A renamed public gateway: its targeted replace cannot find the original that holds its Elastic IP (the open
-    // defect test/soak/open/taint-renamed-public-nat.json), so `up --replace` and `state taint` of one are not drawn.
-    fixedIdentity: (e) => !!e.pub && (e.aliases?.length ?? 0) > 0,
+    // Every gateway's identity is derived: a targeted replace of a public one, renamed or not, finds its original
+    // (test/soak/repros/taint-renamed-public-nat.json).
+    fixedIdentity: () => false,
     // A private gateway's secondary private addresses change in place with the entry's version (0, 1 or 2 of them);
     // a public one (Entry.pub) has the Elastic IP the runner gave it (`e.eip`), so its replacement deletes first.
     declare: `(e, opts, ctx) => new ec2.NatGateway(e.name, {

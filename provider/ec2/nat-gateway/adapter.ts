@@ -21,9 +21,9 @@ import type { KindAdapter } from "../../lifecycle/adapter";
 import { lifecycleProvider } from "../../lifecycle/driver";
 import { INCARNATION_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import { addressSteps, adoptMismatches, describeSteps, heldByOriginal, natDiff, outputsOf } from "./delta";
-import { clientToken, nthToken } from "./keys";
+import { clientToken, nthToken, ownersOf, ownerTag } from "./keys";
 import { deleteAndWait, reconcile, update } from "./ops";
-import { clearMarker, createNatGatewayCall, createTimeoutS, deleteTimeoutS, findNatGateway, natPoller } from "./sdk";
+import { clearMarker, createNatGatewayCall, createTimeoutS, deleteTimeoutS, findNatGateway, natGatewaysOwnedBy, natPoller } from "./sdk";
 import { KIND, NatGatewayInputs } from "./types";
 import { NAT_ID, validate } from "./validate";
 import { waitNatGatewayDeleted, waitNatGatewaySettled } from "./wait";
@@ -52,6 +52,7 @@ export const adapter: KindAdapter<NatGatewayInputs, AwsNatGateway> = {
             ...userTags(inputs.tags),
             [PENDING_CREATE_TAG]: lifecycle.pendingCreate,
             [INCARNATION_TAG]: lifecycle.incarnation,
+            ...ownerTag(inputs),
         });
         if (nat === undefined) {
             return { heldBy: undefined };
@@ -70,8 +71,22 @@ export const adapter: KindAdapter<NatGatewayInputs, AwsNatGateway> = {
         }
         return nat.State === "pending" ? { made: seen ?? nat } : { heldBy: seen };
     },
-    // A targeted replace of a gateway that keeps its Elastic IP (or fixed private IP) deletes the original first.
+    // A targeted replace of a gateway that keeps its Elastic IP (or fixed private IP) deletes the original first:
+    // found by the ClientToken walk, or (renamed, or its creation fields changed in the same run) by its owner tag.
     exclusiveWith: heldByOriginal,
+    async originalHolding(inputs) {
+        const owners = ownersOf(inputs);
+        if (owners.length === 0) {
+            return undefined;
+        }
+        for (const nat of await natGatewaysOwnedBy(owners)) {
+            const held = heldByOriginal(inputs, nat);
+            if (held) {
+                return { original: nat, held };
+            }
+        }
+        return undefined;
+    },
     keyTaken: () => new Error("unreachable: NAT gateway ClientTokens are always derived, so create walks them"),
 
     idOf: (nat) => nat.NatGatewayId!,

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptArgs } from "../../lifecycle/adopt";
 import { confirmWhenRecorded, delegatingProvider } from "../../delegate";
-import { awsProfile, resourceIdentity, runNonce } from "../../common/identity";
+import { awsProfile, aliasIdentities, resourceIdentity, runNonce } from "../../common/identity";
 
 export interface NatGatewayArgs {
     /**
@@ -163,6 +163,8 @@ export class NatGateway extends pulumi.dynamic.Resource {
                 // aws:region, as every @pulumi/aws program sets it; else check() asks the SDK.
                 region: args.region ?? new pulumi.Config("aws").get("region"),
                 __identity: identity,
+                // Its earlier names own its gateways too: a targeted replace after a rename finds its original (adapter.ts).
+                __aliasIdentities: aliasIdentities(name, opts).apply((ids) => (ids.length ? ids : undefined)),
                 __profile: awsProfile(),
                 __run: run,
                 unrecorded: undefined,

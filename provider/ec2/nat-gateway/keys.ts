@@ -9,7 +9,9 @@
  * used tokens (`<base>.1`, `<base>.2`...) and the takeover rule are the
  * lifecycle driver's (../../lifecycle).
  */
-import { identityToken } from "../../common/identity";
+import { known } from "../../common/diff";
+import { identityToken, ownerToken } from "../../common/identity";
+import { OWNER_TAG } from "../../lifecycle/rules";
 import type { NatGatewayInputs } from "./types";
 
 /** The base token of a resource with these inputs; undefined while any part is unknown. At most 64 characters with its walk step. */
@@ -27,6 +29,18 @@ export function clientToken(inputs: Partial<NatGatewayInputs>): string | undefin
         parts.push("regional", inputs.vpcId ?? "");
     }
     return identityToken(parts);
+}
+
+/** The owner tag values of a gateway of this resource: its identity's and its aliases' (OWNER_TAG). */
+export function ownersOf(inputs: NatGatewayInputs): string[] {
+    const ids = [inputs.__identity, ...(Array.isArray(inputs.__aliasIdentities) ? inputs.__aliasIdentities : [])];
+    return ids.filter((id): id is string => typeof id === "string" && known(id) && id !== "").map(ownerToken);
+}
+
+/** The owner tag a gateway of this resource is made (or taken over, or adopted) with; none without an identity. */
+export function ownerTag(inputs: NatGatewayInputs): Record<string, string> {
+    const id = inputs.__identity;
+    return typeof id === "string" && known(id) && id !== "" ? { [OWNER_TAG]: ownerToken(id) } : {};
 }
 
 export { nthToken } from "../../common/identity";

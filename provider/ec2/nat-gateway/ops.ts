@@ -10,6 +10,7 @@ import { describeTagChanges, fromKeyValueList, userTags } from "../../common/tag
 import { Deadline } from "../../common/wait";
 import { INCARNATION_TAG } from "../../lifecycle/rules";
 import { addressSteps, adoptMismatches, outputsOf } from "./delta";
+import { ownerTag } from "./keys";
 import { applyTags, changeAddresses, createTimeoutS, deleteNatGatewayCall, deleteTimeoutS, findNatGateway } from "./sdk";
 import type { NatGatewayInputs, NatGatewayOutputs } from "./types";
 import { waitAddresses, waitNatGatewayDeleted } from "./wait";
@@ -46,7 +47,7 @@ export async function reconcile(inputs: NatGatewayInputs, nat: AwsNatGateway, ho
     const observed = fromKeyValueList(nat.Tags);
     const changes = describeTagChanges(observed, inputs.tags);
     progress(`NAT gateway ${id}: ${how}${changes ? ` (${changes})` : ""}`);
-    const tagged = await applyTags(id, observed, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation });
+    const tagged = await applyTags(id, observed, { ...userTags(inputs.tags), [INCARNATION_TAG]: incarnation, ...ownerTag(inputs) });
     // The declared addresses (secondary ones, a regional gateway's zone addresses) are brought in place too.
     const steps = addressSteps(nat, {}, inputs);
     if (steps.length) {

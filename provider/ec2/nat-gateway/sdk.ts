@@ -24,7 +24,7 @@ import { envNumber } from "../../common/env";
 import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
 import { warn } from "../../common/log";
 import { tagChanges, Tags, toKeyValueList } from "../../common/tags";
-import { PENDING_CREATE_TAG } from "../../lifecycle/rules";
+import { OWNER_TAG, PENDING_CREATE_TAG } from "../../lifecycle/rules";
 import type { AddressChange, NatGatewayInputs } from "./types";
 
 // ------------------------------------------------------------------- find
@@ -37,6 +37,34 @@ import type { AddressChange, NatGatewayInputs } from "./types";
 export async function findNatGateway(id: string): Promise<AwsNatGateway | undefined> {
     const nat = await lookupNatGateway(id);
     return nat && nat.State !== "deleted" ? nat : undefined;
+}
+
+/**
+ * The pending or available gateways whose owner tag (OWNER_TAG) is one of `owners`: DescribeNatGateways with a
+ * `tag:` filter (every page).
+ */
+export async function natGatewaysOwnedBy(owners: string[]): Promise<AwsNatGateway[]> {
+    const out: AwsNatGateway[] = [];
+    let NextToken: string | undefined;
+    try {
+        do {
+            const page = await ec2().send(
+                new DescribeNatGatewaysCommand({
+                    Filter: [
+                        { Name: `tag:${OWNER_TAG}`, Values: owners },
+                        { Name: "state", Values: ["pending", "available"] },
+                    ],
+                    MaxResults: 1000,
+                    NextToken,
+                }),
+            );
+            out.push(...(page.NatGateways ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+    } catch (err) {
+        throw describeAwsError("finding the NAT gateways made for this resource (DescribeNatGateways by its owner tag)", err);
+    }
+    return out;
 }
 
 /** The gateway as AWS shows it, `deleted` included; undefined only when AWS does not know the id (yet). */

@@ -40,6 +40,8 @@ export interface NatGatewayInputs {
     region?: string;
     /** Resource identity from the public class (project/stack/parent/name). */
     __identity?: string;
+    /** The identities of the resource's `aliases` (its earlier names), when it has any: they own its gateways too (OWNER_TAG). */
+    __aliasIdentities?: string[];
     /** Base idempotency token, derived in check(). */
     __clientToken?: string;
 }
