@@ -13,6 +13,7 @@ import { changeCounts, descendants, newProject, TestProject } from "../helpers/p
 import { kindByKey, kindByType, settled, soakProgram, SoakKind, World } from "./kinds";
 import { checkInvariants, Divergence, Expectation, OpEffect, Snapshot, StateEntry } from "./model";
 import { applyEdit, destroyableInPlace, Entry, isEdit, Op, replaceableInPlace, View } from "./ops";
+import { removeEmptySidecars } from "./sidecars";
 
 export interface SessionOptions {
     emu: Emulator;
@@ -601,30 +602,15 @@ export class Session {
         return { live, state: await this.readState() };
     }
 
-    /** The ackless resources of the stack's latest checkpoint (read from the file backend). */
-    /**
-     * The file backend writes each state file's metadata sidecar (`<stack>.json.attrs`) in place, not through a rename
-     * (gocloud.dev/blob/fileblob attrs.go setAttrs), so a kill -9 at that moment leaves it empty and every later command
-     * fails with "failed to load checkpoint: EOF". A missing sidecar is read as none: the user removes the empty one.
-     */
+    /** After a kill: an empty state metadata sidecar is removed, as the Troubleshooting entry says (sidecars.ts). */
     private repairTruncatedSidecars(): void {
-        const walk = (dir: string): string[] =>
-            fs.existsSync(dir)
-                ? fs
-                      .readdirSync(dir, { withFileTypes: true })
-                      .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]))
-                : [];
-        for (const file of walk(path.join(this.project.dir, ".state", ".pulumi"))) {
-            if (file.endsWith(".attrs") && fs.statSync(file).size === 0) {
-                fs.rmSync(file);
-                this.figures.sidecarsRepaired = (this.figures.sidecarsRepaired ?? 0) + 1;
-                this.log(
-                    `      the kill left ${path.relative(this.project.dir, file)} empty (the state's metadata sidecar): removed, as a user would`,
-                );
-            }
+        for (const file of removeEmptySidecars(path.join(this.project.dir, ".state", ".pulumi"))) {
+            this.figures.sidecarsRepaired = (this.figures.sidecarsRepaired ?? 0) + 1;
+            this.log(`      the kill left ${path.relative(this.project.dir, file)} empty (the state's metadata sidecar): removed, as a user would`);
         }
     }
 
+    /** The ackless resources of the stack's latest checkpoint (read from the file backend). */
     async readState(): Promise<StateEntry[]> {
         const dir = path.join(this.project.dir, ".state", ".pulumi", "stacks");
         const file = findFile(dir, "test.json");

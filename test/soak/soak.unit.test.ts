@@ -3,11 +3,15 @@
  * operation generator, the invariant model, the shrinker and the closing line.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseArgs, parseMix } from "./cli";
 import { KINDS, soakProgram } from "./kinds";
 import { checkInvariants, Snapshot, StateEntry } from "./model";
 import { applyEdit, destroyableInPlace, Entry, Generator, newEntry, Op, replaceableInPlace, View } from "./ops";
 import { hashSeed, Prng } from "./prng";
+import { removeEmptySidecars } from "./sidecars";
 import { shrink } from "./shrink";
 import { summaryLine } from "./soak";
 
@@ -345,5 +349,35 @@ describe("soak: program, arguments and closing line", () => {
                 stopped: true,
             }),
         ).to.match(/^0 operations, 0 divergences .*stopped early: no finale$/);
+    });
+});
+
+describe("soak: repairing the state sidecar a kill truncated", () => {
+    it("removes only empty .attrs sidecars, at any depth, and leaves state and non-empty sidecars alone", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "soak-sidecars-"));
+        try {
+            const stacks = path.join(root, "stacks", "soak");
+            fs.mkdirSync(stacks, { recursive: true });
+            fs.writeFileSync(path.join(stacks, "test.json"), "{}");
+            fs.writeFileSync(path.join(stacks, "test.json.attrs"), "");
+            fs.writeFileSync(path.join(stacks, "test.json.bak"), "");
+            fs.writeFileSync(path.join(stacks, "other.json.attrs"), '{"user.metadata":{}}');
+            fs.mkdirSync(path.join(root, "history"));
+            fs.writeFileSync(path.join(root, "history", "h.json.attrs"), "");
+
+            const removed = removeEmptySidecars(root)
+                .map((f) => path.relative(root, f))
+                .sort();
+
+            expect(removed).to.deep.equal([path.join("history", "h.json.attrs"), path.join("stacks", "soak", "test.json.attrs")]);
+            expect(fs.existsSync(path.join(stacks, "test.json.attrs"))).to.equal(false);
+            expect(fs.existsSync(path.join(stacks, "test.json")), "the state itself stays").to.equal(true);
+            expect(fs.existsSync(path.join(stacks, "test.json.bak")), "an empty file that is not a sidecar stays").to.equal(true);
+            expect(fs.readFileSync(path.join(stacks, "other.json.attrs"), "utf8")).to.equal('{"user.metadata":{}}');
+            expect(removeEmptySidecars(root), "nothing left to repair").to.deep.equal([]);
+            expect(removeEmptySidecars(path.join(root, "absent")), "no backend yet").to.deep.equal([]);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
     });
 });
