@@ -131,14 +131,18 @@ export function adoptMissing(what: string, id: string): AcklessError {
  * so the message names that case and its fix too.
  */
 export function adoptMissingFailure(what: string, id: string): pulumi.dynamic.CheckFailure {
-    return {
-        property: "adopt",
-        reason:
-            `${adoptMissing(what, id).message}. If this resource is already in the stack and you ran \`pulumi up --replace\` or ` +
-            `\`pulumi state taint\` (the engine checks a targeted replacement without its old inputs, so adopt is checked again), ` +
-            `remove adopt from the program: the adoption has already happened`,
-    };
+    return { property: "adopt", reason: `${adoptMissing(what, id).message}. ${ADOPT_RECHECK_HINT}` };
 }
+
+/**
+ * The fix for an adoption refused on the engine's re-check of a targeted replacement (no old inputs): the resource is
+ * already in the stack, so the user removes `adopt`. Named by every such refusal (adoptMissingFailure, and the driver's
+ * preview of an adoption of a resource that already carries an ackless incarnation).
+ */
+export const ADOPT_RECHECK_HINT =
+    "If this resource is already in the stack and you ran `pulumi up --replace` or `pulumi state taint` (the engine checks " +
+    "a targeted replacement without its old inputs, so adopt is checked again), remove adopt from the program: the " +
+    "adoption has already happened";
 
 /**
  * The preview message: "<what> <id>: will adopt <id>: changes: a; b" or

@@ -70,7 +70,18 @@ import { AcklessError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
 import type { CreateAnswer, KindAdapter, Obj } from "./adapter";
-import { adoptionOf, adoptMissing, checkAdopt, findForAdoption, hasAdopt, isNew, logAdoptionPlan, logWillCreate, type Adoption } from "./adopt";
+import {
+    ADOPT_RECHECK_HINT,
+    adoptionOf,
+    adoptMissing,
+    checkAdopt,
+    findForAdoption,
+    hasAdopt,
+    isNew,
+    logAdoptionPlan,
+    logWillCreate,
+    type Adoption,
+} from "./adopt";
 import {
     ADOPT_DECLARED_OUTPUT,
     ADOPTED_OUTPUT,
@@ -81,6 +92,7 @@ import {
     goneRead,
     guardedDelete,
     INCARNATION_OUTPUT,
+    INCARNATION_TAG,
     isRecorded,
     newIncarnation,
     noteAdoptDeclared,
@@ -190,7 +202,14 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
             return;
         }
         const plan = a.planAdoption(inputs, found);
-        failures.push(...plan.failures);
+        // A refused adoption of a resource ackless already manages is, most likely, the engine's re-check of a targeted
+        // replacement of this very resource (R3 cannot tell it from a first create): name that case and its fix.
+        const managed = a.tagsOf(found)[INCARNATION_TAG] !== undefined;
+        failures.push(
+            ...plan.failures.map((f) =>
+                managed ? { ...f, reason: `${f.reason}. ${what} ${adoption.id} already carries ${INCARNATION_TAG}. ${ADOPT_RECHECK_HINT}` } : f,
+            ),
+        );
         if (plan.failures.length === 0) {
             logAdoptionPlan(what, adoption.id, plan.changes);
         }

@@ -530,6 +530,26 @@ describe("lifecycle driver (unit, fake kind)", () => {
             const check = await p.check({}, { size: 2, adopt: { id: failed.id }, __identity: "b" });
             expect(check.failures![0].reason).to.match(/is failed \(Thing.Broken: it broke\); a failed thing cannot be adopted/);
         });
+        it("a refused adoption of a resource that already carries an incarnation names the targeted-replacement fix (remove adopt)", async () => {
+            const refusing = lifecycleProvider(
+                fakeAdapter(cloud, {
+                    planAdoption: (inputs, t) => ({
+                        failures: inputs.size !== t.size ? [{ property: "size", reason: `size cannot change: ${t.size} is live` }] : [],
+                        changes: [],
+                    }),
+                }),
+            );
+            const managed = cloud.add({ key: "m", size: 1, tags: { [INCARNATION_TAG]: "i-1" } });
+            const foreign = cloud.add({ key: "f", size: 1 });
+            // The engine's re-check of `up --replace` / `state taint` of an adopted resource: no old inputs, adopt declared.
+            const recheck = await refusing.check({}, { size: 2, adopt: { id: managed.id }, __identity: "r3-managed" });
+            expect(recheck.failures!.map((f) => f.property)).to.deep.equal(["size"]);
+            expect(recheck.failures![0].reason).to.match(/^size cannot change: 1 is live\. thing t-\d+ already carries ackless:incarnation\./);
+            expect(recheck.failures![0].reason).to.match(/pulumi up --replace.*pulumi state taint.*remove adopt from the program/);
+            // A first adoption of something ackless never managed keeps the kind's message alone.
+            const first = await refusing.check({}, { size: 2, adopt: { id: foreign.id }, __identity: "r3-foreign" });
+            expect(first.failures!.map((f) => f.reason)).to.deep.equal(["size cannot change: 1 is live"]);
+        });
     });
 
     describe("R4: an adopted resource deleted outside Pulumi stays, marked vanished, and is replaced", () => {

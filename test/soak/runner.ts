@@ -379,13 +379,14 @@ export class Session {
         const adopted = error ? this.adoptedAlready(errorText(error)) : [];
         if (adopted.length) {
             // A targeted replacement (`up --replace`, `state taint`) is checked without its old inputs, so ackless checks
-            // `adopt` again and refuses one naming a resource that is gone, with the fix: the user removes adopt.
+            // `adopt` again and refuses one naming a resource that is gone, or whose creation fields the program has
+            // since changed (a CallerReference, a subnet), with the fix: the user removes adopt.
             this.spec = this.spec.map((e) => (adopted.includes(e) ? withoutAdopt(e) : e));
             const r = await this.command(cmd, effect, urn);
             this.figures.refused++;
             return {
                 ...r,
-                note: `${cmd} refused (adopt names a resource that is gone); then adopt removed from ${adopted.map((e) => e.name).join(", ")}`,
+                note: `${cmd} refused (a targeted replacement re-checked adopt); then adopt removed from ${adopted.map((e) => e.name).join(", ")}`,
             };
         }
         if (error) {
@@ -403,9 +404,13 @@ export class Session {
         return this.check({ ...effect, expect: expectation });
     }
 
-    /** Entries in state whose `adopt` ackless refused at check because it names a resource that is gone. */
+    /** Entries in state whose `adopt` ackless refused at a targeted replacement's re-check, naming that fix. */
     private adoptedAlready(message: string): Entry[] {
-        const names = new Set([...message.matchAll(/resource '([^']+)': property adopt value .*? nothing to adopt/g)].map((m) => m[1]));
+        const names = new Set(
+            [...message.matchAll(/resource '([^']+)': property \S+ value .*?remove adopt from the program: the adoption has already happened/g)].map(
+                (m) => m[1],
+            ),
+        );
         return this.spec.filter((e) => e.adopt && [e.name, ...e.aliases].some((n) => names.has(n) && this.stateEntry(n)));
     }
 
