@@ -298,6 +298,22 @@ describe("cloudfront.Distribution provider (mocked AWS)", function () {
             expect(out.outs!.tags).to.deep.equal({ owner: "ops" });
         });
 
+        for (const [what, news] of [
+            ["a config change", { ...olds, distributionConfig: { ...olds.distributionConfig, Comment: "v2" } }],
+            ["a tags-only change", { ...olds, tags: { owner: "ops" } }],
+        ] as const) {
+            it(`${what} of a distribution deleted outside Pulumi says it no longer exists and to refresh; nothing is written`, async () => {
+                fake.exists = false;
+                const err = await rejection(provider.update("D1", olds, news));
+                expect(err.message).to.equal(
+                    "updating CloudFront distribution D1: it no longer exists; run `pulumi refresh` (or `pulumi up --refresh`) to recreate it",
+                );
+                expect((err as { awsCode?: string }).awsCode).to.equal("NoSuchDistribution");
+                expect(calls(UpdateDistributionCommand)).to.deep.equal([]);
+                expect(calls(TagResourceCommand)).to.deep.equal([]);
+            });
+        }
+
         it("network error on the update is reported as such", async () => {
             fake.faults.UpdateDistribution = [Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError" })];
             const err = await rejection(provider.update("D1", olds, { ...olds, distributionConfig: { ...olds.distributionConfig, Comment: "v2" } }));

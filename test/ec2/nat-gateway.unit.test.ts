@@ -668,6 +668,18 @@ describe("ec2.NatGateway provider (unit, mocked AWS)", function () {
             expect(r.outs.tags).to.deep.equal({ Name: "new" });
             expect(r.outs.systemTags).to.deep.equal({ "aws:cloudformation:stack-name": "net" });
         });
+
+        it("a gateway deleted outside Pulumi since the last refresh: says it no longer exists and to refresh; nothing is sent", async () => {
+            mocked.stub.on(DescribeNatGatewaysCommand).resolves(described(nat("deleted")));
+            const news = await checked({ subnetId: SUBNET, allocationId: ALLOC, tags: { Name: "new" } });
+            const err = await provider.update(ID, { clientToken: "tok" }, news).catch((e) => e);
+            expect(err.message).to.equal(
+                `updating NAT gateway ${ID}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+            );
+            expect(err.awsCode).to.equal("NatGatewayNotFound");
+            expect(mocked.stub.commandCalls(CreateTagsCommand)).to.deep.equal([]);
+            expect(mocked.stub.commandCalls(DeleteTagsCommand)).to.deep.equal([]);
+        });
     });
 
     describe("check", () => {

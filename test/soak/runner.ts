@@ -50,8 +50,8 @@ export interface Figures {
 
 const DEFAULT_RATES = { throttle: 0.1, internal: 0.03, drop: 0.02 };
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/ackless:";
-/** ackless's message when a command needs what only a refresh learns (a resource deleted outside Pulumi). */
-const USER_REFRESHES = /no longer exists; run (pulumi up --refresh|`pulumi refresh` \(or `pulumi up --refresh`\)|`pulumi up --refresh`)/i;
+/** ackless's one wording of an update that found its resource deleted outside Pulumi (common/errors.ts goneOnUpdate). */
+const USER_REFRESHES = /it no longer exists; run `pulumi refresh` \(or `pulumi up --refresh`\) to recreate it/;
 /** A command that fails under faults is run again this many times with faults on, then once with faults off. */
 const FAULT_ATTEMPTS = 3;
 

@@ -4,7 +4,7 @@
  * around them (when to delete, what to take over, which incarnation) are the
  * lifecycle driver's.
  */
-import { AcklessError, describeAwsError, isAwsError } from "../../common/errors";
+import { AcklessError, describeAwsError, goneOnUpdate, isAwsError } from "../../common/errors";
 import { envNumber } from "../../common/env";
 import type { Obj } from "../../common/diff";
 import { progress, warn } from "../../common/log";
@@ -246,11 +246,7 @@ export async function update(id: string, olds: Obj, news: DistributionInputs): P
     // stored one may be a step of the walk (<ref>.1) while the inputs keep <ref>.
     const previous = previouslyOwned(olds);
     const delta = configDelta(olds.distributionConfig, desired, previous);
-    const gone = () =>
-        new AcklessError(
-            `updating CloudFront distribution ${id}: it no longer exists; run \`pulumi up --refresh\` to recreate it`,
-            "NoSuchDistribution",
-        );
+    const gone = () => goneOnUpdate(`CloudFront distribution ${id}`, "NoSuchDistribution");
     if (delta.length > 0) {
         progress(`CloudFront distribution ${id}: updating its configuration: ${describeChanges(delta)}`);
         // Sent only when the live configuration differs in what is owned now or was before (a field

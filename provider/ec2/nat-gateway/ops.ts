@@ -4,7 +4,7 @@
  * delete, what to take over) are the lifecycle driver's.
  */
 import { NatGateway as AwsNatGateway } from "@aws-sdk/client-ec2";
-import { AcklessError } from "../../common/errors";
+import { AcklessError, goneOnUpdate } from "../../common/errors";
 import { progress } from "../../common/log";
 import { describeTagChanges, fromKeyValueList, userTags } from "../../common/tags";
 import { Deadline } from "../../common/wait";
@@ -60,7 +60,7 @@ export async function reconcile(inputs: NatGatewayInputs, nat: AwsNatGateway, ho
 export async function update(id: string, olds: Record<string, any>, news: NatGatewayInputs): Promise<NatGatewayOutputs> {
     const live = await findNatGateway(id);
     if (!live) {
-        throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`, "NatGatewayNotFound");
+        throw goneOnUpdate(`NAT gateway ${id}`, "NatGatewayNotFound");
     }
     await applyTags(id, fromKeyValueList(live.Tags), news.tags);
     await updateAddresses(id, live, olds, news);
@@ -109,7 +109,7 @@ async function updateAddresses(id: string, live: AwsNatGateway, olds: Record<str
             deadline,
         );
         if (!after) {
-            throw new AcklessError(`NAT gateway ${id} no longer exists; run pulumi up --refresh to create a new one`, "NatGatewayNotFound");
+            throw goneOnUpdate(`NAT gateway ${id}`, "NatGatewayNotFound");
         }
         const failed = mine(after).filter((a) => a.Status === "failed");
         if (failed.length) {
