@@ -105,9 +105,15 @@ export class AcklessError extends Error {
     }
 }
 
+/** What goneOnUpdate makes: an update that found its resource deleted outside Pulumi. */
+export class GoneOnUpdateError extends AcklessError {}
+
 /** An update found the resource gone (deleted outside Pulumi since the last refresh): a refresh recreates it. */
 export function goneOnUpdate(what: string, awsCode: string): AcklessError {
-    return new AcklessError(`updating ${what}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`, awsCode);
+    return new GoneOnUpdateError(
+        `updating ${what}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+        awsCode,
+    );
 }
 
 /**

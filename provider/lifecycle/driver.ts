@@ -66,7 +66,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { withRegion } from "../common/clients";
-import { AcklessError } from "../common/errors";
+import { AcklessError, goneOnUpdate, GoneOnUpdateError } from "../common/errors";
 import { progress, warn } from "../common/log";
 import { Deadline, DeadlineExceeded, waitFor } from "../common/wait";
 import type { CreateAnswer, KindAdapter, Obj } from "./adapter";
@@ -476,6 +476,28 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         return { id, outs: withLifecycle(a.outputs(inputs, settled, {}), { incarnation, adopted: true, adoptDeclared: true }) };
     }
 
+    /**
+     * An update that failed on a resource deleted outside Pulumi since the last refresh (whichever call of the kind's
+     * update met it) says so in every kind's words, with the fix (a refresh recreates it), not as AWS's raw 404.
+     * Anything else, or a resource still there (or not readable now), keeps its own error.
+     */
+    async function goneOrAsIs(id: string, olds: Obj | undefined, err: unknown): Promise<unknown> {
+        if (err instanceof GoneOnUpdateError) {
+            return err;
+        }
+        let observed: L | undefined;
+        try {
+            observed = await a.find(id, olds);
+        } catch {
+            return err;
+        }
+        if (observed !== undefined && a.liveness(observed) !== "deleting") {
+            return err;
+        }
+        const code = (err as { awsCode?: string }).awsCode ?? (err as { name?: string }).name ?? "NotFound";
+        return goneOnUpdate(`${what} ${id}`, code);
+    }
+
     /** R1: the engine recorded `id`: remove the create marker it still carries, if any. */
     async function confirm(id: string, props: Obj): Promise<void> {
         const observed = await a.find(id, props);
@@ -550,7 +572,12 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
 
         async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
             noteRecorded(a.kind, id);
-            const outs = await a.update(id, olds ?? {}, news as I);
+            let outs: Obj;
+            try {
+                outs = await a.update(id, olds ?? {}, news as I);
+            } catch (err) {
+                throw await goneOrAsIs(id, olds, err);
+            }
             if (typeof olds?.[UNRECORDED_OUTPUT] === "string") {
                 // An update is of a recorded resource: a marker its program never got to remove goes now.
                 await confirm(id, olds);

@@ -676,6 +676,60 @@ describe("lifecycle driver (unit, fake kind)", () => {
         });
     });
 
+    describe("an update that meets a resource deleted outside Pulumi (one rule, whatever call of the kind met it)", () => {
+        const notFound = () => Object.assign(new Error("404: no such thing"), { name: "NoSuchThing", $metadata: { httpStatusCode: 404 } });
+        const failingUpdate = (err: () => Error) =>
+            lifecycleProvider(
+                fakeAdapter(cloud, {
+                    async update() {
+                        throw err();
+                    },
+                }),
+            );
+
+        it("gone (or deleting): fails naming the resource and the fix, with AWS's code, not the raw 404", async () => {
+            const t = cloud.add({ key: "k" });
+            cloud.things.delete(t.id);
+            const err = await failingUpdate(notFound)
+                .update(t.id, { size: 1 }, { size: 2 })
+                .catch((e) => e);
+            expect(err.message).to.equal(
+                `updating thing ${t.id}: it no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) to recreate it`,
+            );
+            expect(err.awsCode).to.equal("NoSuchThing");
+            const d = cloud.add({ key: "d", state: "deleting" });
+            const err2 = await failingUpdate(notFound)
+                .update(d.id, { size: 1 }, { size: 2 })
+                .catch((e) => e);
+            expect(err2.message).to.match(/it no longer exists; run `pulumi refresh`/);
+        });
+
+        it("still there: the kind's own error, as it was", async () => {
+            const t = cloud.add({ key: "k" });
+            const denied = () => Object.assign(new Error("AccessDenied: not allowed"), { awsCode: "AccessDenied" });
+            const err = await failingUpdate(denied)
+                .update(t.id, { size: 1 }, { size: 2 })
+                .catch((e) => e);
+            expect(err.message).to.equal("AccessDenied: not allowed");
+        });
+
+        it("unreadable now (the re-read fails too): the kind's own error, never a guess that it is gone", async () => {
+            const t = cloud.add({ key: "k" });
+            const adapter = fakeAdapter(cloud, {
+                async update() {
+                    throw notFound();
+                },
+                async find() {
+                    throw new Error("connect ETIMEDOUT");
+                },
+            });
+            const err = await lifecycleProvider(adapter)
+                .update(t.id, { size: 1 }, { size: 2 })
+                .catch((e) => e);
+            expect(err.message).to.equal("404: no such thing");
+        });
+    });
+
     it("check reports the kind's failures and the adopt failures, naming each field", async () => {
         const r = await p.check({}, { adopt: { id: "nope" }, __identity: UNKNOWN_IDENTITY_FOR_TESTS });
         expect(r.failures!.map((f) => f.property).sort()).to.deep.equal(["adopt", "size"]);
