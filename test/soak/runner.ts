@@ -364,30 +364,14 @@ export class Session {
             this.figures.refused++;
             return { ...r, note: `${cmd} refused (${firstLine(error).slice(0, 160)}); then up --refresh` };
         }
-        const spent = error ? this.spentIdentities(errorText(error)) : [];
-        if (spent.length) {
-            // ackless refused to re-create a distribution whose declared CallerReference CloudFront already used (its
-            // distribution was deleted), and named the fix: the user declares a new CallerReference and runs it again.
-            this.spec = this.spec.map((e) => (spent.includes(e) ? { ...e, r: e.r + 1 } : e));
+        for (const fix of this.followedFixes) {
+            const entries = error ? fix.entries(errorText(error)) : [];
+            if (!entries.length) continue;
+            // ackless refused and named the fix: the user applies it to the program and runs the command again.
+            this.spec = this.spec.map((e) => (entries.includes(e) ? fix.apply(e) : e));
             const r = await this.command(cmd, effect, urn);
             this.figures.refused++;
-            return {
-                ...r,
-                note: `${cmd} refused (${firstLine(error!).slice(0, 160)}); then a new CallerReference for ${spent.map((e) => e.name).join(", ")}`,
-            };
-        }
-        const adopted = error ? this.adoptedAlready(errorText(error)) : [];
-        if (adopted.length) {
-            // A targeted replacement (`up --replace`, `state taint`) is checked without its old inputs, so ackless checks
-            // `adopt` again and refuses one naming a resource that is gone, or whose creation fields the program has
-            // since changed (a CallerReference, a subnet), with the fix: the user removes adopt.
-            this.spec = this.spec.map((e) => (adopted.includes(e) ? withoutAdopt(e) : e));
-            const r = await this.command(cmd, effect, urn);
-            this.figures.refused++;
-            return {
-                ...r,
-                note: `${cmd} refused (a targeted replacement re-checked adopt); then adopt removed from ${adopted.map((e) => e.name).join(", ")}`,
-            };
+            return { ...r, note: `${cmd} refused (${fix.refusal}); then ${fix.fix} for ${entries.map((e) => e.name).join(", ")}` };
         }
         if (error) {
             const message = errorText(error);
@@ -403,6 +387,29 @@ export class Session {
         }
         return this.check({ ...effect, expect: expectation });
     }
+
+    /**
+     * The refusals whose fix ackless names and a user follows by editing the program, then running the same command
+     * again: which entries the message refuses, and the edit.
+     */
+    private readonly followedFixes: { refusal: string; fix: string; entries: (message: string) => Entry[]; apply: (e: Entry) => Entry }[] = [
+        {
+            // CloudFront accepts a CallerReference once, even after its distribution is deleted.
+            refusal: "a CallerReference a deleted distribution used",
+            fix: "a new CallerReference",
+            entries: (m) => this.spentIdentities(m),
+            apply: (e) => ({ ...e, r: e.r + 1 }),
+        },
+        {
+            // A targeted replacement (`up --replace`, `state taint`) is checked without its old inputs, so ackless
+            // checks `adopt` again and refuses one naming a resource that is gone, or whose creation fields the
+            // program has since changed (a CallerReference, a subnet).
+            refusal: "a targeted replacement re-checked adopt",
+            fix: "adopt removed",
+            entries: (m) => this.adoptedAlready(m),
+            apply: withoutAdopt,
+        },
+    ];
 
     /** Entries in state whose `adopt` ackless refused at a targeted replacement's re-check, naming that fix. */
     private adoptedAlready(message: string): Entry[] {
