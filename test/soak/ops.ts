@@ -146,10 +146,14 @@ function declaredAs(spec: readonly Entry[], name: string): Entry | undefined {
     return spec.find((x) => x.name === name) ?? spec.find((x) => x.aliases.includes(name));
 }
 
-/** `destroy --target` then the next `up` re-creates it: unfair when a retained copy keeps its fixed identity. */
-export function destroyableInPlace(spec: readonly Entry[], name: string): boolean {
+/**
+ * `destroy --target` then the next `up` re-creates it: unfair when a retained copy keeps its fixed identity. `destroy`
+ * does not run the program, so the state's `retainOnDelete` decides (`retainedInState`): a program that has just
+ * turned retain off, before an `up` recorded it, still retains.
+ */
+export function destroyableInPlace(spec: readonly Entry[], name: string, retainedInState = false): boolean {
     const e = declaredAs(spec, name);
-    return !e || !e.retain || !kindByKey(e.kind).fixedIdentity(e);
+    return !e || !(e.retain || retainedInState) || !kindByKey(e.kind).fixedIdentity(e);
 }
 
 /** What the generator may know of the run so far (the runner's view). */

@@ -236,7 +236,7 @@ export class Session {
                 if (!e) return skipped(`${op.name} is not in state`);
                 if (e.protect || this.spec.find((x) => x.name === op.name)?.protect) return skipped(`${op.name} is protected`);
                 if (op.t !== "destroyTarget" && !replaceableInPlace(this.spec, op.name)) return skipped(`${op.name} declares a fixed identity`);
-                if (op.t === "destroyTarget" && !destroyableInPlace(this.spec, op.name))
+                if (op.t === "destroyTarget" && !destroyableInPlace(this.spec, op.name, e.retain))
                     return skipped(`${op.name} is retained with a fixed identity`);
                 if (op.t === "taint") return this.command("taint", {}, e.urn);
                 return this.command(op.t, { engineMayDelete: true, ...(op.t === "destroyTarget" ? { targets: [e.urn] } : {}) }, e.urn);
@@ -522,7 +522,8 @@ export class Session {
             return skipped(`${op.name} is not in state or is protected`);
         }
         if (op.cmd === "upReplace" && !replaceableInPlace(this.spec, op.name!)) return skipped(`${op.name} declares a fixed identity`);
-        if (op.cmd === "destroyTarget" && !destroyableInPlace(this.spec, op.name!)) return skipped(`${op.name} is retained with a fixed identity`);
+        if (op.cmd === "destroyTarget" && !destroyableInPlace(this.spec, op.name!, e!.retain))
+            return skipped(`${op.name} is retained with a fixed identity`);
         await this.pushSpec();
         const args =
             op.cmd === "destroyTarget"

@@ -88,6 +88,11 @@ describe("soak: program edits", () => {
         const renamed = applyEdit(spec, { t: "rename", name: "f", to: "f2" })!;
         expect(replaceableInPlace(renamed, "f")).to.equal(false);
         expect(destroyableInPlace(renamed, "f")).to.equal(false);
+        // Retain turned off in the program but not yet recorded by an up: destroy (no program run) still retains.
+        const unretained = applyEdit(spec, { t: "retain", name: "f", on: false })!;
+        expect(destroyableInPlace(unretained, "f")).to.equal(true);
+        expect(destroyableInPlace(unretained, "f", true)).to.equal(false);
+        expect(destroyableInPlace(unretained, "g", true), "a generated identity is re-created beside its copy").to.equal(true);
     });
 });
 
