@@ -581,8 +581,16 @@ export class Session {
         if (op.cmd === "upReplace") {
             // The same command again: ackless takes over what the killed replacement made (a plain `up` would not
             // replace, and the replacement the killed run made would stay on AWS unrecorded: README, "an interrupted run").
-            const r = await this.command("upReplace", { engineMayDelete: true }, e!.urn);
-            return { ...r, note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}` };
+            // Unless the target has left the stack (the program no longer declares it, and the run deleted it before
+            // the kill or finished): `--replace` of it would fail ("could not be found in the stack"), so `up`.
+            const still = (await this.readState()).some((x) => x.urn === e!.urn && !x.pendingDelete);
+            const r = still
+                ? await this.command("upReplace", { engineMayDelete: true }, e!.urn)
+                : await this.command("up", { engineMayDelete: true });
+            return {
+                ...r,
+                note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}${still ? "" : `; ${op.name} left the stack: then up`}`,
+            };
         }
         const r = await this.command(op.cmd === "upRefresh" ? "upRefresh" : "up", { engineMayDelete: true });
         return { ...r, note: `${note}${killed ? "" : ` (${output.length} bytes of output)`}` };
