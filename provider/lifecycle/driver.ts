@@ -32,9 +32,13 @@
  *   (delegate.ts) calls `confirm`, which removes the marker. A preview sends no
  *   nonce and confirms nothing: check, diff and read never write.
  * - Whatever the engine hands this process with a state entry (diff, read,
- *   update, delete) is recorded (rules.noteRecorded). A create never takes
- *   over such a holder: it removes its stale marker and walks on. An update
- *   removes a marker its program never got to remove.
+ *   update, delete) is recorded (rules.noteRecorded), with the entry's
+ *   incarnation. A create never takes over such a holder: it removes its stale
+ *   marker and walks on. An update removes a marker its program never got to
+ *   remove. Where ids are names, the holder at an entry's id may be a newer,
+ *   unrecorded create (another incarnation, still marked) made after the
+ *   entry's resource was deleted: read reports the entry gone, and a create
+ *   takes that holder over (rules.newerUnfinishedCreate).
  * - Without a nonce (a caller of the provider methods alone, an older
  *   program), create removes the marker itself, as it always did.
  *
@@ -98,6 +102,7 @@ import {
     noteAdoptDeclared,
     noteRecorded,
     noteRun,
+    newerUnfinishedCreate,
     ownedByNewerIncarnation,
     PENDING_CREATE_TAG,
     propagationDeadline,
@@ -396,7 +401,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
             const id = a.idOf(holder);
             const liveness = a.liveness(holder, inputs);
             let marker = a.markerOf(holder, inputs);
-            if (marker !== undefined && isRecorded(a.kind, id)) {
+            if (marker !== undefined && isRecorded(a.kind, id, a.tagsOf(holder)[INCARNATION_TAG])) {
                 // R1: the engine showed this process its state entry, so Pulumi holds it; only its marker was left
                 // (a run that died before its program confirmed the create). It is a completed one.
                 progress(`${what} ${id} (${a.keyName} ${key}) is in the stack's state but still marked as a create: removing the marker`);
@@ -535,7 +540,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async diff(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.DiffResult> {
-            noteRecorded(a.kind, id);
+            noteRecorded(a.kind, id, olds?.[INCARNATION_OUTPUT]);
             return withVanished(olds, await a.diff(id, olds ?? {}, news ?? {}), a.replaceField);
         },
 
@@ -555,11 +560,19 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async read(id: string, props: Obj): Promise<pulumi.dynamic.ReadResult> {
-            noteRecorded(a.kind, id);
+            noteRecorded(a.kind, id, props?.[INCARNATION_OUTPUT]);
             let observed = await a.find(id, props);
             if (observed !== undefined && a.readWaitsWhileDeleting && a.liveness(observed) === "deleting") {
                 progress(`${what} ${id} is deleting; waiting until it is gone`);
                 await a.waitGone!(id);
+                observed = undefined;
+            }
+            if (observed !== undefined && newerUnfinishedCreate(props, a.tagsOf(observed))) {
+                progress(
+                    `${what} ${id}: what holds this id now is a newer create that no run has recorded yet (incarnation ` +
+                        `${a.tagsOf(observed)[INCARNATION_TAG]}, not this entry's ${props[INCARNATION_OUTPUT]}): this entry's own resource is gone, ` +
+                        `and the next pulumi up takes the new one over`,
+                );
                 observed = undefined;
             }
             if (observed === undefined) {
@@ -571,7 +584,7 @@ export function lifecycleProvider<I extends Obj, L>(a: KindAdapter<I, L>): Provi
         },
 
         async update(id: string, olds: Obj, news: Obj): Promise<pulumi.dynamic.UpdateResult> {
-            noteRecorded(a.kind, id);
+            noteRecorded(a.kind, id, olds?.[INCARNATION_OUTPUT]);
             let outs: Obj;
             try {
                 outs = await a.update(id, olds ?? {}, news as I);

@@ -159,7 +159,8 @@ export function forgetClaims(): void {
  */
 export const UNRECORDED_OUTPUT = "unrecorded";
 
-const recorded = new Set<string>();
+/** claimKey -> the incarnations of the state entries shown with that id (undefined: any, unknown). */
+const recorded = new Map<string, Set<string | undefined>>();
 let run: string | undefined;
 
 /**
@@ -181,17 +182,39 @@ export function noteRun(nonce: unknown): void {
 /**
  * Records that the engine handed this process `id` with its state entry
  * (diff, read, update, delete): the engine has recorded it, so a create never
- * takes it over, whatever its marker says (R1).
+ * takes it over, whatever its marker says (R1). With the entry's `incarnation`,
+ * only that incarnation is recorded: a holder of the same id (a kind whose ids are
+ * names) carrying another, newer incarnation and still marked is an unfinished
+ * create the state does not hold. Without it (a delete, whose entry may be the
+ * older one of a replacement already recorded), any incarnation is.
  */
-export function noteRecorded(kind: string, id: string | undefined): void {
+export function noteRecorded(kind: string, id: string | undefined, incarnation?: unknown): void {
     if (id) {
-        recorded.add(claimKey(kind, id));
+        const key = claimKey(kind, id);
+        const seen = recorded.get(key) ?? new Set<string | undefined>();
+        seen.add(typeof incarnation === "string" && incarnation ? incarnation : undefined);
+        recorded.set(key, seen);
     }
 }
 
-/** True when this process has seen `id` with a state entry (noteRecorded). */
-export function isRecorded(kind: string, id: string): boolean {
-    return recorded.has(claimKey(kind, id));
+/** True when this process has seen `id` with a state entry (noteRecorded) of `incarnation` (or of any). */
+export function isRecorded(kind: string, id: string, incarnation?: unknown): boolean {
+    const seen = recorded.get(claimKey(kind, id));
+    if (!seen) {
+        return false;
+    }
+    return typeof incarnation !== "string" || seen.has(undefined) || seen.has(incarnation);
+}
+
+/**
+ * R1, read's half: the live resource at a state entry's id is a newer, unfinished create (still marked, with
+ * another incarnation than the entry's), made where the entry's own resource was deleted (a kind whose ids are
+ * names, re-created by a run that failed before the engine recorded it). The entry's resource is gone.
+ */
+export function newerUnfinishedCreate(props: Record<string, any> | undefined, liveTags: Record<string, string>): boolean {
+    const entry = props?.[INCARNATION_OUTPUT];
+    const live = liveTags[INCARNATION_TAG];
+    return liveTags[PENDING_CREATE_TAG] !== undefined && typeof entry === "string" && typeof live === "string" && entry !== live;
 }
 
 /**

@@ -2,6 +2,7 @@
 // (create/publish, update/publish, drift, publish toggles, delete in use).
 import {
     DeleteDistributionCommand,
+    DeleteFunctionCommand,
     DescribeFunctionCommand,
     GetDistributionConfigCommand,
     GetFunctionCommand,
@@ -18,6 +19,7 @@ import type { FieldDiff } from "../../provider/common/diff";
 import { useEmulator } from "../helpers/emulator";
 import { clients, code, createDistribution, expectAwsError, text, unique, waitDeployed } from "../emulator/fixtures";
 import { setProviderEnv } from "../helpers/env";
+import { forgetClaims } from "../../provider/lifecycle/rules";
 
 const V1 = "function handler(event) { return event.request; }";
 const V2 = "function handler(event) { var r = event.request; r.uri = '/v2'; return r; }";
@@ -197,6 +199,32 @@ describe("cloudfront.Function provider against the emulator", function () {
         expect(creates.slice(1).every(([status]) => status === 409)).to.equal(true);
         expect((await stage(created.id, "LIVE")).code).to.equal(V1);
         expect(created.outs).to.include({ published: true });
+    });
+
+    it("a function deleted outside Pulumi and re-made at its name by a run that failed before the engine recorded it: read says gone, the next create takes it over", async () => {
+        // The soak's seed u6, op 196: a vanished function (its program declares adopt) was replaced at the same declared
+        // name by an `up --refresh` that failed before the engine recorded the new one; the retry's refresh read the old
+        // entry at that id, so its create took the new function for one the state holds and refused the name.
+        const name = unique("fn");
+        const identity = `itest/dev//${name}`;
+        const first = await provider.create(await checked({ name, code: V1, __identity: identity, __run: "run-1" }));
+        await provider.confirm(first.id, first.outs);
+        const live = await cf().send(new DescribeFunctionCommand({ Name: name, Stage: "DEVELOPMENT" }));
+        await cf().send(new DeleteFunctionCommand({ Name: name, IfMatch: live.ETag }));
+
+        forgetClaims(); // the failed run: a new provider process
+        const remade = await provider.create(await checked({ name, code: V1, __identity: identity, __run: "run-2" }));
+        expect(remade.outs).to.include({ unrecorded: "run-2" });
+
+        forgetClaims(); // the retry
+        const read = await provider.read(first.id, first.outs);
+        expect(read.id, "the old entry's function is gone").to.equal("");
+        const again = await provider.create(await checked({ name, code: V2, __identity: identity, __run: "run-3" }));
+        expect(again.id).to.equal(name);
+        expect(again.outs.incarnation).to.be.a("string").and.not.equal(remade.outs.incarnation);
+        const names = (await cf().send(new ListFunctionsCommand({}))).FunctionList!.Items!.map((f) => f.Name);
+        expect([...new Set(names.filter((n) => n === name))]).to.have.length(1);
+        expect((await stage(name, "LIVE")).code).to.equal(V2);
     });
 
     it("an out-of-band update without publish reads as drift; update restores DEVELOPMENT and LIVE equals it", async () => {

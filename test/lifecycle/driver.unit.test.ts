@@ -240,6 +240,59 @@ describe("lifecycle driver (unit, fake kind)", () => {
                 });
             }
 
+            describe("a kind whose ids are names: the entry's resource deleted, a failed run made a new one at the same id", () => {
+                /** The entry's resource (incarnation of `outs`) replaced, at its id, by a marked create of another incarnation. */
+                const remadeAtSameId = async (identity: string) => {
+                    const first = await up("run-1", { size: 2, __identity: identity });
+                    await p.confirm(first.id, first.outs);
+                    cloud.things.set(first.id, {
+                        id: first.id,
+                        key: `key-${identity}`,
+                        state: "live",
+                        size: 2,
+                        tags: { [PENDING_CREATE_TAG]: `key-${identity}`, [INCARNATION_TAG]: "made-by-the-failed-run" },
+                    });
+                    forgetClaims();
+                    return first;
+                };
+
+                for (const seen of ["read", "diff"] as const) {
+                    it(`shown the old entry by a ${seen}, the next create still takes the new one over: one resource, no walk`, async () => {
+                        const first = await remadeAtSameId(`remade-${seen}`);
+                        if (seen === "read") {
+                            const r = await p.read(first.id, first.outs);
+                            expect(r.id, "the entry's own resource is gone").to.equal("");
+                        } else {
+                            await p.diff(first.id, first.outs, { size: 2 });
+                        }
+                        await noteRunAgain("run-2");
+                        const again = await p.create({ size: 2, __identity: `remade-${seen}` });
+                        expect(again.id).to.equal(first.id);
+                        expect(again.outs.key).to.equal(`key-remade-${seen}`);
+                        expect(cloud.live()).to.have.length(1);
+                        expect(cloud.calls).to.include(`reconcile ${first.id} taking over`);
+                        // The old entry's delete (of the replacement) leaves the taken-over resource alone (R2).
+                        await p.delete(first.id, first.outs);
+                        expect(cloud.things.has(first.id)).to.equal(true);
+                    });
+                }
+
+                it("read of an entry whose program declares adopt keeps it, vanished, so the next up replaces it", async () => {
+                    const first = await remadeAtSameId("remade-adopt");
+                    const r = await p.read(first.id, { ...first.outs, adoptDeclared: true });
+                    expect(r.id).to.equal(first.id);
+                    expect(r.props).to.include({ vanished: true });
+                });
+
+                it("the same incarnation still marked is the entry's own: live, never taken over", async () => {
+                    const first = await up("run-1", { size: 2, __identity: "same" });
+                    forgetClaims();
+                    const r = await p.read(first.id, first.outs);
+                    expect(r.id).to.equal(first.id);
+                    expect(r.props).to.not.have.property("vanished");
+                });
+            });
+
             it("an update of an entry still marked removes the marker and the output", async () => {
                 const first = await up("run-1", { size: 2, __identity: "upd" });
                 const u = await p.update(first.id, first.outs, { size: 4 });
